@@ -1,0 +1,294 @@
+// Package app joins the store, the exports and the views into the program:
+// the command line and the main window's wiring. Only main imports it.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"topupcards/data"
+)
+
+// Version is the program's version, as in FyneApp.toml.
+const Version = "0.1.0"
+
+// Exit codes of the command line.
+const (
+	ExitOK      = 0
+	ExitRefused = 1 // the operation was refused or failed
+	ExitUsage   = 2 // the command line was wrong
+)
+
+// CLI runs the command line. OpenWindow is called for `topupcards` with no
+// command; main supplies it so that this package needs no GL driver.
+type CLI struct {
+	Stdout, Stderr io.Writer
+	// Terminal says whether Stderr is a terminal (progress is shown then).
+	Terminal   bool
+	OpenWindow func(ctx context.Context, s *data.Store) error
+}
+
+// usageError marks a mistake on the command line (exit 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+const mainUsage = `Top-up Cards: generate, find, edit, redeem and print prepaid top-up cards.
+
+Usage:
+  topupcards [--db PATH]                 open the window
+  topupcards generate --amount 8.00 --quantity 100 --series 3 [--currency USD] [--pin-length 12]
+                      [--check-digit] [--reseller NAME] [--expiry 2027-01-31]
+  topupcards list     [FILTER] [--sort COLUMN[:desc]] [--limit N] [--format table|csv|json]
+  topupcards redeem   --pin PIN --client NAME
+  topupcards edit     FILTER|--all [--expiry DATE|--clear-expiry] [--reseller NAME] [--block|--unblock]
+  topupcards delete   FILTER|--all --yes
+  topupcards resellers [list | add NAME | rename OLD NEW | remove NAME]
+  topupcards history  [--limit N]
+  topupcards backups  [list | restore FILE --yes]
+
+FILTER: --serial-from S --serial-to S --pin P --status new|activated|expired|blocked --reseller NAME
+        --amount-from A --amount-to A --expiry-from D --expiry-to D --client TEXT
+        --activated-from D --activated-to D --batch ID
+        (in edit, --reseller is the new owner; filter by the current one with --filter-reseller)
+Dates are YYYY-MM-DD (an expiry date means the end of that day, local time) or YYYY-MM-DDTHH:MM.
+Every command takes --db PATH (default: $TOPUPCARDS_DB, or cards.db in the user's data folder).
+Exit status: 0 done, 1 refused, 2 wrong command line.
+`
+
+// Run runs one command line and returns the exit status.
+func (c *CLI) Run(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := c.run(ctx, args)
+	if err == nil {
+		return ExitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	fmt.Fprintln(c.Stderr, "topupcards: "+oneLine(err.Error()))
+	var ue usageError
+	if errors.As(err, &ue) || errors.Is(err, data.ErrInvalid) || errors.Is(err, data.ErrEmptyFilter) {
+		return ExitUsage
+	}
+	return ExitRefused
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func (c *CLI) run(ctx context.Context, args []string) error {
+	// Global flags may stand before the command.
+	top := flag.NewFlagSet("topupcards", flag.ContinueOnError)
+	top.SetOutput(io.Discard)
+	db := top.String("db", "", "database file")
+	version := top.Bool("version", false, "print the version")
+	top.Usage = func() {}
+	if err := top.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(c.Stdout, mainUsage)
+			return err
+		}
+		return usagef("%v; run topupcards -h for help", err)
+	}
+	if *version {
+		fmt.Fprintln(c.Stdout, "topupcards", Version)
+		return nil
+	}
+	rest := top.Args()
+	if len(rest) == 0 {
+		if c.OpenWindow == nil {
+			return usagef("no command given; run topupcards -h for help")
+		}
+		s, err := openStore(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		return c.OpenWindow(ctx, s)
+	}
+	cmd, cmdArgs := rest[0], rest[1:]
+	handlers := map[string]func(context.Context, *cmdEnv) error{
+		"generate":  c.cmdGenerate,
+		"list":      c.cmdList,
+		"redeem":    c.cmdRedeem,
+		"edit":      c.cmdEdit,
+		"delete":    c.cmdDelete,
+		"resellers": c.cmdResellers,
+		"history":   c.cmdHistory,
+		"backups":   c.cmdBackups,
+	}
+	if cmd == "help" {
+		fmt.Fprint(c.Stdout, mainUsage)
+		return nil
+	}
+	h, ok := handlers[cmd]
+	if !ok {
+		return usagef("unknown command %q; run topupcards -h for the list", cmd)
+	}
+	env := &cmdEnv{name: cmd, args: cmdArgs, fs: flag.NewFlagSet("topupcards "+cmd, flag.ContinueOnError), db: *db}
+	env.fs.SetOutput(io.Discard)
+	env.fs.StringVar(&env.db, "db", *db, "database file (default: $TOPUPCARDS_DB or the user data folder)")
+	env.stdout = c.Stdout
+	return h(ctx, env)
+}
+
+// cmdEnv is one command's flags and, once parsed, its store.
+type cmdEnv struct {
+	name       string
+	args       []string
+	fs         *flag.FlagSet
+	db         string
+	positional []string
+	stdout     io.Writer
+	store      *data.Store
+}
+
+// parse parses flags and positional arguments in any order, then opens the
+// store. It prints the command's help for -h.
+func (e *cmdEnv) parse(ctx context.Context, synopsis string) error {
+	args := e.args
+	for {
+		if err := e.fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(e.stdout, "Usage: topupcards %s %s\n\nOptions:\n", e.name, synopsis)
+				e.fs.SetOutput(e.stdout)
+				e.fs.PrintDefaults()
+				return err
+			}
+			return usagef("%s: %v; run topupcards %s -h for help", e.name, err, e.name)
+		}
+		if e.fs.NArg() == 0 {
+			break
+		}
+		e.positional = append(e.positional, e.fs.Arg(0))
+		args = e.fs.Args()[1:]
+	}
+	s, err := openStore(ctx, e.db)
+	if err != nil {
+		return err
+	}
+	e.store = s
+	return nil
+}
+
+func (e *cmdEnv) close() {
+	if e.store != nil {
+		e.store.Close()
+	}
+}
+
+func openStore(ctx context.Context, path string) (*data.Store, error) {
+	if path == "" {
+		p, err := data.DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	return data.Open(ctx, path)
+}
+
+// filterFlags adds the FILTER flags to fs; build() turns them into a Filter.
+type filterFlags struct {
+	serialFrom, serialTo, pin, status, reseller, amountFrom, amountTo string
+	expiryFrom, expiryTo, client, activatedFrom, activatedTo          string
+	batch                                                             int64
+}
+
+func addFilterFlags(fs *flag.FlagSet, resellerFlag string) *filterFlags {
+	f := &filterFlags{}
+	fs.StringVar(&f.serialFrom, "serial-from", "", "first serial, such as 3-000000001 (or a series: 3)")
+	fs.StringVar(&f.serialTo, "serial-to", "", "last serial, such as 3-000000100 (or a series: 3)")
+	fs.StringVar(&f.pin, "pin", "", "PIN (spaces and dashes ignored)")
+	fs.StringVar(&f.status, "status", "", "new, activated, expired or blocked")
+	fs.StringVar(&f.reseller, resellerFlag, "", "reseller (company) that owns the cards")
+	fs.StringVar(&f.amountFrom, "amount-from", "", "smallest amount, such as 5.00")
+	fs.StringVar(&f.amountTo, "amount-to", "", "largest amount, such as 50.00")
+	fs.StringVar(&f.expiryFrom, "expiry-from", "", "expiring on or after this date")
+	fs.StringVar(&f.expiryTo, "expiry-to", "", "expiring on or before this date")
+	fs.StringVar(&f.client, "client", "", "activated by a client whose name contains this text")
+	fs.StringVar(&f.activatedFrom, "activated-from", "", "activated on or after this date")
+	fs.StringVar(&f.activatedTo, "activated-to", "", "activated on or before this date")
+	fs.Int64Var(&f.batch, "batch", 0, "batch number")
+	return f
+}
+
+// build parses the filter flags; every bad value is a usage error.
+func (f *filterFlags) build() (data.Filter, error) {
+	var out data.Filter
+	var err error
+	if f.serialFrom != "" {
+		s, err := data.ParseSerial(f.serialFrom, false)
+		if err != nil {
+			return out, usagef("--serial-from: %v", err)
+		}
+		out.SerialFrom = &s
+	}
+	if f.serialTo != "" {
+		s, err := data.ParseSerial(f.serialTo, true)
+		if err != nil {
+			return out, usagef("--serial-to: %v", err)
+		}
+		out.SerialTo = &s
+	}
+	if f.pin != "" {
+		if out.PIN, err = data.NormalizePIN(f.pin); err != nil {
+			return out, usagef("--pin: %v", err)
+		}
+	}
+	if f.status != "" {
+		if out.Status, err = data.ParseStatus(f.status); err != nil {
+			return out, usagef("--status: %v", err)
+		}
+	}
+	out.Reseller = strings.TrimSpace(f.reseller)
+	for _, a := range []struct {
+		flag, val string
+		dst       **int64
+	}{{"--amount-from", f.amountFrom, &out.AmountFrom}, {"--amount-to", f.amountTo, &out.AmountTo}} {
+		if a.val == "" {
+			continue
+		}
+		v, err := data.ParseAmountBound(a.val)
+		if err != nil {
+			return out, usagef("%s: %v", a.flag, err)
+		}
+		*a.dst = &v
+	}
+	for _, d := range []struct {
+		flag, val string
+		end       bool
+		dst       *time.Time
+	}{
+		{"--expiry-from", f.expiryFrom, false, &out.ExpiryFrom}, {"--expiry-to", f.expiryTo, true, &out.ExpiryTo},
+		{"--activated-from", f.activatedFrom, false, &out.ActivatedFrom}, {"--activated-to", f.activatedTo, true, &out.ActivatedTo},
+	} {
+		if d.val == "" {
+			continue
+		}
+		t, err := data.ParseDate(d.val, d.end, time.Local)
+		if err != nil {
+			return out, usagef("%s: %v", d.flag, err)
+		}
+		*d.dst = t
+	}
+	out.Client = strings.TrimSpace(f.client)
+	if f.batch < 0 {
+		return out, usagef("--batch %d: a batch number is positive", f.batch)
+	}
+	out.Batch = f.batch
+	if err := out.Validate(); err != nil {
+		return out, usagef("%v", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,503 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"topupcards/data"
+	"topupcards/export"
+)
+
+func (c *CLI) cmdGenerate(ctx context.Context, e *cmdEnv) error {
+	fs := e.fs
+	amount := fs.String("amount", "", "face value of each card, such as 8.00 (required)")
+	quantity := fs.Int("quantity", 0, "how many cards, 1 to 1,000,000 (required)")
+	series := fs.String("series", "", "series code that starts every serial, 1-10 letters or digits (required)")
+	currency := fs.String("currency", data.DefaultCurrency, "ISO 4217 currency code")
+	pinLength := fs.Int("pin-length", data.DefaultPINLength, "PIN length in digits, 5 to 20")
+	check := fs.Bool("check-digit", false, "make the last PIN digit a Luhn check digit, so typos are recognised")
+	reseller := fs.String("reseller", "", "reseller that owns the cards")
+	expiry := fs.String("expiry", "", "expiry date, YYYY-MM-DD (end of that day) or YYYY-MM-DDTHH:MM")
+	if err := e.parse(ctx, "--amount A --quantity N --series S [options]"); err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.noPositional(); err != nil {
+		return err
+	}
+	var missing []string
+	for name, v := range map[string]bool{"--amount": *amount == "", "--quantity": *quantity == 0, "--series": *series == ""} {
+		if v {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return usagef("generate: %s missing; for example: topupcards generate --amount 8.00 --quantity 100 --series 3",
+			strings.Join(sortedStrings(missing), ", "))
+	}
+	minor, err := data.ParseAmount(*amount)
+	if err != nil {
+		return usagef("--amount: %v", err)
+	}
+	p := data.GenerateParams{Amount: minor, Currency: *currency, Quantity: *quantity, Series: *series,
+		PINLength: *pinLength, CheckDigit: *check, Reseller: *reseller}
+	if *expiry != "" {
+		if p.ExpiresAt, err = data.ParseDate(*expiry, true, time.Local); err != nil {
+			return usagef("--expiry: %v", err)
+		}
+	}
+	plan, err := e.store.PlanBatch(ctx, p)
+	if err != nil {
+		return err
+	}
+	if plan.Refusal != "" {
+		return fmt.Errorf("generate refused: %s", plan.Refusal)
+	}
+	if plan.Warning != "" {
+		fmt.Fprintln(c.Stderr, "warning: "+plan.Warning)
+	}
+	var progress data.Progress
+	if c.Terminal && p.Quantity >= 10_000 {
+		start := time.Now()
+		progress = func(done, total int) {
+			fmt.Fprintf(c.Stderr, "\rgenerating: %3d%% (%d of %d cards, %s)   ", done*100/total, done, total,
+				time.Since(start).Round(time.Second))
+			if done == total {
+				fmt.Fprintln(c.Stderr)
+			}
+		}
+	}
+	b, err := e.store.Generate(ctx, p, progress)
+	if err != nil {
+		if c.Terminal && progress != nil {
+			fmt.Fprintln(c.Stderr)
+		}
+		return err
+	}
+	fmt.Fprintf(c.Stdout, "Generated batch %d: %d cards of %s, serials %s to %s, total %s.\n",
+		b.ID, b.Quantity, b.Amount, b.FirstSerial(), b.LastSerial(),
+		data.Money{Minor: b.Amount.Minor * b.Quantity, Currency: b.Amount.Currency})
+	fmt.Fprintf(c.Stdout, "Odds that one random PIN guess hits a live card: %s.\n", data.OddsText(plan.Odds))
+	return nil
+}
+
+func (e *cmdEnv) noPositional() error {
+	if len(e.positional) > 0 {
+		return usagef("%s: unexpected %q; options start with --", e.name, e.positional[0])
+	}
+	return nil
+}
+
+func sortedStrings(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+func (c *CLI) cmdList(ctx context.Context, e *cmdEnv) error {
+	ff := addFilterFlags(e.fs, "reseller")
+	sortFlag := e.fs.String("sort", "serial", "column to sort by, with :desc to reverse ("+strings.Join(export.ListHeader, ", ")+")")
+	limit := e.fs.Int("limit", 0, "at most this many cards (0: all)")
+	format := e.fs.String("format", "table", "table, csv or json")
+	if err := e.parse(ctx, "[FILTER] [--sort COLUMN[:desc]] [--limit N] [--format table|csv|json]"); err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.noPositional(); err != nil {
+		return err
+	}
+	f, err := ff.build()
+	if err != nil {
+		return err
+	}
+	order, err := data.ParseSort(*sortFlag)
+	if err != nil {
+		return usagef("--sort: %v", err)
+	}
+	if *limit < 0 {
+		return usagef("--limit %d: give 0 (all) or more", *limit)
+	}
+	var write func(data.Card) error
+	var finish func() error
+	now := e.store.Now()
+	switch *format {
+	case "csv":
+		lw, err := export.NewListWriter(c.Stdout, now)
+		if err != nil {
+			return err
+		}
+		write, finish = lw.Write, lw.Flush
+	case "json":
+		w := &jsonList{out: c.Stdout, now: now}
+		write, finish = w.write, w.finish
+	case "table":
+		tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "Status\tSerial Number\tAmount\tPIN Code\tReseller\tExpiry Date\tActivated\tCreated on\tBatch")
+		write = func(cd data.Card) error {
+			_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", cd.StatusAt(now), cd.Serial, cd.Amount,
+				data.GroupPIN(cd.PIN), dash(cd.Reseller), expiryText(cd.ExpiresAt), cd.Activated(), data.FormatTime(cd.CreatedAt), cd.BatchID)
+			return err
+		}
+		finish = func() error {
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			sum, err := e.store.Summarize(ctx, f)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.Stdout, "\n%d cards match (%s)", sum.Cards, f.Describe())
+			for _, t := range sum.Totals {
+				fmt.Fprintf(c.Stdout, "; %s face value, %s unredeemed", data.Money{Minor: t.Face, Currency: t.Currency},
+					data.Money{Minor: t.Unredeemed, Currency: t.Currency})
+			}
+			if *limit > 0 && int64(*limit) < sum.Cards {
+				fmt.Fprintf(c.Stdout, "; showing the first %d", *limit)
+			}
+			fmt.Fprintln(c.Stdout, ".")
+			return nil
+		}
+	default:
+		return usagef("--format %q: use table, csv or json", *format)
+	}
+	n := 0
+	errLimit := errors.New("limit reached")
+	err = e.store.Each(ctx, f, order, func(cd data.Card) error {
+		if *limit > 0 && n >= *limit {
+			return errLimit
+		}
+		n++
+		return write(cd)
+	})
+	if err != nil && !errors.Is(err, errLimit) {
+		return err
+	}
+	return finish()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func expiryText(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return data.FormatTime(t)
+}
+
+// jsonList writes cards as one JSON array, a card a line.
+type jsonList struct {
+	out io.Writer
+	now time.Time
+	n   int
+}
+
+type jsonCard struct {
+	Status      string `json:"status"`
+	Serial      string `json:"serial"`
+	Amount      string `json:"amount"`
+	AmountMinor int64  `json:"amount_minor"`
+	Currency    string `json:"currency"`
+	PIN         string `json:"pin"`
+	Reseller    string `json:"reseller"`
+	ExpiresAt   string `json:"expires_at"`
+	ActivatedBy string `json:"activated_by"`
+	ActivatedAt string `json:"activated_at"`
+	CreatedAt   string `json:"created_at"`
+	Batch       int64  `json:"batch"`
+}
+
+func (j *jsonList) write(c data.Card) error {
+	sep := ",\n"
+	if j.n == 0 {
+		sep = "[\n"
+	}
+	j.n++
+	b, err := json.Marshal(jsonCard{Status: string(c.StatusAt(j.now)), Serial: c.Serial.String(),
+		Amount: data.FormatMinor(c.Amount.Minor), AmountMinor: c.Amount.Minor, Currency: c.Amount.Currency,
+		PIN: c.PIN, Reseller: c.Reseller, ExpiresAt: utc(c.ExpiresAt), ActivatedBy: c.ActivatedBy,
+		ActivatedAt: utc(c.ActivatedAt), CreatedAt: utc(c.CreatedAt), Batch: c.BatchID})
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(j.out, "%s  %s", sep, b)
+	return err
+}
+
+func (j *jsonList) finish() error {
+	if j.n == 0 {
+		_, err := fmt.Fprintln(j.out, "[]")
+		return err
+	}
+	_, err := fmt.Fprintln(j.out, "\n]")
+	return err
+}
+
+func utc(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func (c *CLI) cmdRedeem(ctx context.Context, e *cmdEnv) error {
+	pin := e.fs.String("pin", "", "PIN printed on the card (spaces and dashes ignored)")
+	client := e.fs.String("client", "", "name of the client who redeems the card")
+	if err := e.parse(ctx, "--pin PIN --client NAME"); err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.noPositional(); err != nil {
+		return err
+	}
+	if *pin == "" || strings.TrimSpace(*client) == "" {
+		return usagef("redeem: give both --pin and --client, such as: topupcards redeem --pin '4524 2829 3854' --client 'Rose Orig'")
+	}
+	card, err := e.store.Redeem(ctx, *pin, *client)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stdout, "Redeemed %s on card %s for %s.\n", card.Amount, card.Serial, card.ActivatedBy)
+	return nil
+}
+
+func (c *CLI) cmdEdit(ctx context.Context, e *cmdEnv) error {
+	ff := addFilterFlags(e.fs, "filter-reseller")
+	all := e.fs.Bool("all", false, "edit every card")
+	expiry := e.fs.String("expiry", "", "set the expiry to this date (YYYY-MM-DD: end of that day, or YYYY-MM-DDTHH:MM)")
+	clearExpiry := e.fs.Bool("clear-expiry", false, "remove the expiry date: the cards never expire")
+	reseller := e.fs.String("reseller", "", "give the cards to this reseller")
+	block := e.fs.Bool("block", false, "block the cards (lost or stolen stock)")
+	unblock := e.fs.Bool("unblock", false, "unblock the cards")
+	if err := e.parse(ctx, "FILTER|--all [--expiry DATE|--clear-expiry] [--reseller NAME] [--block|--unblock]"); err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.noPositional(); err != nil {
+		return err
+	}
+	f, err := ff.build()
+	if err != nil {
+		return err
+	}
+	if err := needFilterOrAll(e.name, f, *all); err != nil {
+		return err
+	}
+	var ed data.Edit
+	switch {
+	case *expiry != "" && *clearExpiry:
+		return usagef("edit: --expiry and --clear-expiry contradict each other; give one")
+	case *expiry != "":
+		ed.Expiry = data.ExpirySet
+		if ed.ExpireAt, err = data.ParseDate(*expiry, true, time.Local); err != nil {
+			return usagef("--expiry: %v", err)
+		}
+	case *clearExpiry:
+		ed.Expiry = data.ExpiryClear
+	}
+	switch {
+	case *block && *unblock:
+		return usagef("edit: --block and --unblock contradict each other; give one")
+	case *block:
+		ed.Block = data.BlockSet
+	case *unblock:
+		ed.Block = data.BlockClear
+	}
+	ed.Reseller = strings.TrimSpace(*reseller)
+	if ed.IsNoop() {
+		return usagef("edit: nothing to change; give --expiry, --clear-expiry, --reseller, --block or --unblock")
+	}
+	res, err := e.store.MassEdit(ctx, f, ed)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stdout, "Changed %d cards (%s): %s.\n", res.Cards, f.Describe(), ed.Describe())
+	if res.Snapshot != "" {
+		fmt.Fprintf(c.Stdout, "Snapshot of the database before the change: %s\n", res.Snapshot)
+	}
+	return nil
+}
+
+func needFilterOrAll(cmd string, f data.Filter, all bool) error {
+	switch {
+	case all && !f.IsEmpty():
+		return usagef("%s: --all and a filter contradict each other; give one", cmd)
+	case !all && f.IsEmpty():
+		return usagef("%s: give a filter (such as --batch 3) or --all for every card", cmd)
+	}
+	return nil
+}
+
+func (c *CLI) cmdDelete(ctx context.Context, e *cmdEnv) error {
+	ff := addFilterFlags(e.fs, "reseller")
+	all := e.fs.Bool("all", false, "delete every card")
+	yes := e.fs.Bool("yes", false, "confirm the deletion")
+	if err := e.parse(ctx, "FILTER|--all --yes"); err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.noPositional(); err != nil {
+		return err
+	}
+	f, err := ff.build()
+	if err != nil {
+		return err
+	}
+	if err := needFilterOrAll(e.name, f, *all); err != nil {
+		return err
+	}
+	if !*yes {
+		n, err := e.store.Count(ctx, f)
+		if err != nil {
+			return err
+		}
+		return usagef("delete: this would delete %d cards (%s); add --yes to confirm (a snapshot is saved first)", n, f.Describe())
+	}
+	var res data.Result
+	if *all {
+		res, err = e.store.DeleteAll(ctx)
+	} else {
+		res, err = e.store.Delete(ctx, f)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stdout, "Deleted %d cards (%s).\n", res.Cards, f.Describe())
+	if res.Snapshot != "" {
+		fmt.Fprintf(c.Stdout, "Snapshot of the database before the deletion: %s\n", res.Snapshot)
+	}
+	return nil
+}
+
+func (c *CLI) cmdResellers(ctx context.Context, e *cmdEnv) error {
+	if err := e.parse(ctx, "[list | add NAME | rename OLD NEW | remove NAME]"); err != nil {
+		return err
+	}
+	defer e.close()
+	args := e.positional
+	sub := "list"
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	want := map[string]int{"list": 0, "add": 1, "rename": 2, "remove": 1}
+	n, ok := want[sub]
+	if !ok {
+		return usagef("resellers: unknown %q; use list, add NAME, rename OLD NEW or remove NAME", sub)
+	}
+	if len(args) != n {
+		return usagef("resellers %s takes %d name(s); quote names with spaces: topupcards resellers add \"Reseller 1\"", sub, n)
+	}
+	switch sub {
+	case "add":
+		r, err := e.store.AddReseller(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.Stdout, "Added reseller %q.\n", r.Name)
+	case "rename":
+		if err := e.store.RenameReseller(ctx, args[0], args[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.Stdout, "Renamed reseller %q to %q.\n", args[0], args[1])
+	case "remove":
+		if err := e.store.RemoveReseller(ctx, args[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.Stdout, "Removed reseller %q.\n", args[0])
+	default:
+		rs, err := e.store.Resellers(ctx)
+		if err != nil {
+			return err
+		}
+		if len(rs) == 0 {
+			fmt.Fprintln(c.Stdout, "No resellers yet; add one with: topupcards resellers add NAME")
+			return nil
+		}
+		tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "Reseller\tCards")
+		for _, r := range rs {
+			fmt.Fprintf(tw, "%s\t%d\n", r.Name, r.Cards)
+		}
+		return tw.Flush()
+	}
+	return nil
+}
+
+func (c *CLI) cmdHistory(ctx context.Context, e *cmdEnv) error {
+	limit := e.fs.Int("limit", 50, "how many entries, newest first")
+	if err := e.parse(ctx, "[--limit N]"); err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.noPositional(); err != nil {
+		return err
+	}
+	if *limit <= 0 {
+		return usagef("--limit %d: give 1 or more", *limit)
+	}
+	hs, err := e.store.History(ctx, *limit)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "When\tAction\tCards\tWhat\tWhich cards")
+	for _, h := range hs {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", data.FormatTime(h.At), h.Action, h.Cards, h.Detail, h.Filter)
+	}
+	return tw.Flush()
+}
+
+func (c *CLI) cmdBackups(ctx context.Context, e *cmdEnv) error {
+	yes := e.fs.Bool("yes", false, "confirm the restore")
+	if err := e.parse(ctx, "[list | restore FILE --yes]"); err != nil {
+		return err
+	}
+	defer e.close()
+	args := e.positional
+	sub := "list"
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	switch {
+	case sub == "list" && len(args) == 0:
+		snaps, err := e.store.Snapshots()
+		if err != nil {
+			return err
+		}
+		if len(snaps) == 0 {
+			fmt.Fprintf(c.Stdout, "No snapshots yet in %s; one is saved before every delete and mass edit.\n", e.store.BackupDir())
+			return nil
+		}
+		for _, s := range snaps {
+			fmt.Fprintf(c.Stdout, "%s\t%s\t%s\t%d bytes\n", s.Path, data.FormatTime(s.Created), s.Reason, s.Size)
+		}
+		return nil
+	case sub == "restore" && len(args) == 1:
+		if !*yes {
+			return usagef("backups restore: this replaces every card with those in %s; add --yes to confirm (the current state is saved as a snapshot first)", args[0])
+		}
+		res, err := e.store.Restore(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.Stdout, "Restored %s: %d cards.\nThe state before the restore is saved in %s\n", args[0], res.Cards, res.Snapshot)
+		return nil
+	}
+	return usagef("backups: use list, or restore FILE --yes")
+}

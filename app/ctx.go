@@ -1,0 +1,5 @@
+package app
+
+import "context"
+
+func bgCtx() context.Context { return context.Background() }

@@ -1,0 +1,311 @@
+package data
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+)
+
+func init() {
+	// containsfold(text, needle): case-insensitive substring for any
+	// language (SQLite's own LIKE folds only ASCII letters).
+	sqlite.MustRegisterDeterministicScalarFunction("containsfold", 2,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			h, _ := args[0].(string)
+			n, _ := args[1].(string)
+			if args[0] == nil {
+				return int64(0), nil
+			}
+			if strings.Contains(strings.ToLower(h), strings.ToLower(n)) {
+				return int64(1), nil
+			}
+			return int64(0), nil
+		})
+}
+
+// Filter selects cards: the seed's Advanced Search. Every field is optional;
+// a zero Filter matches every card. The same Filter drives list, count,
+// mass edit, delete and export, so that they all mean the same set.
+type Filter struct {
+	SerialFrom, SerialTo *Serial // compared as series, then number
+	PIN                  string  // normalised digits
+	Status               Status  // "" = any
+	Reseller             string  // reseller name, case-insensitive
+	AmountFrom, AmountTo *int64  // minor units, inclusive
+	ExpiryFrom, ExpiryTo time.Time
+	Client               string // case-insensitive substring of "activated by"
+	ActivatedFrom        time.Time
+	ActivatedTo          time.Time
+	Batch                int64   // 0 = any
+	IDs                  []int64 // the selected rows; nil = any
+}
+
+// IsEmpty reports whether f matches every card.
+func (f Filter) IsEmpty() bool {
+	return f.SerialFrom == nil && f.SerialTo == nil && f.PIN == "" && f.Status == "" && f.Reseller == "" &&
+		f.AmountFrom == nil && f.AmountTo == nil && f.ExpiryFrom.IsZero() && f.ExpiryTo.IsZero() &&
+		f.Client == "" && f.ActivatedFrom.IsZero() && f.ActivatedTo.IsZero() && f.Batch == 0 && f.IDs == nil
+}
+
+// Validate reports the first contradiction in f, such as a range whose end
+// comes before its start.
+func (f Filter) Validate() error {
+	if f.SerialFrom != nil && f.SerialTo != nil &&
+		(f.SerialFrom.Series > f.SerialTo.Series || f.SerialFrom.Series == f.SerialTo.Series && f.SerialFrom.Number > f.SerialTo.Number) {
+		return errf(ErrInvalid, "serial range: %s comes after %s; swap them", f.SerialFrom, f.SerialTo)
+	}
+	if f.AmountFrom != nil && f.AmountTo != nil && *f.AmountFrom > *f.AmountTo {
+		return errf(ErrInvalid, "amount range: %s is more than %s; swap them", FormatMinor(*f.AmountFrom), FormatMinor(*f.AmountTo))
+	}
+	if !f.ExpiryFrom.IsZero() && !f.ExpiryTo.IsZero() && f.ExpiryFrom.After(f.ExpiryTo) {
+		return errf(ErrInvalid, "expiry date range: the start comes after the end; swap them")
+	}
+	if !f.ActivatedFrom.IsZero() && !f.ActivatedTo.IsZero() && f.ActivatedFrom.After(f.ActivatedTo) {
+		return errf(ErrInvalid, "activation date range: the start comes after the end; swap them")
+	}
+	if f.Status != "" {
+		if _, err := ParseStatus(string(f.Status)); err != nil {
+			return err
+		}
+	}
+	if f.Batch < 0 {
+		return errf(ErrInvalid, "batch %d: a batch number is positive", f.Batch)
+	}
+	return nil
+}
+
+// where turns f into one SQL condition over cards c (joined with resellers
+// r) with ? placeholders, evaluated at time now.
+func (f Filter) where(now time.Time) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, a ...any) {
+		conds = append(conds, cond)
+		args = append(args, a...)
+	}
+	if f.SerialFrom != nil {
+		add("(c.series, c.number) >= (?, ?)", f.SerialFrom.Series, f.SerialFrom.Number)
+	}
+	if f.SerialTo != nil {
+		add("(c.series, c.number) <= (?, ?)", f.SerialTo.Series, f.SerialTo.Number)
+	}
+	if f.PIN != "" {
+		add("c.pin = ?", f.PIN)
+	}
+	n := now.Unix()
+	switch f.Status {
+	case StatusNew:
+		add("c.activated_at IS NULL AND c.blocked = 0 AND (c.expires_at IS NULL OR c.expires_at > ?)", n)
+	case StatusActivated:
+		add("c.activated_at IS NOT NULL")
+	case StatusExpired:
+		add("c.activated_at IS NULL AND c.blocked = 0 AND c.expires_at <= ?", n)
+	case StatusBlocked:
+		add("c.activated_at IS NULL AND c.blocked = 1")
+	}
+	if f.Reseller != "" {
+		add("c.reseller_id = (SELECT id FROM resellers WHERE name = ?)", strings.TrimSpace(f.Reseller))
+	}
+	if f.AmountFrom != nil {
+		add("c.amount >= ?", *f.AmountFrom)
+	}
+	if f.AmountTo != nil {
+		add("c.amount <= ?", *f.AmountTo)
+	}
+	if !f.ExpiryFrom.IsZero() {
+		add("c.expires_at >= ?", f.ExpiryFrom.Unix())
+	}
+	if !f.ExpiryTo.IsZero() {
+		add("c.expires_at <= ?", f.ExpiryTo.Unix())
+	}
+	if f.Client != "" {
+		add("c.activated_by IS NOT NULL AND containsfold(c.activated_by, ?)", f.Client)
+	}
+	if !f.ActivatedFrom.IsZero() {
+		add("c.activated_at >= ?", f.ActivatedFrom.Unix())
+	}
+	if !f.ActivatedTo.IsZero() {
+		add("c.activated_at <= ?", f.ActivatedTo.Unix())
+	}
+	if f.Batch != 0 {
+		add("c.batch_id = ?", f.Batch)
+	}
+	if f.IDs != nil {
+		ids, _ := json.Marshal(f.IDs)
+		add("c.id IN (SELECT value FROM json_each(?))", string(ids))
+	}
+	if len(conds) == 0 {
+		return "1", nil
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// Describe says in words which cards f selects, for the history and the
+// export summary.
+func (f Filter) Describe() string {
+	var parts []string
+	day := func(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
+	rng := func(what string, from, to string) {
+		switch {
+		case from != "" && to != "":
+			parts = append(parts, fmt.Sprintf("%s %s to %s", what, from, to))
+		case from != "":
+			parts = append(parts, fmt.Sprintf("%s from %s", what, from))
+		case to != "":
+			parts = append(parts, fmt.Sprintf("%s up to %s", what, to))
+		}
+	}
+	var sf, st string
+	if f.SerialFrom != nil {
+		sf = f.SerialFrom.String()
+	}
+	if f.SerialTo != nil {
+		st = f.SerialTo.String()
+	}
+	rng("serial", sf, st)
+	if f.PIN != "" {
+		parts = append(parts, "PIN "+GroupPIN(f.PIN))
+	}
+	if f.Status != "" {
+		parts = append(parts, "status "+string(f.Status))
+	}
+	if f.Reseller != "" {
+		parts = append(parts, fmt.Sprintf("reseller %q", f.Reseller))
+	}
+	var af, at string
+	if f.AmountFrom != nil {
+		af = FormatMinor(*f.AmountFrom)
+	}
+	if f.AmountTo != nil {
+		at = FormatMinor(*f.AmountTo)
+	}
+	rng("amount", af, at)
+	var ef, et, cf, ct string
+	if !f.ExpiryFrom.IsZero() {
+		ef = day(f.ExpiryFrom)
+	}
+	if !f.ExpiryTo.IsZero() {
+		et = day(f.ExpiryTo)
+	}
+	rng("expiry", ef, et)
+	if f.Client != "" {
+		parts = append(parts, fmt.Sprintf("client contains %q", f.Client))
+	}
+	if !f.ActivatedFrom.IsZero() {
+		cf = day(f.ActivatedFrom)
+	}
+	if !f.ActivatedTo.IsZero() {
+		ct = day(f.ActivatedTo)
+	}
+	rng("activated", cf, ct)
+	if f.Batch != 0 {
+		parts = append(parts, fmt.Sprintf("batch %d", f.Batch))
+	}
+	if f.IDs != nil {
+		parts = append(parts, fmt.Sprintf("%d selected cards", len(f.IDs)))
+	}
+	if len(parts) == 0 {
+		return "all cards"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Column names a sortable column; the names are those of `list --format csv`.
+type Column string
+
+// The sortable columns.
+const (
+	ColStatus      Column = "status"
+	ColSerial      Column = "serial"
+	ColAmount      Column = "amount"
+	ColCurrency    Column = "currency"
+	ColPIN         Column = "pin"
+	ColReseller    Column = "reseller"
+	ColExpiresAt   Column = "expires_at"
+	ColActivatedBy Column = "activated_by"
+	ColActivatedAt Column = "activated_at"
+	ColCreatedAt   Column = "created_at"
+	ColBatch       Column = "batch"
+)
+
+// Columns lists the sortable columns in the order of the CSV header.
+var Columns = []Column{ColStatus, ColSerial, ColAmount, ColCurrency, ColPIN, ColReseller, ColExpiresAt,
+	ColActivatedBy, ColActivatedAt, ColCreatedAt, ColBatch}
+
+// Sort is an order of the cards: a column and a direction. The zero Sort is
+// by serial, ascending. Ties are broken by the card's id.
+type Sort struct {
+	Column Column
+	Desc   bool
+}
+
+// ParseSort reads "COLUMN" or "COLUMN:desc" (or ":asc").
+func ParseSort(s string) (Sort, error) {
+	col, dir, _ := strings.Cut(strings.TrimSpace(s), ":")
+	var out Sort
+	switch strings.ToLower(dir) {
+	case "", "asc":
+	case "desc":
+		out.Desc = true
+	default:
+		return Sort{}, errf(ErrInvalid, "sort %q: the direction after the colon is asc or desc", s)
+	}
+	for _, c := range Columns {
+		if Column(strings.ToLower(col)) == c {
+			out.Column = c
+			return out, nil
+		}
+	}
+	names := make([]string, len(Columns))
+	for i, c := range Columns {
+		names[i] = string(c)
+	}
+	return Sort{}, errf(ErrInvalid, "sort %q: the column is one of %s", s, strings.Join(names, ", "))
+}
+
+// keys returns the SQL expressions the sort orders by (before the id tie
+// breaker) and the arguments they need. They match the indexes of the
+// schema, so keyset paging walks an index instead of sorting.
+func (s Sort) keys(now time.Time) ([]string, []any) {
+	switch s.Column {
+	case ColStatus:
+		return []string{statusSQL}, []any{now.Unix()}
+	case ColAmount:
+		return []string{"c.amount"}, nil
+	case ColCurrency:
+		return []string{"c.currency"}, nil
+	case ColPIN:
+		return []string{"c.pin"}, nil
+	case ColReseller:
+		return []string{"ifnull(r.name, '') COLLATE NOCASE"}, nil
+	case ColExpiresAt:
+		return []string{"ifnull(c.expires_at, 0)"}, nil
+	case ColActivatedBy:
+		return []string{"ifnull(c.activated_by, '') COLLATE NOCASE"}, nil
+	case ColActivatedAt:
+		return []string{"ifnull(c.activated_at, 0)"}, nil
+	case ColCreatedAt:
+		return []string{"c.created_at"}, nil
+	case ColBatch:
+		return []string{"c.batch_id"}, nil
+	}
+	return []string{"c.series", "c.number"}, nil
+}
+
+// orderBy returns the ORDER BY list for s.
+func (s Sort) orderBy(keys []string) string {
+	dir := " ASC"
+	if s.Desc {
+		dir = " DESC"
+	}
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k + dir + ", ")
+	}
+	b.WriteString("c.id" + dir)
+	return b.String()
+}

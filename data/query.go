@@ -1,0 +1,221 @@
+package data
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// CurrencyTotal is the face value of the matched cards in one currency.
+type CurrencyTotal struct {
+	Currency   string
+	Cards      int64
+	Face       int64 // minor units, all matched cards
+	Unredeemed int64 // minor units, matched cards not activated yet
+}
+
+// Summary counts the cards a filter matches and totals their face value.
+type Summary struct {
+	Cards  int64
+	Totals []CurrencyTotal // by currency code
+}
+
+// Summarize counts the cards f matches and totals them per currency.
+func (s *Store) Summarize(ctx context.Context, f Filter) (Summary, error) {
+	if err := f.Validate(); err != nil {
+		return Summary{}, err
+	}
+	where, args := f.where(s.Now())
+	q := `SELECT c.currency, count(*), total(c.amount), total(CASE WHEN c.activated_at IS NULL THEN c.amount END)
+		FROM cards c WHERE ` + where + ` GROUP BY c.currency ORDER BY c.currency`
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return Summary{}, fmt.Errorf("count cards: %w", err)
+	}
+	defer rows.Close()
+	var sum Summary
+	for rows.Next() {
+		var t CurrencyTotal
+		var face, open float64 // total() is exact for integers below 2^53
+		if err := rows.Scan(&t.Currency, &t.Cards, &face, &open); err != nil {
+			return Summary{}, fmt.Errorf("count cards: %w", err)
+		}
+		t.Face, t.Unredeemed = int64(face), int64(open)
+		sum.Cards += t.Cards
+		sum.Totals = append(sum.Totals, t)
+	}
+	return sum, rows.Err()
+}
+
+// Count returns how many cards f matches.
+func (s *Store) Count(ctx context.Context, f Filter) (int64, error) {
+	if err := f.Validate(); err != nil {
+		return 0, err
+	}
+	where, args := f.where(s.Now())
+	var n int64
+	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM cards c WHERE "+where, args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count cards: %w", err)
+	}
+	return n, nil
+}
+
+// Cursor marks where a page ended, for keyset paging: the sort keys of the
+// last row and its id. The zero Cursor starts at the beginning.
+type Cursor struct {
+	Keys []any
+	ID   int64
+}
+
+// IsZero reports whether c is the start.
+func (c Cursor) IsZero() bool { return c.ID == 0 && c.Keys == nil }
+
+// Page returns up to limit cards that f matches in the order o, starting
+// after cursor, and the cursor of the last row returned. It seeks straight
+// to the cursor through the sort's index (keyset paging), so a page deep in
+// a million cards costs what the first page costs.
+func (s *Store) Page(ctx context.Context, f Filter, o Sort, after Cursor, limit int) ([]Card, Cursor, error) {
+	if err := f.Validate(); err != nil {
+		return nil, Cursor{}, err
+	}
+	if limit <= 0 {
+		limit = 100
+	}
+	now := s.Now()
+	keys, keyArgs := o.keys(now)
+	where, args := f.where(now)
+	var q strings.Builder
+	q.WriteString("SELECT " + cardColumns)
+	for _, k := range keys {
+		q.WriteString(", " + k)
+	}
+	var all []any
+	all = append(all, keyArgs...)
+	q.WriteString(cardFrom + " WHERE " + where)
+	all = append(all, args...)
+	if !after.IsZero() {
+		if len(after.Keys) != len(keys) {
+			return nil, Cursor{}, errf(ErrInvalid, "page: cursor is for another sort order")
+		}
+		op := ">"
+		if o.Desc {
+			op = "<"
+		}
+		q.WriteString(" AND (" + strings.Join(keys, ", ") + ", c.id) " + op + " (" + strings.Repeat("?, ", len(keys)) + "?)")
+		all = append(all, keyArgs...)
+		all = append(all, after.Keys...)
+		all = append(all, after.ID)
+	}
+	q.WriteString(" ORDER BY " + o.orderBy(keys) + " LIMIT ?")
+	all = append(all, keyArgs...)
+	all = append(all, limit)
+	rows, err := s.db.QueryContext(ctx, q.String(), all...)
+	if err != nil {
+		return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
+	}
+	defer rows.Close()
+	var cards []Card
+	var next Cursor
+	for rows.Next() {
+		vals := make([]any, len(keys))
+		ptrs := make([]any, len(keys))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		c, err := scanCard(scanExtra{rows, ptrs})
+		if err != nil {
+			return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
+		}
+		cards = append(cards, c)
+		next = Cursor{Keys: vals, ID: c.ID}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
+	}
+	return cards, next, nil
+}
+
+// scanExtra scans the card columns followed by extra destinations.
+type scanExtra struct {
+	rows interface{ Scan(...any) error }
+	more []any
+}
+
+func (s scanExtra) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.more...)...) }
+
+// IDs returns the ids of every card f matches in the order o. The window
+// uses it to map a row number to a card without OFFSET scans.
+func (s *Store) IDs(ctx context.Context, f Filter, o Sort) ([]int64, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	keys, keyArgs := o.keys(now)
+	where, args := f.where(now)
+	from := " FROM cards c"
+	if o.Column == ColReseller {
+		from = cardFrom
+	}
+	q := "SELECT c.id" + from + " WHERE " + where + " ORDER BY " + o.orderBy(keys)
+	rows, err := s.db.QueryContext(ctx, q, append(args, keyArgs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("list cards: %w", err)
+	}
+	defer rows.Close()
+	ids := make([]int64, 0, 1024)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("list cards: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// CardsByID loads the cards with the given ids, in the order given. Ids of
+// cards that no longer exist are skipped.
+func (s *Store) CardsByID(ctx context.Context, ids []int64) ([]Card, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	js, _ := json.Marshal(ids)
+	q := "SELECT " + cardColumns + cardFrom + " JOIN json_each(?) j ON j.value = c.id ORDER BY j.key"
+	rows, err := s.db.QueryContext(ctx, q, string(js))
+	if err != nil {
+		return nil, fmt.Errorf("load cards: %w", err)
+	}
+	defer rows.Close()
+	out := make([]Card, 0, len(ids))
+	for rows.Next() {
+		c, err := scanCard(rows)
+		if err != nil {
+			return nil, fmt.Errorf("load cards: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Each calls fn for every card f matches, in the order o, reading the rows
+// in pages so memory stays flat (exports stream through it).
+func (s *Store) Each(ctx context.Context, f Filter, o Sort, fn func(Card) error) error {
+	var cur Cursor
+	for {
+		page, next, err := s.Page(ctx, f, o, cur, 1000)
+		if err != nil {
+			return err
+		}
+		for _, c := range page {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		if len(page) < 1000 {
+			return nil
+		}
+		cur = next
+	}
+}

@@ -1,0 +1,346 @@
+// Package data holds the domain types of Top-up Cards (cards, batches,
+// resellers, money, filters) and the Store that keeps them in one local
+// SQLite file.
+//
+// The database itself enforces what costs money when it goes wrong: PINs and
+// serials are unique indexes, a redemption is one guarded UPDATE, and every
+// change is written to the history in the same transaction as the change.
+package data
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// ApplicationID marks a SQLite file as a Top-up Cards database ("TUPC").
+const ApplicationID = 0x54555043
+
+// Sentinel errors. Callers test them with errors.Is; the store wraps them
+// with context that says what to do.
+var (
+	ErrNotFound         = errors.New("not found")
+	ErrInvalid          = errors.New("invalid input")
+	ErrNotDatabase      = errors.New("not a Top-up Cards database")
+	ErrNewerSchema      = errors.New("database written by a newer version of Top-up Cards")
+	ErrAlreadyRedeemed  = errors.New("card already activated")
+	ErrExpired          = errors.New("card expired")
+	ErrBlocked          = errors.New("card blocked")
+	ErrTypo             = errors.New("PIN check digit is wrong")
+	ErrResellerInUse    = errors.New("reseller still owns cards")
+	ErrDuplicate        = errors.New("already exists")
+	ErrGuessable        = errors.New("PIN space too full")
+	ErrEmptyFilter      = errors.New("empty filter")
+	ErrSnapshotNotFound = errors.New("snapshot not found")
+)
+
+// Store owns the database. It is safe for concurrent use.
+type Store struct {
+	db   *sql.DB
+	path string
+	// now is the clock; tests may replace it.
+	now func() time.Time
+}
+
+// Path returns the database file the store has open.
+func (s *Store) Path() string { return s.path }
+
+// DB exposes the pool for benchmarks and tests in this module.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// SetClock replaces the store's clock (tests use it to move time forward).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Now returns the store's current time in UTC, truncated to seconds.
+func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Second) }
+
+// DefaultPath returns where the database lives when no --db or TOPUPCARDS_DB
+// is given: cards.db in the user's data directory.
+func DefaultPath() (string, error) {
+	if p := os.Getenv("TOPUPCARDS_DB"); p != "" {
+		return p, nil
+	}
+	dir, err := userDataDir()
+	if err != nil {
+		return "", fmt.Errorf("find the user data directory: %w (set TOPUPCARDS_DB or use --db)", err)
+	}
+	return filepath.Join(dir, "topupcards", "cards.db"), nil
+}
+
+func userDataDir() (string, error) {
+	switch runtime.GOOS {
+	case "windows", "darwin", "ios":
+		return os.UserConfigDir()
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return d, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, ".local", "share"), nil
+}
+
+// dsn builds the connection string: every pooled connection gets the same
+// pragmas, and write transactions begin IMMEDIATE so that concurrent
+// read-then-write transactions queue on busy_timeout instead of failing.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	if !readOnly {
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_txlock", "immediate")
+	} else {
+		q.Add("mode", "ro")
+	}
+	q.Add("_pragma", "cache_size(-65536)")
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Open opens (creating if needed, mode 0600) the database at path and brings
+// its schema up to date. A file that is not a Top-up Cards database, or one
+// written by a newer schema, is refused and left byte-for-byte unchanged.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errf(ErrInvalid, "open database: no path given")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := checkFile(abs); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return nil, fmt.Errorf("create folder for database: %w", err)
+	}
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", abs, err)
+	}
+	f.Close()
+	db, err := sql.Open("sqlite", dsn(abs, false))
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", abs, err)
+	}
+	s := &Store{db: db, path: abs, now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	if s == nil || s.db == nil {
+		return nil
+	}
+	// Let SQLite refresh its planner statistics for the next open.
+	_, _ = s.db.Exec("PRAGMA optimize")
+	return s.db.Close()
+}
+
+// checkFile refuses, without writing anything, a file that is not a SQLite
+// database, belongs to another program, or has a newer schema version.
+func checkFile(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	if st.IsDir() {
+		return fmt.Errorf("open database %s: it is a folder; give a file name such as %s: %w",
+			path, filepath.Join(path, "cards.db"), ErrNotDatabase)
+	}
+	if st.Size() == 0 {
+		return nil
+	}
+	var hdr [100]byte
+	n, err := io.ReadFull(f, hdr[:])
+	if err != nil || n < 100 || string(hdr[:16]) != "SQLite format 3\x00" {
+		return errf(ErrNotDatabase, "open database %s: the file is not a SQLite database; choose another file or move this one away", path)
+	}
+	version := int(binary.BigEndian.Uint32(hdr[60:64]))
+	appID := binary.BigEndian.Uint32(hdr[68:72])
+	if appID != 0 && appID != ApplicationID {
+		return errf(ErrNotDatabase, "open database %s: the file is a SQLite database of another program; choose another file", path)
+	}
+	if version > len(migrations()) {
+		return fmt.Errorf("open database %s: schema version %d, this program knows up to %d; update Top-up Cards: %w",
+			path, version, len(migrations()), ErrNewerSchema)
+	}
+	return nil
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() []migration {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		panic(err)
+	}
+	var ms []migration
+	for _, e := range entries {
+		b, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			panic(err)
+		}
+		var v int
+		if _, err := fmt.Sscanf(e.Name(), "%04d_", &v); err != nil {
+			panic("migration without a version: " + e.Name())
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			panic("migrations are not numbered 1, 2, 3, ...: " + m.name)
+		}
+	}
+	return ms
+}
+
+// SchemaVersion is the schema version this program writes.
+func SchemaVersion() int { return len(migrations()) }
+
+// migrate applies the missing migrations, each in its own transaction, and
+// records the version in PRAGMA user_version.
+func (s *Store) migrate(ctx context.Context) error {
+	var appID int64
+	if err := s.db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return fmt.Errorf("open database %s: %w", s.path, classify(err))
+	}
+	var tables int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'").Scan(&tables); err != nil {
+		return fmt.Errorf("open database %s: %w", s.path, classify(err))
+	}
+	if appID != ApplicationID && tables > 0 {
+		return errf(ErrNotDatabase, "open database %s: the file is a SQLite database of another program; choose another file", s.path)
+	}
+	for _, m := range migrations() {
+		if err := s.applyMigration(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, m migration) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", s.path, classify(err))
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("migrate %s: %w", s.path, err)
+	}
+	if version > SchemaVersion() {
+		return fmt.Errorf("open database %s: schema version %d, this program knows up to %d; update Top-up Cards: %w",
+			s.path, version, SchemaVersion(), ErrNewerSchema)
+	}
+	if version >= m.version {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return fmt.Errorf("migrate %s to version %d (%s): %w", s.path, m.version, m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
+		return fmt.Errorf("migrate %s: %w", s.path, err)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", ApplicationID)); err != nil {
+		return fmt.Errorf("migrate %s: %w", s.path, err)
+	}
+	return tx.Commit()
+}
+
+// classify turns SQLite's "not a database" into ErrNotDatabase.
+func classify(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_NOTADB {
+		return errf(ErrNotDatabase, "the file is not a SQLite database")
+	}
+	return err
+}
+
+// isUniqueViolation reports whether err is a UNIQUE constraint failure.
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+// inTx runs fn in one write transaction (BEGIN IMMEDIATE) and commits it.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// logTx writes one history entry inside tx.
+func (s *Store) logTx(ctx context.Context, tx *sql.Tx, action, detail, filter string, cards int64) error {
+	_, err := tx.ExecContext(ctx,
+		"INSERT INTO history (at, action, detail, filter, cards) VALUES (?, ?, ?, ?, ?)",
+		s.Now().Unix(), action, detail, filter, cards)
+	if err != nil {
+		return fmt.Errorf("write history: %w", err)
+	}
+	return nil
+}
+
+// sqlText quotes s as an SQL string literal (for VACUUM INTO and ATTACH,
+// which take no parameters in every position).
+func sqlText(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// kindError is an error a person reads: its text is the message alone,
+// while errors.Is still finds its kind (one of the sentinels above).
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+// errf makes a kindError: the message says what happened and what to do.
+func errf(kind error, format string, a ...any) error {
+	return &kindError{msg: fmt.Sprintf(format, a...), kind: kind}
+}
