@@ -142,3 +142,22 @@ func FormatMinor(minor int64) string {
 
 // String writes the amount as the seed does: "8.00 USD".
 func (m Money) String() string { return FormatMinor(m.Minor) + " " + m.Currency }
+
+// Display writes the amount for people, with thousands separators:
+// "1,234,567.00 USD".
+func (m Money) Display() string {
+	s := FormatMinor(m.Minor)
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i := range len(whole) {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(whole[i])
+	}
+	return sign + b.String() + "." + frac + " " + m.Currency
+}

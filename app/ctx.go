@@ -1,5 +1,0 @@
-package app
-
-import "context"
-
-func bgCtx() context.Context { return context.Background() }

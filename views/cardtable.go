@@ -1,0 +1,414 @@
+package views
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"topupcards/data"
+)
+
+// Table columns, in display order.
+const (
+	colStatus = iota
+	colSerial
+	colAmount
+	colPIN
+	colReseller
+	colExpiry
+	colActivated
+	colCreated
+	numCols
+)
+
+// columnInfo is a table column's title, width and the store column it sorts by.
+var columnInfo = [numCols]struct {
+	title  string
+	sample string // the widest usual content: the column is sized to fit it
+	sort   data.Column
+}{
+	{"Status", "", data.ColStatus},
+	{"Serial Number", "8-888888888", data.ColSerial},
+	{"Amount", "88.88 USD", data.ColAmount},
+	{"PIN Code", "8888 8888 8888", data.ColPIN},
+	{"Reseller", "Reseller", data.ColReseller},
+	{"Expiry Date", "88/88/8888 88:88", data.ColExpiresAt},
+	{"Activated", "Rose Orig 88/88/8888", data.ColActivatedAt},
+	{"Created on", "88/88/8888 88:88:88 +8888", data.ColCreatedAt},
+}
+
+// pageSize is how many rows one read fetches; maxPages bounds the cache.
+const (
+	pageSize = 100
+	maxPages = 64
+)
+
+// StatusColor is the theme colour that marks a status in the table and the legend.
+func StatusColor(s data.Status) fyne.ThemeColorName {
+	switch s {
+	case data.StatusActivated:
+		return theme.ColorNamePrimary
+	case data.StatusExpired:
+		return theme.ColorNameWarning
+	case data.StatusBlocked:
+		return theme.ColorNameError
+	}
+	return theme.ColorNameSuccess
+}
+
+// StatusIcon is the coloured icon of a status.
+func StatusIcon(s data.Status) fyne.Resource {
+	switch s {
+	case data.StatusActivated:
+		return theme.NewColoredResource(theme.ConfirmIcon(), StatusColor(s))
+	case data.StatusExpired:
+		return theme.NewColoredResource(theme.HistoryIcon(), StatusColor(s))
+	case data.StatusBlocked:
+		return theme.NewColoredResource(theme.CancelIcon(), StatusColor(s))
+	}
+	return theme.NewColoredResource(theme.RadioButtonCheckedIcon(), StatusColor(s))
+}
+
+// CardTable is the card table: it reads the store page by page as the
+// person scrolls, so a million cards cost only the visible rows plus the
+// ordered list of ids.
+type CardTable struct {
+	widget.BaseWidget
+	store Store
+	tasks *Tasks
+
+	Table *widget.Table
+	// OnSortChanged is told when a header click changes the order.
+	OnSortChanged func(data.Sort)
+	// OnSelected is told which card the person selected (nil: none).
+	OnSelected func(*data.Card)
+
+	// Only touched on the UI goroutine.
+	filter  data.Filter
+	order   data.Sort
+	ids     []int64
+	pages   map[int][]data.Card
+	loading map[int]bool
+	now     time.Time
+	sel     int // selected row, -1 none
+
+	seq atomic.Int64 // the current load; older loads are dropped
+}
+
+// NewCardTable makes an empty table; Load fills it.
+func NewCardTable(store Store, tasks *Tasks) *CardTable {
+	t := &CardTable{store: store, tasks: tasks, pages: map[int][]data.Card{}, loading: map[int]bool{}, sel: -1}
+	t.Table = widget.NewTable(t.length, t.createCell, t.updateCell)
+	t.Table.ShowHeaderRow = true
+	t.Table.CreateHeader = func() fyne.CanvasObject {
+		b := widget.NewButton("", nil)
+		b.Importance = widget.LowImportance
+		b.Alignment = widget.ButtonAlignLeading
+		return b
+	}
+	t.Table.UpdateHeader = t.updateHeader
+	t.Table.OnSelected = t.onSelected
+	t.Table.OnUnselected = func(widget.TableCellID) {}
+	for i, c := range columnInfo {
+		w := max(widget.NewLabel(c.sample).MinSize().Width, widget.NewLabel(c.title+" ▲").MinSize().Width) + theme.Padding()
+		t.Table.SetColumnWidth(i, w)
+	}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// CreateRenderer shows the table.
+func (t *CardTable) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(t.Table) }
+
+// Rows is how many cards the table holds (the current search's count).
+func (t *CardTable) Rows() int { return len(t.ids) }
+
+// Sort is the current order.
+func (t *CardTable) Sort() data.Sort { return t.order }
+
+// length reports no rows until the table has a height: widget.Table makes
+// one separator per row before it knows its size, which for a million rows
+// costs hundreds of megabytes and seconds.
+func (t *CardTable) length() (int, int) {
+	if t.Table.Size().Height <= 0 {
+		return 0, numCols
+	}
+	return len(t.ids), numCols
+}
+
+// Resize refreshes the table once it first gets a height, so that the rows
+// appear.
+func (t *CardTable) Resize(s fyne.Size) {
+	had := t.Table.Size().Height > 0
+	t.BaseWidget.Resize(s)
+	if !had && s.Height > 0 {
+		t.Table.Refresh()
+	}
+}
+
+func (t *CardTable) createCell() fyne.CanvasObject {
+	icon := widget.NewIcon(nil)
+	label := widget.NewLabel("3-000000000")
+	label.Truncation = fyne.TextTruncateEllipsis
+	return container.NewBorder(nil, nil, icon, nil, label)
+}
+
+// updateCell only reads memory: a row that is not loaded yet shows a
+// placeholder and asks for its page in the background.
+func (t *CardTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	box := o.(*fyne.Container)
+	label := box.Objects[0].(*widget.Label)
+	icon := box.Objects[1].(*widget.Icon)
+	c, ok := t.cardAt(id.Row)
+	if !ok {
+		icon.Hide()
+		label.SetText("…")
+		return
+	}
+	if id.Col == colStatus {
+		// The seed's Status column is an icon; the legend says what each means.
+		icon.SetResource(StatusIcon(c.StatusAt(t.now)))
+		icon.Show()
+		label.SetText("")
+		return
+	}
+	icon.Hide()
+	label.SetText(CellText(c, id.Col, t.now))
+}
+
+// CellText is what a cell of column col shows for card c, in the seed's formats.
+func CellText(c data.Card, col int, now time.Time) string {
+	switch col {
+	case colStatus:
+		return string(c.StatusAt(now))
+	case colSerial:
+		return c.Serial.String()
+	case colAmount:
+		return c.Amount.String()
+	case colPIN:
+		return data.GroupPIN(c.PIN)
+	case colReseller:
+		if c.Reseller == "" {
+			return "—"
+		}
+		return c.Reseller
+	case colExpiry:
+		if c.ExpiresAt.IsZero() {
+			return "—"
+		}
+		return c.ExpiresAt.Local().Format("01/02/2006 15:04")
+	case colActivated:
+		return c.Activated()
+	case colCreated:
+		return data.FormatTime(c.CreatedAt)
+	}
+	return ""
+}
+
+func (t *CardTable) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	b := o.(*widget.Button)
+	if id.Col < 0 || id.Col >= numCols {
+		b.SetText("")
+		b.OnTapped = nil
+		return
+	}
+	info := columnInfo[id.Col]
+	title := info.title
+	if t.order.Column == info.sort || t.order.Column == "" && info.sort == data.ColSerial {
+		if t.order.Desc {
+			title += " ▼"
+		} else {
+			title += " ▲"
+		}
+	}
+	b.SetText(title)
+	col := id.Col
+	b.OnTapped = func() { t.TapHeader(col) }
+}
+
+// TapHeader sorts by column col; tapping the sorted column again reverses it.
+func (t *CardTable) TapHeader(col int) {
+	c := columnInfo[col].sort
+	cur := t.order.Column
+	if cur == "" {
+		cur = data.ColSerial
+	}
+	next := data.Sort{Column: c}
+	if cur == c {
+		next.Desc = !t.order.Desc
+	}
+	t.order = next
+	if t.OnSortChanged != nil {
+		t.OnSortChanged(next)
+	}
+}
+
+// cardAt returns the card of a row if its page is loaded, and starts the
+// page's load otherwise.
+func (t *CardTable) cardAt(row int) (data.Card, bool) {
+	if row < 0 || row >= len(t.ids) {
+		return data.Card{}, false
+	}
+	p := row / pageSize
+	if cards, ok := t.pages[p]; ok {
+		if i := row - p*pageSize; i < len(cards) {
+			return cards[i], true
+		}
+		return data.Card{}, false
+	}
+	if !t.loading[p] {
+		t.loading[p] = true
+		seq, ids := t.seq.Load(), t.ids
+		t.tasks.Go(func() { t.loadPage(context.Background(), seq, ids, p) })
+	}
+	return data.Card{}, false
+}
+
+// pageIDs returns the ids of page p.
+func pageIDs(ids []int64, p int) []int64 {
+	lo := p * pageSize
+	hi := min(lo+pageSize, len(ids))
+	if lo >= hi {
+		return nil
+	}
+	return ids[lo:hi]
+}
+
+// loadPage reads page p from the store (disk work: off the UI goroutine).
+func (t *CardTable) loadPage(ctx context.Context, seq int64, ids []int64, p int) {
+	cards, err := t.store.CardsByID(ctx, pageIDs(ids, p))
+	fyne.Do(func() {
+		if seq != t.seq.Load() {
+			return
+		}
+		delete(t.loading, p)
+		if err != nil {
+			fyne.LogError("load page", err)
+			return
+		}
+		// A card deleted meanwhile leaves a gap: keep rows aligned by id.
+		if len(cards) != len(pageIDs(ids, p)) {
+			cards = alignCards(pageIDs(ids, p), cards)
+		}
+		t.pages[p] = cards
+		t.evict(p)
+		t.Table.Refresh()
+	})
+}
+
+func alignCards(ids []int64, cards []data.Card) []data.Card {
+	byID := make(map[int64]data.Card, len(cards))
+	for _, c := range cards {
+		byID[c.ID] = c
+	}
+	out := make([]data.Card, len(ids))
+	for i, id := range ids {
+		c, ok := byID[id]
+		if !ok {
+			c = data.Card{ID: id, Serial: data.Serial{Series: "(deleted)"}}
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// evict keeps the cache bounded, dropping the pages farthest from p.
+func (t *CardTable) evict(p int) {
+	for len(t.pages) > maxPages {
+		far, dist := -1, -1
+		for k := range t.pages {
+			d := k - p
+			if d < 0 {
+				d = -d
+			}
+			if d > dist {
+				far, dist = k, d
+			}
+		}
+		delete(t.pages, far)
+	}
+}
+
+// Load reads the ids of the cards f matches in order o, and the first page,
+// then shows them. It does disk work: run it through Tasks.
+func (t *CardTable) Load(ctx context.Context, f data.Filter, o data.Sort) error {
+	seq := t.seq.Add(1)
+	ids, err := t.store.IDs(ctx, f, o)
+	if err != nil {
+		return err
+	}
+	first, err := t.store.CardsByID(ctx, pageIDs(ids, 0))
+	if err != nil {
+		return err
+	}
+	now := t.store.Now()
+	fyne.Do(func() {
+		if seq != t.seq.Load() {
+			return
+		}
+		t.filter, t.order, t.ids, t.now = f, o, ids, now
+		t.pages = map[int][]data.Card{0: first}
+		t.loading = map[int]bool{}
+		t.sel = -1
+		t.Table.UnselectAll()
+		t.Table.ScrollToTop()
+		t.Table.Refresh()
+		if t.OnSelected != nil {
+			t.OnSelected(nil)
+		}
+	})
+	return nil
+}
+
+func (t *CardTable) onSelected(id widget.TableCellID) {
+	t.sel = id.Row
+	if t.OnSelected == nil {
+		return
+	}
+	if c, ok := t.cardAt(id.Row); ok {
+		t.OnSelected(&c)
+		return
+	}
+	t.OnSelected(nil)
+}
+
+// Selected returns the selected card, if its row is loaded.
+func (t *CardTable) Selected() (data.Card, bool) {
+	if t.sel < 0 {
+		return data.Card{}, false
+	}
+	return t.cardAt(t.sel)
+}
+
+// RowsText returns the text of the loaded rows from row lo up to hi (tests
+// and the clipboard use it).
+func (t *CardTable) RowsText(lo, hi int) [][]string {
+	var out [][]string
+	for r := lo; r < hi && r < len(t.ids); r++ {
+		c, ok := t.cardAt(r)
+		if !ok {
+			continue
+		}
+		row := make([]string, numCols)
+		for col := range row {
+			row[col] = CellText(c, col, t.now)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// Legend explains the status icons.
+func Legend() fyne.CanvasObject {
+	box := container.NewHBox()
+	for _, s := range data.Statuses {
+		box.Add(widget.NewIcon(StatusIcon(s)))
+		box.Add(widget.NewLabel(string(s)))
+	}
+	return box
+}

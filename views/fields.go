@@ -1,0 +1,130 @@
+package views
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"topupcards/data"
+)
+
+// DateField is an optional date: typed as YYYY-MM-DD (or with a time) or
+// picked from a calendar. Unlike widget.DateEntry it may stay empty.
+type DateField struct {
+	widget.BaseWidget
+	Entry  *widget.Entry
+	Button *widget.Button
+	win    fyne.Window
+	popup  *widget.PopUp
+}
+
+// NewDateField makes an empty date field; pop-ups open in win.
+func NewDateField(win fyne.Window, placeholder string) *DateField {
+	d := &DateField{Entry: widget.NewEntry(), win: win}
+	d.Entry.SetPlaceHolder(placeholder)
+	d.Button = widget.NewButtonWithIcon("", theme.CalendarIcon(), d.openCalendar)
+	d.ExtendBaseWidget(d)
+	return d
+}
+
+// CreateRenderer lays the entry and its calendar button side by side.
+func (d *DateField) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, d.Button, d.Entry))
+}
+
+func (d *DateField) openCalendar() {
+	start := time.Now()
+	if t, err := data.ParseDate(d.Entry.Text, false, time.Local); err == nil {
+		start = t
+	}
+	cal := widget.NewCalendar(start, func(t time.Time) {
+		d.Entry.SetText(t.Format(data.DateLayout))
+		if d.popup != nil {
+			d.popup.Hide()
+		}
+		if d.Entry.OnSubmitted != nil {
+			// Picking a date is like typing it: validate, don't search.
+			d.Entry.Validate()
+		}
+	})
+	d.popup = widget.NewPopUp(cal, d.win.Canvas())
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(d.Entry)
+	d.popup.ShowAtPosition(pos.Add(fyne.NewPos(0, d.Entry.Size().Height)))
+}
+
+// Date parses the field: zero for empty, the start of the day (or with
+// endOfDay its last second) for a bare date.
+func (d *DateField) Date(endOfDay bool) (time.Time, error) {
+	if strings.TrimSpace(d.Entry.Text) == "" {
+		return time.Time{}, nil
+	}
+	return data.ParseDate(d.Entry.Text, endOfDay, time.Local)
+}
+
+// fieldRow is one labelled row of a form: its inputs side by side and an
+// error line under them that appears only when something is wrong.
+type fieldRow struct {
+	Label  *widget.Label
+	Error  *widget.Label
+	inputs []fyne.CanvasObject
+}
+
+func newFieldRow(title string, inputs ...fyne.CanvasObject) *fieldRow {
+	l := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	e := widget.NewLabel("")
+	e.Importance = widget.DangerImportance
+	e.Wrapping = fyne.TextWrapWord
+	e.Hide()
+	return &fieldRow{Label: l, Error: e, inputs: inputs}
+}
+
+// object lays out the row.
+func (r *fieldRow) object() fyne.CanvasObject {
+	var row fyne.CanvasObject
+	if len(r.inputs) == 1 {
+		row = r.inputs[0]
+	} else {
+		row = container.NewGridWithColumns(len(r.inputs), r.inputs...)
+	}
+	return container.NewVBox(r.Label, row, r.Error)
+}
+
+// setError shows err under the row (nil hides it).
+func (r *fieldRow) setError(err error) {
+	if err == nil {
+		r.Error.SetText("")
+		r.Error.Hide()
+		return
+	}
+	r.Error.SetText(personMessage(err))
+	r.Error.Show()
+}
+
+// personMessage is err's text with the sentinel suffix a person needs not
+// read (": invalid input").
+func personMessage(err error) string {
+	msg := err.Error()
+	for _, s := range []error{data.ErrInvalid, data.ErrNotFound} {
+		if errors.Is(err, s) {
+			msg = strings.TrimSuffix(msg, ": "+s.Error())
+		}
+	}
+	if msg != "" {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	}
+	return msg
+}
+
+// markEntry marks an entry invalid with err (nil clears it).
+func markEntry(e *widget.Entry, err error) {
+	if err == nil {
+		e.SetValidationError(nil)
+		return
+	}
+	e.SetValidationError(err)
+}

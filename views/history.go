@@ -1,0 +1,181 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"topupcards/data"
+)
+
+// HistoryDialog shows the audit log, newest first, and the snapshots with
+// a way to restore one.
+type HistoryDialog struct {
+	store     Store
+	tasks     *Tasks
+	win       fyne.Window
+	History   *widget.Table
+	Snapshots *widget.List
+	Restore   *widget.Button
+	Message   *widget.Label
+	dlg       *dialog.CustomDialog
+
+	entries []data.HistoryEntry
+	snaps   []data.Snapshot
+	sel     int
+
+	// OnRestored is told after a restore.
+	OnRestored func(msg string)
+}
+
+// NewHistoryDialog builds the dialog.
+func NewHistoryDialog(store Store, tasks *Tasks, win fyne.Window) *HistoryDialog {
+	h := &HistoryDialog{store: store, tasks: tasks, win: win, sel: -1}
+	h.History = widget.NewTable(func() (int, int) { return len(h.entries), 4 },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			e := h.entries[id.Row]
+			var s string
+			switch id.Col {
+			case 0:
+				s = data.FormatTime(e.At)
+			case 1:
+				s = e.Action
+			case 2:
+				s = fmt.Sprint(e.Cards)
+			case 3:
+				s = e.Detail
+				if e.Filter != "" {
+					s += " [" + e.Filter + "]"
+				}
+			}
+			o.(*widget.Label).SetText(s)
+		})
+	h.History.ShowHeaderRow = true
+	h.History.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	h.History.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		titles := []string{"When", "Action", "Cards", "What"}
+		if id.Col >= 0 && id.Col < len(titles) {
+			o.(*widget.Label).SetText(titles[id.Col])
+		}
+	}
+	for i, w := range []float32{210, 120, 70, 640} {
+		h.History.SetColumnWidth(i, w)
+	}
+	h.Snapshots = widget.NewList(func() int { return len(h.snaps) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			s := h.snaps[len(h.snaps)-1-i] // newest first
+			o.(*widget.Label).SetText(fmt.Sprintf("%s · before %s · %s · %s", data.FormatTime(s.Created), s.Reason,
+				humanSize(s.Size), filepath.Base(s.Path)))
+		})
+	h.Snapshots.OnSelected = func(i widget.ListItemID) {
+		h.sel = len(h.snaps) - 1 - i
+		h.Restore.Enable()
+	}
+	h.Restore = widget.NewButtonWithIcon("Restore selected snapshot…", theme.HistoryIcon(), h.onRestore)
+	h.Restore.Disable()
+	h.Message = widget.NewLabel("")
+	h.Message.Wrapping = fyne.TextWrapWord
+	backups := container.NewBorder(
+		widget.NewLabel("A snapshot of the whole database is saved before every delete and every mass edit of more than one card. Restoring one saves the current state first."),
+		container.NewVBox(h.Message, container.NewHBox(h.Restore)), nil, nil, h.Snapshots)
+	tabs := container.NewAppTabs(container.NewTabItem("History", h.History), container.NewTabItem("Backups", backups))
+	closeBtn := widget.NewButton("Close", func() { h.dlg.Hide() })
+	h.dlg = dialog.NewCustomWithoutButtons("History & Backups", container.NewBorder(nil, container.NewHBox(layoutSpacer(), closeBtn), nil, nil, tabs), win)
+	h.dlg.Resize(fyne.NewSize(1100, 620))
+	return h
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d KB", n/1024)
+}
+
+// Show opens the dialog and loads it.
+func (h *HistoryDialog) Show() {
+	h.dlg.Show()
+	h.tasks.Go(func() { h.Load(context.Background()) })
+}
+
+// Load reads the history and the snapshots (disk work).
+func (h *HistoryDialog) Load(ctx context.Context) {
+	es, err := h.store.History(ctx, 1000)
+	var ss []data.Snapshot
+	if err == nil {
+		ss, err = h.store.Snapshots()
+	}
+	fyne.Do(func() {
+		if err != nil {
+			h.Message.SetText(personMessage(err))
+			return
+		}
+		h.entries, h.snaps, h.sel = es, ss, -1
+		h.Restore.Disable()
+		h.Snapshots.UnselectAll()
+		h.History.Refresh()
+		h.Snapshots.Refresh()
+	})
+}
+
+func (h *HistoryDialog) onRestore() {
+	if h.sel < 0 {
+		return
+	}
+	s := h.snaps[h.sel]
+	dialog.ShowConfirm("Restore snapshot", fmt.Sprintf(
+		"Replace every card, batch and reseller with the snapshot of %s (%s)?\nThe current state is saved as a snapshot first, so this can be undone.",
+		data.FormatTime(s.Created), s.Reason), func(ok bool) {
+		if ok {
+			h.tasks.Go(func() { h.RestoreSnapshot(context.Background(), s.Path) })
+		}
+	}, h.win)
+}
+
+// RestoreSnapshot restores path (disk work).
+func (h *HistoryDialog) RestoreSnapshot(ctx context.Context, path string) {
+	res, err := h.store.Restore(ctx, path)
+	if err != nil {
+		fyne.Do(func() {
+			h.Message.SetText(personMessage(err))
+			h.Message.Importance = widget.DangerImportance
+			h.Message.Refresh()
+		})
+		return
+	}
+	h.Load(ctx)
+	msg := fmt.Sprintf("Restored %s: %s cards.\nThe state before the restore was saved as %s.", filepath.Base(path), groupInt(res.Cards), res.Snapshot)
+	fyne.Do(func() {
+		h.Message.SetText(msg)
+		h.Message.Importance = widget.SuccessImportance
+		h.Message.Refresh()
+		if h.OnRestored != nil {
+			h.OnRestored(msg)
+		}
+	})
+}
+
+// ShowHistory opens History & Backups.
+func (v *MainView) ShowHistory() {
+	h := NewHistoryDialog(v.store, v.tasks, v.win)
+	h.OnRestored = func(string) { v.tasks.Go(func() { v.Reload(context.Background()) }) }
+	v.LastHistory = h
+	h.Show()
+}

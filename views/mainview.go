@@ -1,0 +1,237 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"topupcards/data"
+)
+
+// MainView is the window's content: the search sidebar, the card table, a
+// footer with totals and the status legend.
+type MainView struct {
+	widget.BaseWidget
+	store Store
+	win   fyne.Window
+	tasks *Tasks
+
+	Search     *SearchPanel
+	Table      *CardTable
+	Footer     *widget.Label
+	Selection  *widget.Label
+	CopySerial *widget.Button
+	CopyPIN    *widget.Button
+	Empty      *fyne.Container
+	EmptyText  *widget.Label
+	EmptyBtn   *widget.Button
+
+	// OnExport is called with the current search when the person exports.
+	OnExport func(f data.Filter, sum data.Summary)
+
+	// The dialogs opened last, for tests.
+	LastGenerate  *GenerateDialog
+	LastMassEdit  *MassEditDialog
+	LastRedeem    *RedeemDialog
+	LastResellers *ResellersDialog
+	LastHistory   *HistoryDialog
+
+	filter   data.Filter
+	summary  data.Summary
+	allCards int64
+	content  fyne.CanvasObject
+}
+
+// NewMainView builds the main view over store in win; Reload fills it.
+func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
+	v := &MainView{store: store, win: win, tasks: tasks}
+	v.Search = NewSearchPanel(win)
+	v.Search.OnSearch = func(f data.Filter) { v.SetFilter(f) }
+	v.Table = NewCardTable(store, tasks)
+	v.Table.OnSortChanged = func(data.Sort) { v.tasks.Go(func() { v.reloadTable(context.Background()) }) }
+	v.Table.OnSelected = v.onSelected
+	v.Footer = widget.NewLabel("Loading…")
+	v.Footer.Truncation = fyne.TextTruncateEllipsis
+	v.Selection = widget.NewLabel("")
+	v.CopySerial = widget.NewButtonWithIcon("Copy serial", theme.ContentCopyIcon(), func() { v.copySelected(false) })
+	v.CopyPIN = widget.NewButtonWithIcon("Copy PIN", theme.ContentCopyIcon(), func() { v.copySelected(true) })
+	v.CopySerial.Disable()
+	v.CopyPIN.Disable()
+	v.EmptyText = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
+	v.EmptyBtn = widget.NewButton("", nil)
+	v.EmptyBtn.Importance = widget.HighImportance
+	v.Empty = container.NewCenter(container.NewVBox(v.EmptyText, container.NewCenter(v.EmptyBtn)))
+	v.Empty.Hide()
+	bar := container.NewHBox(
+		widget.NewButtonWithIcon("Generate Top-Up Cards", theme.ContentAddIcon(), v.ShowGenerate),
+		widget.NewButtonWithIcon("Mass Edit", theme.DocumentCreateIcon(), v.ShowMassEdit),
+		widget.NewButtonWithIcon("Redeem", theme.ConfirmIcon(), v.ShowRedeem),
+		widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), v.Export),
+		widget.NewSeparator(),
+		widget.NewButtonWithIcon("Resellers", theme.AccountIcon(), v.ShowResellers),
+		widget.NewButtonWithIcon("History & Backups", theme.HistoryIcon(), v.ShowHistory),
+	)
+	selBar := container.NewHBox(v.Selection, v.CopySerial, v.CopyPIN)
+	footer := container.NewBorder(widget.NewSeparator(), nil, nil, Legend(), v.Footer)
+	tableArea := container.NewStack(v.Table, v.Empty)
+	center := container.NewBorder(nil, container.NewVBox(selBar, footer), nil, nil, tableArea)
+	split := container.NewHSplit(v.Search, center)
+	split.Offset = 0.18
+	v.content = container.NewBorder(container.NewVBox(bar, widget.NewSeparator()), nil, nil, nil, split)
+	v.ExtendBaseWidget(v)
+	return v
+}
+
+// CreateRenderer shows the view.
+func (v *MainView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(v.content) }
+
+// Filter is the current search.
+func (v *MainView) Filter() data.Filter { return v.filter }
+
+// SetFilter searches: the table, footer and choices follow.
+func (v *MainView) SetFilter(f data.Filter) {
+	v.filter = f
+	v.tasks.Go(func() { v.Reload(context.Background()) })
+}
+
+// Reload reads everything the view shows for the current search. It does
+// disk work: run it through Tasks.
+func (v *MainView) Reload(ctx context.Context) {
+	if err := v.reloadTable(ctx); err != nil {
+		return
+	}
+	rs, err1 := v.store.Resellers(ctx)
+	bs, err2 := v.store.Batches(ctx)
+	fyne.Do(func() {
+		if err1 == nil {
+			v.Search.SetResellers(rs)
+		}
+		if err2 == nil {
+			v.Search.SetBatches(bs)
+		}
+	})
+}
+
+// reloadTable reloads the table and the footer for the current search.
+func (v *MainView) reloadTable(ctx context.Context) error {
+	f := v.filter
+	err := v.Table.Load(ctx, f, v.Table.Sort())
+	var sum data.Summary
+	var all int64
+	if err == nil {
+		sum, err = v.store.Summarize(ctx, f)
+	}
+	if err == nil {
+		all, err = v.store.Count(ctx, data.Filter{})
+	}
+	fyne.Do(func() {
+		if err != nil {
+			v.Footer.SetText("Could not read the cards: " + err.Error())
+			v.showError(fmt.Errorf("could not read the cards from %s: %w", v.store.Path(), err))
+			return
+		}
+		v.summary, v.allCards = sum, all
+		v.Footer.SetText(FooterText(sum, f))
+		v.updateEmpty()
+	})
+	return err
+}
+
+// FooterText says how many cards match, their face value per currency and
+// how much of it is still unredeemed.
+func FooterText(sum data.Summary, f data.Filter) string {
+	var b strings.Builder
+	what := "cards"
+	if sum.Cards == 1 {
+		what = "card"
+	}
+	fmt.Fprintf(&b, "%s %s", groupInt(sum.Cards), what)
+	if !f.IsEmpty() {
+		b.WriteString(" match")
+	}
+	for _, t := range sum.Totals {
+		fmt.Fprintf(&b, " · %s face value, %s unredeemed",
+			data.Money{Minor: t.Face, Currency: t.Currency}.Display(), data.Money{Minor: t.Unredeemed, Currency: t.Currency}.Display())
+	}
+	return b.String()
+}
+
+func groupInt(n int64) string {
+	s := fmt.Sprint(n)
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+// updateEmpty says what to do when the table has nothing to show.
+func (v *MainView) updateEmpty() {
+	switch {
+	case v.allCards == 0:
+		v.EmptyText.SetText("No cards yet.\nGenerate a first batch: choose its amount, quantity and series,\nand the cards are ready to print and hand out.")
+		v.EmptyBtn.SetText("Generate Top-Up Cards")
+		v.EmptyBtn.OnTapped = v.ShowGenerate
+		v.Empty.Show()
+	case v.summary.Cards == 0:
+		v.EmptyText.SetText("No cards match this search (" + v.filter.Describe() + ").")
+		v.EmptyBtn.SetText("Reset the search")
+		v.EmptyBtn.OnTapped = v.Search.Reset
+		v.Empty.Show()
+	default:
+		v.Empty.Hide()
+	}
+}
+
+func (v *MainView) onSelected(c *data.Card) {
+	if c == nil {
+		v.Selection.SetText("")
+		v.CopySerial.Disable()
+		v.CopyPIN.Disable()
+		return
+	}
+	v.Selection.SetText(fmt.Sprintf("Selected: %s · PIN %s", c.Serial, data.GroupPIN(c.PIN)))
+	v.CopySerial.Enable()
+	v.CopyPIN.Enable()
+}
+
+func (v *MainView) copySelected(pin bool) {
+	c, ok := v.Table.Selected()
+	if !ok {
+		return
+	}
+	text := c.Serial.String()
+	if pin {
+		text = c.PIN
+	}
+	fyne.CurrentApp().Clipboard().SetContent(text)
+}
+
+// Export hands the current search to the app's export.
+func (v *MainView) Export() {
+	if v.OnExport == nil {
+		return
+	}
+	if v.summary.Cards == 0 {
+		dialog.ShowInformation("Nothing to export", "No cards match the current search. Change or reset the search first.", v.win)
+		return
+	}
+	v.OnExport(v.filter, v.summary)
+}
+
+// showError shows err in a dialog with what to do.
+func (v *MainView) showError(err error) {
+	dialog.ShowError(fmt.Errorf("%s", personMessage(err)), v.win)
+}
+
+// FocusSearch puts the cursor in the first search field.
+func (v *MainView) FocusSearch() { v.win.Canvas().Focus(v.Search.SerialFrom) }

@@ -1,0 +1,112 @@
+package views
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"topupcards/data"
+)
+
+// RedeemDialog records a customer's redemption of a card's PIN.
+type RedeemDialog struct {
+	store  Store
+	tasks  *Tasks
+	PIN    *widget.Entry
+	Client *widget.Entry
+	Redeem *widget.Button
+	Result *widget.Label
+	dlg    *dialog.CustomDialog
+	win    fyne.Window
+
+	// OnRedeemed is told after a card was redeemed.
+	OnRedeemed func(data.Card)
+}
+
+// NewRedeemDialog builds the dialog.
+func NewRedeemDialog(store Store, tasks *Tasks, win fyne.Window) *RedeemDialog {
+	r := &RedeemDialog{store: store, tasks: tasks, win: win}
+	r.PIN = widget.NewEntry()
+	r.PIN.SetPlaceHolder("4524 2829 3854")
+	r.Client = widget.NewEntry()
+	r.Client.SetPlaceHolder("Rose Orig")
+	r.PIN.OnSubmitted = func(string) { win.Canvas().Focus(r.Client) }
+	r.Client.OnSubmitted = func(string) { r.Submit() }
+	r.Result = widget.NewLabel("Type the PIN printed on the card and the client's name.")
+	r.Result.Wrapping = fyne.TextWrapWord
+	r.Redeem = widget.NewButtonWithIcon("Redeem", theme.ConfirmIcon(), r.Submit)
+	r.Redeem.Importance = widget.HighImportance
+	closeBtn := widget.NewButton("Close", func() { r.dlg.Hide() })
+	form := container.New(newFormLayout(),
+		widget.NewLabelWithStyle("PIN Code", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), r.PIN,
+		widget.NewLabelWithStyle("Client", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), r.Client)
+	content := container.NewVBox(form, r.Result, container.NewHBox(layoutSpacer(), closeBtn, r.Redeem))
+	r.dlg = dialog.NewCustomWithoutButtons("Redeem Voucher", content, win)
+	r.dlg.Resize(fyne.NewSize(560, 0))
+	return r
+}
+
+// Show opens the dialog with the cursor in the PIN.
+func (r *RedeemDialog) Show() {
+	r.dlg.Show()
+	r.win.Canvas().Focus(r.PIN)
+}
+
+// Submit redeems in the background.
+func (r *RedeemDialog) Submit() {
+	pin, client := r.PIN.Text, r.Client.Text
+	r.Redeem.Disable()
+	r.tasks.Go(func() { r.redeem(context.Background(), pin, client) })
+}
+
+func (r *RedeemDialog) redeem(ctx context.Context, pin, client string) {
+	card, err := r.store.Redeem(ctx, pin, client)
+	fyne.Do(func() {
+		r.Redeem.Enable()
+		text, imp := RedeemOutcome(card, err)
+		r.Result.SetText(text)
+		r.Result.Importance = imp
+		r.Result.Refresh()
+		if err == nil {
+			r.PIN.SetText("")
+			r.win.Canvas().Focus(r.PIN)
+			if r.OnRedeemed != nil {
+				r.OnRedeemed(card)
+			}
+		}
+	})
+}
+
+// RedeemOutcome says in plain words what a redemption did.
+func RedeemOutcome(c data.Card, err error) (string, widget.Importance) {
+	switch {
+	case err == nil:
+		return fmt.Sprintf("Redeemed %s on card %s for %s.", c.Amount, c.Serial, c.ActivatedBy), widget.SuccessImportance
+	case errors.Is(err, data.ErrAlreadyRedeemed):
+		return fmt.Sprintf("Not redeemed: card %s was already activated by %s on %s.", c.Serial, c.ActivatedBy,
+			data.FormatDay(c.ActivatedAt)), widget.DangerImportance
+	case errors.Is(err, data.ErrExpired):
+		return fmt.Sprintf("Not redeemed: card %s expired on %s.", c.Serial, data.FormatDay(c.ExpiresAt)), widget.DangerImportance
+	case errors.Is(err, data.ErrBlocked):
+		return fmt.Sprintf("Not redeemed: card %s is blocked (reported lost or stolen).", c.Serial), widget.DangerImportance
+	case errors.Is(err, data.ErrTypo):
+		return "Not redeemed: this PIN has a typo (its check digit does not match). Read the card again.", widget.WarningImportance
+	case errors.Is(err, data.ErrNotFound):
+		return "Not redeemed: no card has this PIN. Check the digits.", widget.DangerImportance
+	}
+	return personMessage(err), widget.DangerImportance
+}
+
+// ShowRedeem opens the Redeem dialog.
+func (v *MainView) ShowRedeem() {
+	r := NewRedeemDialog(v.store, v.tasks, v.win)
+	r.OnRedeemed = func(data.Card) { v.tasks.Go(func() { v.reloadTable(context.Background()) }) }
+	v.LastRedeem = r
+	r.Show()
+}
