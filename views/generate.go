@@ -60,11 +60,9 @@ type GenerateDialog struct {
 // NewGenerateDialog builds the dialog; Show opens it.
 func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []data.Reseller) *GenerateDialog {
 	g := &GenerateDialog{store: store, tasks: tasks, win: win, rows: map[string]*fieldRow{}, touched: map[string]bool{}}
-	onChange := func(string) { g.Changed() }
 	entry := func(ph string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetPlaceHolder(ph)
-		e.OnChanged = onChange
 		e.OnSubmitted = func(string) { g.Submit() }
 		return e
 	}
@@ -80,10 +78,9 @@ func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []d
 	for _, r := range resellers {
 		names = append(names, r.Name)
 	}
-	g.Reseller = widget.NewSelect(names, func(string) { g.Changed() })
+	g.Reseller = widget.NewSelect(names, nil)
 	g.Reseller.SetSelectedIndex(0)
 	g.Expiry = NewDateField(win, "YYYY-MM-DD (optional)")
-	g.Expiry.Entry.OnChanged = onChange
 	for key, e := range map[string]*widget.Entry{"amount": g.Amount, "quantity": g.Quantity, "series": g.Series,
 		"pinlength": g.PINLength, "expiry": g.Expiry.Entry} {
 		e.OnChanged = func(string) {
@@ -130,6 +127,7 @@ func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []d
 	g.busy.Hide()
 	g.dlg = dialog.NewCustomWithoutButtons("Generate Top-Up Cards", container.NewStack(g.form, g.busy), win)
 	g.dlg.Resize(fyne.NewSize(760, 560))
+	g.Reseller.OnChanged = func(string) { g.Changed() }
 	g.Changed()
 	return g
 }
