@@ -52,7 +52,7 @@ func NewHistoryDialog(store Store, tasks *Tasks, win fyne.Window) *HistoryDialog
 			case 1:
 				s = e.Action
 			case 2:
-				s = fmt.Sprint(e.Cards)
+				s = groupInt(e.Cards)
 			case 3:
 				s = e.Detail
 				if e.Filter != "" {

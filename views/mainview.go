@@ -77,8 +77,8 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 		widget.NewButtonWithIcon("Resellers", theme.AccountIcon(), v.ShowResellers),
 		widget.NewButtonWithIcon("History & Backups", theme.HistoryIcon(), v.ShowHistory),
 	)
-	selBar := container.NewHBox(v.Selection, v.CopySerial, v.CopyPIN)
-	footer := container.NewBorder(widget.NewSeparator(), nil, nil, Legend(), v.Footer)
+	selBar := container.NewBorder(nil, nil, container.NewHBox(v.CopySerial, v.CopyPIN, v.Selection), Legend())
+	footer := container.NewBorder(widget.NewSeparator(), nil, nil, nil, v.Footer)
 	tableArea := container.NewStack(v.Table, v.Empty)
 	center := container.NewBorder(nil, container.NewVBox(selBar, footer), nil, nil, tableArea)
 	split := container.NewHSplit(v.Search, center)
@@ -156,7 +156,7 @@ func FooterText(sum data.Summary, f data.Filter) string {
 		b.WriteString(" match")
 	}
 	for _, t := range sum.Totals {
-		fmt.Fprintf(&b, " · %s face value, %s unredeemed",
+		fmt.Fprintf(&b, " · %s face value (%s unredeemed)",
 			data.Money{Minor: t.Face, Currency: t.Currency}.Display(), data.Money{Minor: t.Unredeemed, Currency: t.Currency}.Display())
 	}
 	return b.String()

@@ -144,7 +144,7 @@ func TestTableShowsStoreRowsInSeedFormats(t *testing.T) {
 		t.Errorf("statuses %v", seen)
 	}
 	if got := h.view.Footer.Text; !strings.Contains(got, "60 cards") || !strings.Contains(got, "150.00 EUR face value") ||
-		!strings.Contains(got, "760.00 USD face value, 682.00 USD unredeemed") {
+		!strings.Contains(got, "760.00 USD face value (682.00 USD unredeemed)") {
 		t.Errorf("footer %q", got)
 	}
 	if h.view.Empty.Visible() {
