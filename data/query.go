@@ -182,7 +182,7 @@ func (s *Store) CardsByID(ctx context.Context, ids []int64) ([]Card, error) {
 		return nil, nil
 	}
 	js, _ := json.Marshal(ids)
-	q := "SELECT " + cardColumns + cardFrom + " JOIN json_each(?) j ON j.value = c.id ORDER BY j.key"
+	q := "SELECT " + cardColumns + " FROM json_each(?) j CROSS JOIN cards c ON c.id = j.value LEFT JOIN resellers r ON r.id = c.reseller_id ORDER BY j.key"
 	rows, err := s.db.QueryContext(ctx, q, string(js))
 	if err != nil {
 		return nil, fmt.Errorf("load cards: %w", err)

@@ -1,0 +1,102 @@
+package views
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"topupcards/data"
+)
+
+var (
+	millionOnce sync.Once
+	millionPath string
+	millionErr  error
+)
+
+// millionFile makes (once per test process) a file with a million cards.
+func millionFile(b *testing.B) string {
+	b.Helper()
+	millionOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "topupcards-views-bench-")
+		if err != nil {
+			millionErr = err
+			return
+		}
+		millionPath = filepath.Join(dir, "cards.db")
+		s, err := data.Open(context.Background(), millionPath)
+		if err != nil {
+			millionErr = err
+			return
+		}
+		defer s.Close()
+		for i, series := range []string{"3", "2"} {
+			_, err := s.Generate(context.Background(), data.GenerateParams{Amount: int64(800 * (i + 1)), Quantity: 500_000, Series: series}, nil)
+			if err != nil {
+				millionErr = err
+				return
+			}
+		}
+	})
+	if millionErr != nil {
+		b.Fatal(millionErr)
+	}
+	return millionPath
+}
+
+// BenchmarkOpenMillionAndFirstPage: what the window does at start on a
+// million-card file: open the store, read the ordered ids of all cards and
+// the first page of rows, and count them for the footer.
+func BenchmarkOpenMillionAndFirstPage(b *testing.B) {
+	path := millionFile(b)
+	test.NewTempApp(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		s, err := data.Open(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tbl := NewCardTable(s, &Tasks{})
+		if err := tbl.Load(ctx, data.Filter{}, data.Sort{}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Summarize(ctx, data.Filter{}); err != nil {
+			b.Fatal(err)
+		}
+		if tbl.Rows() != 1_000_000 {
+			b.Fatalf("%d rows", tbl.Rows())
+		}
+		s.Close()
+	}
+}
+
+// BenchmarkTablePageFetch: reading one page of rows for the table by id,
+// deep in a million cards (what scrolling to row 500,000 costs in disk work;
+// drawing is the GPU driver's and not measured here).
+func BenchmarkTablePageFetch(b *testing.B) {
+	path := millionFile(b)
+	test.NewTempApp(b)
+	ctx := context.Background()
+	s, err := data.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	tbl := NewCardTable(s, &Tasks{})
+	if err := tbl.Load(ctx, data.Filter{}, data.Sort{}); err != nil {
+		b.Fatal(err)
+	}
+	ids := pageIDs(tbl.ids, 5000) // rows 500,000 to 500,099
+	b.ResetTimer()
+	for b.Loop() {
+		cards, err := s.CardsByID(ctx, ids)
+		if err != nil || len(cards) != pageSize {
+			b.Fatalf("%d cards, %v", len(cards), err)
+		}
+	}
+}
