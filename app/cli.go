@@ -55,6 +55,8 @@ Usage:
   topupcards resellers [list | add NAME | rename OLD NEW | remove NAME]
   topupcards history  [--limit N]
   topupcards backups  [list | restore FILE --yes]
+  topupcards export   [FILTER] --out FILE.xlsx|FILE.csv [--across N] [--paper a4|letter]
+                      [--qr-template TEXT] [--force]
 
 FILTER: --serial-from S --serial-to S --pin P --status new|activated|expired|blocked --reseller NAME
         --amount-from A --amount-to A --expiry-from D --expiry-to D --client TEXT
@@ -126,6 +128,7 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 		"resellers": c.cmdResellers,
 		"history":   c.cmdHistory,
 		"backups":   c.cmdBackups,
+		"export":    c.cmdExport,
 	}
 	if cmd == "help" {
 		fmt.Fprint(c.Stdout, mainUsage)

@@ -109,13 +109,14 @@ func NewCardTable(store Store, tasks *Tasks) *CardTable {
 		b := widget.NewButton("", nil)
 		b.Importance = widget.LowImportance
 		b.Alignment = widget.ButtonAlignLeading
+		b.IconPlacement = widget.ButtonIconTrailingText
 		return b
 	}
 	t.Table.UpdateHeader = t.updateHeader
 	t.Table.OnSelected = t.onSelected
 	t.Table.OnUnselected = func(widget.TableCellID) {}
 	for i, c := range columnInfo {
-		w := max(widget.NewLabel(c.sample).MinSize().Width, widget.NewLabel(c.title+" ▲").MinSize().Width) + theme.Padding()
+		w := max(widget.NewLabel(c.sample).MinSize().Width, widget.NewLabel(c.title).MinSize().Width+theme.IconInlineSize()) + theme.Padding()
 		t.Table.SetColumnWidth(i, w)
 	}
 	t.ExtendBaseWidget(t)
@@ -218,15 +219,17 @@ func (t *CardTable) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	info := columnInfo[id.Col]
-	title := info.title
+	// The sort direction is a theme icon: the bundled font has no arrows.
+	var icon fyne.Resource
 	if t.order.Column == info.sort || t.order.Column == "" && info.sort == data.ColSerial {
 		if t.order.Desc {
-			title += " ▼"
+			icon = theme.MenuDropDownIcon()
 		} else {
-			title += " ▲"
+			icon = theme.MenuDropUpIcon()
 		}
 	}
-	b.SetText(title)
+	b.SetText(info.title)
+	b.SetIcon(icon)
 	col := id.Col
 	b.OnTapped = func() { t.TapHeader(col) }
 }

@@ -1,0 +1,73 @@
+package export
+
+import (
+	"fmt"
+	"strings"
+
+	"topupcards/data"
+)
+
+// Tile is what one voucher shows, described once for every writer (the
+// Excel sheet now, a PDF later), so that the writers never drift apart.
+type Tile struct {
+	Company    string // the reseller, or the issuer when the card has none
+	Amount     string // "8.00 USD"
+	PIN        string // grouped in fours: "4524 2829 3854"
+	Serial     string // "3-000000001"
+	ValidUntil string // "Valid until 01/31/2027" or "No expiry"
+	QR         string // what the QR code holds: the PIN or a redeem address
+}
+
+// DefaultCompany is printed on cards that belong to no reseller.
+const DefaultCompany = "Prepaid top-up card"
+
+// MaxQRTemplate is the longest redeem-address template accepted.
+const MaxQRTemplate = 400
+
+// CheckQRTemplate validates a redeem-address template: empty (the QR code
+// holds the PIN) or a text that contains {pin}, such as
+// https://billing.example.com/redeem?pin={pin}. {serial} may appear too.
+func CheckQRTemplate(t string) error {
+	if t == "" {
+		return nil
+	}
+	if !strings.Contains(t, "{pin}") {
+		return fmt.Errorf("QR template %q must contain {pin} where the PIN goes, such as https://billing.example.com/redeem?pin={pin}: %w", t, data.ErrInvalid)
+	}
+	if len(t) > MaxQRTemplate {
+		return fmt.Errorf("QR template is longer than %d characters; a QR code that large does not print well: %w", MaxQRTemplate, data.ErrInvalid)
+	}
+	if strings.ContainsAny(t, "\n\r\t") {
+		return fmt.Errorf("QR template contains a line break or tab; write it on one line: %w", data.ErrInvalid)
+	}
+	return nil
+}
+
+// QRContent is what card c's QR code holds under template t.
+func QRContent(c data.Card, t string) string {
+	if t == "" {
+		return c.PIN
+	}
+	r := strings.NewReplacer("{pin}", c.PIN, "{serial}", c.Serial.String())
+	return r.Replace(t)
+}
+
+// TileFor describes card c's voucher.
+func TileFor(c data.Card, qrTemplate string) Tile {
+	t := Tile{
+		Company: c.Reseller,
+		Amount:  c.Amount.Display(),
+		PIN:     data.GroupPIN(c.PIN),
+		Serial:  c.Serial.String(),
+		QR:      QRContent(c, qrTemplate),
+	}
+	if t.Company == "" {
+		t.Company = DefaultCompany
+	}
+	if c.ExpiresAt.IsZero() {
+		t.ValidUntil = "No expiry"
+	} else {
+		t.ValidUntil = "Valid until " + data.FormatDay(c.ExpiresAt)
+	}
+	return t
+}
