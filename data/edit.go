@@ -103,9 +103,6 @@ func (s *Store) MassEdit(ctx context.Context, f Filter, e Edit) (Result, error) 
 	case ExpiryClear:
 		sets = append(sets, "expires_at = NULL")
 	}
-	if e.Reseller != "" {
-		sets, args = append(sets, "reseller_id = (SELECT id FROM resellers WHERE name = ?)"), append(args, strings.TrimSpace(e.Reseller))
-	}
 	switch e.Block {
 	case BlockSet:
 		sets = append(sets, "blocked = 1")
@@ -114,10 +111,14 @@ func (s *Store) MassEdit(ctx context.Context, f Filter, e Edit) (Result, error) 
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if e.Reseller != "" {
-			// The reseller may have been removed since the check above.
-			if _, err := resellerID(ctx, tx, e.Reseller); err != nil {
+			// The reseller may have been removed since the check above. Set
+			// the id found by the same lookup (which tidies the name's
+			// spaces), not a second lookup by the name as typed.
+			id, err := resellerID(ctx, tx, e.Reseller)
+			if err != nil {
 				return err
 			}
+			sets, args = append(sets, "reseller_id = ?"), append(args, id)
 		}
 		where, wargs := f.where(s.Now())
 		r, err := tx.ExecContext(ctx, "UPDATE cards AS c SET "+strings.Join(sets, ", ")+" WHERE "+where, append(args, wargs...)...)

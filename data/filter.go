@@ -108,7 +108,8 @@ func (f Filter) where(now time.Time) (string, []any) {
 		add("c.activated_at IS NULL AND c.blocked = 1")
 	}
 	if f.Reseller != "" {
-		add("c.reseller_id = (SELECT id FROM resellers WHERE name = ?)", strings.TrimSpace(f.Reseller))
+		// Spaces are tidied as when the name was stored (cleanName).
+		add("c.reseller_id = (SELECT id FROM resellers WHERE name = ?)", strings.Join(strings.Fields(f.Reseller), " "))
 	}
 	if f.AmountFrom != nil {
 		add("c.amount >= ?", *f.AmountFrom)

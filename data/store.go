@@ -194,6 +194,12 @@ func checkFile(path string) error {
 	if appID != 0 && appID != ApplicationID {
 		return errf(ErrNotDatabase, "open database %s: the file is a SQLite database of another program; choose another file", path)
 	}
+	// No application id but a schema (the schema cookie counts its
+	// changes): another program's database. Refuse it here, before a
+	// connection's journal_mode(WAL) pragma rewrites its header.
+	if schemaCookie := binary.BigEndian.Uint32(hdr[40:44]); appID == 0 && schemaCookie != 0 {
+		return errf(ErrNotDatabase, "open database %s: the file is a SQLite database of another program; choose another file", path)
+	}
 	if version > len(migrations()) {
 		return fmt.Errorf("open database %s: schema version %d, this program knows up to %d; update Top-up Cards: %w",
 			path, version, len(migrations()), ErrNewerSchema)

@@ -1,0 +1,517 @@
+package data_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"topupcards/data"
+)
+
+// editFixture is a small store with two resellers, cards with and without
+// expiry, blocked and activated ones.
+func editFixture(t *testing.T) (*data.Store, *clock) {
+	t.Helper()
+	ctx := context.Background()
+	s, clk := newStore(t)
+	mustAddReseller(t, s, "Acme Corp")
+	mustAddReseller(t, s, "Beta Shop")
+	mustGenerate(t, s, data.GenerateParams{Amount: 500, Quantity: 6, Series: "A", Reseller: "Acme Corp"})
+	mustGenerate(t, s, data.GenerateParams{Amount: 700, Quantity: 5, Series: "B", ExpiresAt: t0.Add(72 * time.Hour)})
+	mustGenerate(t, s, data.GenerateParams{Amount: 900, Quantity: 4, Series: "C", Reseller: "Beta Shop", ExpiresAt: t0.Add(24 * time.Hour)})
+	all := allCards(t, s)
+	clk.advance(time.Hour)
+	if _, err := s.Redeem(ctx, cardBySerial(t, all, "A", 2).PIN, "Rose Orig"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Redeem(ctx, cardBySerial(t, all, "B", 1).PIN, "Žofia"); err != nil {
+		t.Fatal(err)
+	}
+	blocked := data.Filter{IDs: []int64{cardBySerial(t, all, "A", 3).ID, cardBySerial(t, all, "C", 1).ID}}
+	if _, err := s.MassEdit(ctx, blocked, data.Edit{Block: data.BlockSet}); err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(time.Hour)
+	return s, clk
+}
+
+// applyEdit is what e does to one card, written out in Go.
+func applyEdit(c data.Card, e data.Edit, res data.Reseller) data.Card {
+	switch e.Expiry {
+	case data.ExpirySet:
+		c.ExpiresAt = time.Unix(e.ExpireAt.Unix(), 0).UTC()
+	case data.ExpiryClear:
+		c.ExpiresAt = time.Time{}
+	}
+	if e.Reseller != "" {
+		c.ResellerID, c.Reseller = res.ID, res.Name
+	}
+	switch e.Block {
+	case data.BlockSet:
+		c.Blocked = true
+	case data.BlockClear:
+		c.Blocked = false
+	}
+	return c
+}
+
+func TestMassEditEveryCombination(t *testing.T) {
+	t.Parallel()
+	newExpiry := t0.Add(30*24*time.Hour + 90*time.Minute)
+	for _, exp := range []data.ExpiryMode{data.ExpiryPreserve, data.ExpirySet, data.ExpiryClear} {
+		for _, reseller := range []string{"", "Beta Shop", " beta   SHOP "} {
+			for _, block := range []data.BlockMode{data.BlockPreserve, data.BlockSet, data.BlockClear} {
+				e := data.Edit{Expiry: exp, Reseller: reseller, Block: block}
+				if exp == data.ExpirySet {
+					e.ExpireAt = newExpiry
+				}
+				if e.IsNoop() {
+					continue
+				}
+				name := fmt.Sprintf("expiry %d reseller %q block %d", exp, reseller, block)
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					testMassEdit(t, e)
+				})
+			}
+		}
+	}
+}
+
+func testMassEdit(t *testing.T, e data.Edit) {
+	ctx := context.Background()
+	s, clk := editFixture(t)
+	resellers, err := s.Resellers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	beta := resellers[slices.IndexFunc(resellers, func(r data.Reseller) bool { return r.Name == "Beta Shop" })]
+	filters := []data.Filter{
+		// Several cards of two series, including activated and blocked ones.
+		{SerialFrom: serialPtr("A", 2), SerialTo: serialPtr("B", 3)},
+		// Cards of one status only.
+		{Status: data.StatusNew, Reseller: "acme corp"},
+		// Exactly one card: no snapshot.
+		{SerialFrom: serialPtr("C", 1), SerialTo: serialPtr("C", 1)},
+		// No card.
+		{Batch: 999},
+	}
+	for _, f := range filters {
+		before := allCards(t, s)
+		now := clk.now()
+		snapsBefore, err := s.Snapshots()
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist := historyLen(t, s)
+		matched := map[int64]bool{}
+		for _, c := range before {
+			if matches(c, f, now) {
+				matched[c.ID] = true
+			}
+		}
+		res, err := s.MassEdit(ctx, f, e)
+		if err != nil {
+			t.Fatalf("mass edit %s: %v", f.Describe(), err)
+		}
+		if res.Cards != int64(len(matched)) {
+			t.Errorf("mass edit %s: %d cards, want %d", f.Describe(), res.Cards, len(matched))
+		}
+		after := allCards(t, s)
+		if len(after) != len(before) {
+			t.Fatalf("mass edit changed the number of cards: %d -> %d", len(before), len(after))
+		}
+		for i, c := range before {
+			want := c
+			if matched[c.ID] {
+				want = applyEdit(c, e, beta)
+			}
+			if !reflect.DeepEqual(after[i], want) {
+				t.Errorf("%s: card %s\n got %+v\nwant %+v", f.Describe(), c.Serial, after[i], want)
+			}
+		}
+		snapsAfter, err := s.Snapshots()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(matched) > 1 {
+			if res.Snapshot == "" || !fileExists(res.Snapshot) || len(snapsAfter) != len(snapsBefore)+1 {
+				t.Errorf("%s: %d cards edited, snapshot %q; want a new snapshot", f.Describe(), len(matched), res.Snapshot)
+			}
+		} else if res.Snapshot != "" || len(snapsAfter) != len(snapsBefore) {
+			t.Errorf("%s: %d cards edited, snapshot %q; want none", f.Describe(), len(matched), res.Snapshot)
+		}
+		h := newestHistory(t, s, 1)
+		if historyLen(t, s) != hist+1 || h[0].Action != "edit" || h[0].Cards != int64(len(matched)) || h[0].Filter != f.Describe() {
+			t.Errorf("%s: history %+v (%d -> %d entries)", f.Describe(), h, hist, historyLen(t, s))
+		}
+		clk.advance(time.Minute)
+	}
+}
+
+func TestMassEditSnapshotHoldsTheStateBefore(t *testing.T) {
+	t.Parallel()
+	s, _ := editFixture(t)
+	ctx := context.Background()
+	before := allCards(t, s)
+	res, err := s.MassEdit(ctx, data.Filter{Batch: before[0].BatchID}, data.Edit{Expiry: data.ExpiryClear, Block: data.BlockSet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := openCopy(t, res.Snapshot)
+	if got := allCards(t, snap); !reflect.DeepEqual(got, before) {
+		t.Errorf("the snapshot does not hold the cards as they were before the edit")
+	}
+}
+
+// openCopy opens a copy of a database file (so that the original stays as
+// it is) as a store.
+func openCopy(t *testing.T, path string) *data.Store {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(t.TempDir(), "copy.db")
+	if err := os.WriteFile(cp, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := openStoreAt(t, cp)
+	return s
+}
+
+func TestMassEditRefusals(t *testing.T) {
+	t.Parallel()
+	s, _ := editFixture(t)
+	ctx := context.Background()
+	all := data.Filter{SerialFrom: serialPtr("A", 0)}
+	cases := []struct {
+		name string
+		e    data.Edit
+		want error
+	}{
+		{"no-op", data.Edit{}, data.ErrInvalid},
+		{"no-op with a blank reseller", data.Edit{Reseller: "   "}, data.ErrInvalid},
+		{"unknown reseller", data.Edit{Reseller: "Nobody"}, data.ErrNotFound},
+		{"unknown reseller with a block", data.Edit{Reseller: "Nobody", Block: data.BlockSet}, data.ErrNotFound},
+		{"expiry set without a date", data.Edit{Expiry: data.ExpirySet}, data.ErrInvalid},
+	}
+	for _, c := range cases {
+		before := stateOf(t, s)
+		_, err := s.MassEdit(ctx, all, c.e)
+		wantErr(t, err, c.want, c.name)
+		assertUnchanged(t, s, before)
+	}
+}
+
+func TestDeleteWithFilter(t *testing.T) {
+	t.Parallel()
+	s, clk := editFixture(t)
+	ctx := context.Background()
+	before := allCards(t, s)
+	batches, _ := s.Batches(ctx)
+	hist := historyLen(t, s)
+	f := data.Filter{AmountFrom: i64(600), Status: data.StatusNew}
+	deleted := cardsWhere(before, func(c data.Card) bool { return matches(c, f, clk.now()) })
+	if len(deleted) < 2 || len(deleted) == len(before) {
+		t.Fatalf("filter matches %d of %d cards; the test needs some but not all", len(deleted), len(before))
+	}
+	res, err := s.Delete(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Cards != int64(len(deleted)) {
+		t.Errorf("deleted %d cards, want %d", res.Cards, len(deleted))
+	}
+	want := cardsWhere(before, func(c data.Card) bool { return !matches(c, f, clk.now()) })
+	if got := allCards(t, s); !reflect.DeepEqual(got, want) {
+		t.Errorf("after delete %d cards remain, want %d untouched", len(got), len(want))
+	}
+	if after, _ := s.Batches(ctx); !reflect.DeepEqual(after, batches) {
+		t.Error("delete changed the batches")
+	}
+	checkSnapshotFile(t, s, res.Snapshot)
+	h := newestHistory(t, s, 1)[0]
+	if historyLen(t, s) != hist+1 || h.Action != "delete" || h.Cards != res.Cards || h.Filter != f.Describe() {
+		t.Errorf("history after delete: %+v", h)
+	}
+
+	// A filter that matches nothing deletes nothing and takes no snapshot.
+	st := stateOf(t, s)
+	res, err = s.Delete(ctx, data.Filter{Batch: 999})
+	if err != nil || res.Cards != 0 || res.Snapshot != "" {
+		t.Errorf("delete of nothing: %+v, %v", res, err)
+	}
+	assertUnchanged(t, s, st)
+}
+
+func TestDeleteEmptyFilterRefused(t *testing.T) {
+	t.Parallel()
+	s, _ := editFixture(t)
+	before := stateOf(t, s)
+	_, err := s.Delete(context.Background(), data.Filter{})
+	wantErr(t, err, data.ErrEmptyFilter, "delete with an empty filter")
+	assertUnchanged(t, s, before)
+}
+
+func TestDeleteAll(t *testing.T) {
+	t.Parallel()
+	s, _ := editFixture(t)
+	ctx := context.Background()
+	before := allCards(t, s)
+	batches, _ := s.Batches(ctx)
+	resellers, _ := s.Resellers(ctx)
+	res, err := s.DeleteAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Cards != int64(len(before)) {
+		t.Errorf("delete all: %d cards, want %d", res.Cards, len(before))
+	}
+	if n, _ := s.Count(ctx, data.Filter{}); n != 0 {
+		t.Errorf("%d cards left after delete all", n)
+	}
+	if after, _ := s.Batches(ctx); !reflect.DeepEqual(after, batches) {
+		t.Error("delete all changed the batches")
+	}
+	if after, _ := s.Resellers(ctx); len(after) != len(resellers) {
+		t.Error("delete all removed resellers")
+	}
+	checkSnapshotFile(t, s, res.Snapshot)
+	snap := openCopy(t, res.Snapshot)
+	if got := allCards(t, snap); !reflect.DeepEqual(got, before) {
+		t.Error("the snapshot of delete all does not hold the cards")
+	}
+	// Delete all of nothing: no snapshot, no history.
+	st := stateOf(t, s)
+	res, err = s.DeleteAll(ctx)
+	if err != nil || res.Cards != 0 || res.Snapshot != "" {
+		t.Errorf("delete all of nothing: %+v, %v", res, err)
+	}
+	assertUnchanged(t, s, st)
+}
+
+// checkSnapshotFile checks that path is a private file in backups/ next to
+// the database, listed by Snapshots.
+func checkSnapshotFile(t *testing.T, s *data.Store, path string) {
+	t.Helper()
+	if path == "" {
+		t.Fatal("no snapshot taken")
+	}
+	if want := filepath.Join(filepath.Dir(s.Path()), "backups"); filepath.Dir(path) != want || s.BackupDir() != want {
+		t.Errorf("snapshot %s is not in %s", path, want)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("snapshot mode %v, want 0600", info.Mode().Perm())
+	}
+	snaps, err := s.Snapshots()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(snaps, func(sn data.Snapshot) bool { return sn.Path == path }) {
+		t.Errorf("snapshot %s is not listed by Snapshots", path)
+	}
+	// It is a complete database of its own.
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var ok string
+	if err := db.QueryRow("PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
+		t.Errorf("snapshot integrity: %q, %v", ok, err)
+	}
+}
+
+func TestSnapshotsKeepTheNewest20(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	ctx := context.Background()
+	var made []string
+	for i := range 22 {
+		p, err := s.Snapshot(ctx, fmt.Sprintf("test%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, p)
+	}
+	snaps, err := s.Snapshots()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, sn := range snaps {
+		got = append(got, sn.Path)
+		if info, err := os.Stat(sn.Path); err != nil || info.Mode().Perm() != 0o600 {
+			t.Errorf("snapshot %s: %v, %v", sn.Path, info, err)
+		}
+	}
+	if !slices.Equal(got, made[2:]) {
+		t.Errorf("kept\n %v\nwant the newest 20\n %v", got, made[2:])
+	}
+	for _, p := range made[:2] {
+		if fileExists(p) {
+			t.Errorf("old snapshot %s still there", p)
+		}
+	}
+	entries, err := os.ReadDir(s.BackupDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != data.KeepSnapshots {
+		t.Errorf("backups folder holds %d files, want %d", len(entries), data.KeepSnapshots)
+	}
+	for i := 1; i < len(snaps); i++ {
+		if snaps[i].Created.Before(snaps[i-1].Created) {
+			t.Errorf("snapshots not oldest first: %v then %v", snaps[i-1].Created, snaps[i].Created)
+		}
+	}
+}
+
+func TestRestore(t *testing.T) {
+	t.Parallel()
+	s, clk := editFixture(t)
+	ctx := context.Background()
+	before := stateOf(t, s)
+	res, err := s.Delete(ctx, data.Filter{SerialTo: serialPtr("B", 99)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// More changes after the snapshot: a new batch, a reseller, a redemption.
+	clk.advance(time.Hour)
+	mustAddReseller(t, s, "Gamma")
+	mustGenerate(t, s, data.GenerateParams{Amount: 100, Quantity: 3, Series: "N", Reseller: "Gamma"})
+	afterChanges := stateOf(t, s)
+
+	clk.advance(time.Hour)
+	sum := fileSum(t, res.Snapshot)
+	r, err := s.Restore(ctx, res.Snapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored := stateOf(t, s)
+	if !reflect.DeepEqual(restored.Cards, before.Cards) {
+		t.Errorf("restore: %d cards, want the %d before the delete, unchanged", len(restored.Cards), len(before.Cards))
+	}
+	if !reflect.DeepEqual(restored.Batches, before.Batches) {
+		t.Error("restore did not bring back the batches")
+	}
+	if !reflect.DeepEqual(restored.Resellers, before.Resellers) {
+		t.Errorf("restore: resellers %+v, want %+v", restored.Resellers, before.Resellers)
+	}
+	if r.Cards != int64(len(before.Cards)) {
+		t.Errorf("restore says %d cards, want %d", r.Cards, len(before.Cards))
+	}
+	// The history is kept, with one entry for the restore on top.
+	if len(restored.History) != len(afterChanges.History)+1 ||
+		!reflect.DeepEqual(restored.History[1:], afterChanges.History) {
+		t.Errorf("restore did not keep the history: %d entries, had %d", len(restored.History), len(afterChanges.History))
+	}
+	if h := restored.History[0]; h.Action != "restore" || h.Cards != int64(len(before.Cards)) || !h.At.Equal(clk.now()) {
+		t.Errorf("restore history entry %+v", h)
+	}
+	// The state before the restore was saved and holds it.
+	checkSnapshotFile(t, s, r.Snapshot)
+	if got := allCards(t, openCopy(t, r.Snapshot)); !reflect.DeepEqual(got, afterChanges.Cards) {
+		t.Error("the before-restore snapshot does not hold the cards as they were")
+	}
+	// The snapshot restored from is left as it was and can be restored again.
+	if !slices.Equal(fileSum(t, res.Snapshot), sum) {
+		t.Error("restore changed the snapshot it restored")
+	}
+	// The restore can be undone.
+	if _, err := s.Restore(ctx, r.Snapshot); err != nil {
+		t.Fatal(err)
+	}
+	if got := allCards(t, s); !reflect.DeepEqual(got, afterChanges.Cards) {
+		t.Error("restoring the before-restore snapshot did not undo the restore")
+	}
+	// The series continue after the highest number the restored state used.
+	b := mustGenerate(t, s, data.GenerateParams{Amount: 100, Quantity: 1, Series: "N"})
+	if b.FirstNumber != 4 {
+		t.Errorf("after restores series N continues at %d, want 4", b.FirstNumber)
+	}
+	// No leftovers of the restore in the backups folder.
+	entries, _ := os.ReadDir(s.BackupDir())
+	for _, e := range entries {
+		if filepath.Ext(e.Name()) != ".db" || e.Name()[0] == '.' {
+			t.Errorf("leftover in backups: %s", e.Name())
+		}
+	}
+}
+
+func TestRestoreRefusals(t *testing.T) {
+	t.Parallel()
+	s, _ := editFixture(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(text, []byte("these are not cards\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	garbage := filepath.Join(dir, "garbage.db")
+	if err := os.WriteFile(garbage, randomBytes(8192, 3), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	foreign := filepath.Join(dir, "other.db")
+	makeForeignDB(t, foreign, "")
+	// A snapshot written by a newer version of the program.
+	good, err := s.Snapshot(ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer := filepath.Join(dir, "newer.db")
+	if err := os.Rename(good, newer); err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		db, err := sql.Open("sqlite", newer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", data.SchemaVersion()+1)); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	cases := []struct {
+		path string
+		want error
+	}{
+		{filepath.Join(dir, "missing.db"), data.ErrSnapshotNotFound},
+		{text, data.ErrNotDatabase},
+		{garbage, data.ErrNotDatabase},
+		{foreign, data.ErrNotDatabase},
+		{newer, data.ErrNewerSchema},
+		{s.Path(), data.ErrInvalid},
+	}
+	for _, c := range cases {
+		before := stateOf(t, s)
+		var sum []byte
+		if fileExists(c.path) && c.path != s.Path() {
+			sum = fileSum(t, c.path)
+		}
+		_, err := s.Restore(ctx, c.path)
+		wantErr(t, err, c.want, "restore "+filepath.Base(c.path))
+		assertUnchanged(t, s, before)
+		if sum != nil && !slices.Equal(sum, fileSum(t, c.path)) {
+			t.Errorf("restore of %s changed that file", c.path)
+		}
+		entries, _ := os.ReadDir(s.BackupDir())
+		for _, e := range entries {
+			if e.Name()[0] == '.' {
+				t.Errorf("leftover in backups: %s", e.Name())
+			}
+		}
+	}
+}

@@ -1,0 +1,174 @@
+package data_test
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"topupcards/data"
+)
+
+// The fuzz targets take text as a person types it. `go test` runs their
+// seed corpora; `go test -fuzz=FuzzParseAmount ./data/` explores further.
+
+func FuzzParseAmount(f *testing.F) {
+	for _, s := range []string{"8", "8.00", "8.5", "0.01", ".5", "1,000.00", "1,000,000.00", "1000000.01", "0",
+		"", "8.", "8.001", "-1", "+1", "1e3", "8,50", "1,00", "999999999999.99", " 12,345.6 ", "٣", "1,,000", "0,001"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := data.ParseAmount(s)
+		bound, berr := data.ParseAmountBound(s)
+		if err != nil {
+			if !errors.Is(err, data.ErrInvalid) {
+				t.Fatalf("ParseAmount(%q): error %v is not ErrInvalid", s, err)
+			}
+			if berr == nil && bound != 0 {
+				t.Fatalf("ParseAmount(%q) refused what ParseAmountBound read as %d", s, bound)
+			}
+			return
+		}
+		if berr != nil || bound != v {
+			t.Fatalf("ParseAmountBound(%q) = %d, %v; ParseAmount gave %d", s, bound, berr, v)
+		}
+		// Range respected.
+		if v < 1 || v > data.MaxAmountMajor*100 {
+			t.Fatalf("ParseAmount(%q) = %d, outside 0.01 .. 1,000,000.00", s, v)
+		}
+		// Only digits, thousands separators and one decimal point, with
+		// at most two decimals.
+		tr := strings.TrimSpace(s)
+		if strings.Trim(tr, "0123456789,.") != "" || strings.Count(tr, ".") > 1 {
+			t.Fatalf("ParseAmount(%q) accepted other characters", s)
+		}
+		intPart, frac, _ := strings.Cut(tr, ".")
+		if len(frac) > 2 || strings.Contains(frac, ",") {
+			t.Fatalf("ParseAmount(%q) accepted more than two decimals", s)
+		}
+		// The value is what the digits say (computed another way).
+		digits := strings.ReplaceAll(intPart, ",", "") + (frac + "00")[:2]
+		want, perr := strconv.ParseInt(digits, 10, 64)
+		if perr != nil || want != v {
+			t.Fatalf("ParseAmount(%q) = %d, the digits say %d (%v)", s, v, want, perr)
+		}
+		// Round trip through FormatMinor.
+		back, err := data.ParseAmount(data.FormatMinor(v))
+		if err != nil || back != v {
+			t.Fatalf("ParseAmount(FormatMinor(%d)) = %d, %v", v, back, err)
+		}
+	})
+}
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2027-01-31", "2027-01-31T18:00", "2027-01-31 18:00", " 2027-02-28 ", "2028-02-29",
+		"2027-02-29", "2027-13-01", "2027-01-31T24:00", "31/01/2027", "", "0000-01-01", "9999-12-31T23:59", "2027-1-1"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, endOfDay bool) {
+		loc := time.FixedZone("UTC+5:30", 5*3600+1800)
+		got, err := data.ParseDate(s, endOfDay, loc)
+		if err != nil {
+			if !errors.Is(err, data.ErrInvalid) {
+				t.Fatalf("ParseDate(%q): error %v is not ErrInvalid", s, err)
+			}
+			return
+		}
+		if got.Location() != loc || got.Nanosecond() != 0 {
+			t.Fatalf("ParseDate(%q) = %v: not whole seconds in the given zone", s, got)
+		}
+		tr := strings.TrimSpace(s)
+		switch {
+		case len(tr) == len(data.DateLayout) && endOfDay:
+			// The last second of the day: one second later is midnight.
+			next := got.Add(time.Second)
+			if next.Hour() != 0 || next.Minute() != 0 || next.Second() != 0 || got.Format(data.DateLayout) != tr {
+				t.Fatalf("ParseDate(%q, end of day) = %v", s, got)
+			}
+		default:
+			if got.Second() != 0 {
+				t.Fatalf("ParseDate(%q) = %v has seconds", s, got)
+			}
+			// Round trip through the layout people type.
+			back, err := data.ParseDate(got.Format(data.DateTimeLayout), false, loc)
+			if err != nil || !back.Equal(got) {
+				t.Fatalf("ParseDate(%q) = %v, which reads back as %v, %v", s, got, back, err)
+			}
+		}
+	})
+}
+
+func FuzzNormalizePIN(f *testing.F) {
+	for _, s := range []string{"4524 2829 3854", "4524-2829-3854", "452428293854", " 0000\t0001 ", "4524\u00a02829", "",
+		" - ", "12a4", "123456789012345678901", "١٢٣", "１２３", "12345678901234567890"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := data.NormalizePIN(s)
+		if err != nil {
+			if !errors.Is(err, data.ErrInvalid) {
+				t.Fatalf("NormalizePIN(%q): error %v is not ErrInvalid", s, err)
+			}
+			return
+		}
+		if p == "" || len(p) > data.MaxPINLength || strings.Trim(p, "0123456789") != "" {
+			t.Fatalf("NormalizePIN(%q) = %q: want 1 to %d digits", s, p, data.MaxPINLength)
+		}
+		// The digits typed, in order, with only separators dropped.
+		kept := strings.Map(func(r rune) rune {
+			if r == ' ' || r == '-' || r == '\t' || r == '\u00a0' {
+				return -1
+			}
+			return r
+		}, s)
+		if kept != p {
+			t.Fatalf("NormalizePIN(%q) = %q, want %q", s, p, kept)
+		}
+		// Idempotent, and what GroupPIN prints reads back the same.
+		if again, err := data.NormalizePIN(p); err != nil || again != p {
+			t.Fatalf("NormalizePIN(%q) = %q, %v; not idempotent", p, again, err)
+		}
+		if back, err := data.NormalizePIN(data.GroupPIN(p)); err != nil || back != p {
+			t.Fatalf("NormalizePIN(GroupPIN(%q)) = %q, %v", p, back, err)
+		}
+	})
+}
+
+func FuzzParseSerial(f *testing.F) {
+	for _, s := range []string{"3-000000001", "3-1", "a-42", "3", "ABCDEFGHIJ-999999999", "3-1000000000", "3--1", "3-",
+		"-5", "", "3-+1", "3-0x1", "ABCDEFGHIJK-1", "ſ-1", "3-1-2"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, upper bool) {
+		sr, err := data.ParseSerial(s, upper)
+		if err != nil {
+			if !errors.Is(err, data.ErrInvalid) {
+				t.Fatalf("ParseSerial(%q): error %v is not ErrInvalid", s, err)
+			}
+			return
+		}
+		if series, err := data.ParseSeries(sr.Series); err != nil || series != sr.Series {
+			t.Fatalf("ParseSerial(%q) = %v: series %q is not a clean series (%v)", s, sr, sr.Series, err)
+		}
+		if sr.Number < 0 || sr.Number > data.MaxSerialNumber {
+			t.Fatalf("ParseSerial(%q) = %v: number out of range", s, sr)
+		}
+		if !strings.Contains(s, "-") {
+			want := int64(0)
+			if upper {
+				want = data.MaxSerialNumber
+			}
+			if sr.Number != want {
+				t.Fatalf("ParseSerial(%q, %v) = %v: a series-only bound is number %d", s, upper, sr, want)
+			}
+		}
+		// What String prints reads back the same.
+		back, err := data.ParseSerial(sr.String(), upper)
+		if err != nil || back != sr {
+			t.Fatalf("ParseSerial(%q) = %v, which reads back as %v, %v", s, sr, back, err)
+		}
+	})
+}
