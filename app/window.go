@@ -3,14 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/storage"
 
 	"topupcards/assets"
 	"topupcards/data"
@@ -41,7 +37,7 @@ func NewMainWindow(a fyne.App, s *data.Store) *MainWindow {
 	w := a.NewWindow("Top-up Cards")
 	m := &MainWindow{Window: w, Tasks: &views.Tasks{}, store: s}
 	m.View = views.NewMainView(s, w, m.Tasks)
-	m.View.OnExport = m.onExport
+	m.View.ExportHooks = m.exportHooks()
 	w.SetContent(m.View)
 	w.SetMainMenu(m.makeMenu())
 	m.addShortcuts()
@@ -72,7 +68,7 @@ func (m *MainWindow) makeMenu() *fyne.MainMenu {
 		item("Redeem…", v.ShowRedeem, fyne.KeyR),
 		fyne.NewMenuItemSeparator(),
 		item("Find…", v.FocusSearch, fyne.KeyF),
-		item("Export…", v.Export, fyne.KeyE),
+		item("Export…", v.ShowExport, fyne.KeyE),
 	)
 	manage := fyne.NewMenu("Manage",
 		item("Resellers…", v.ShowResellers, ""),
@@ -85,7 +81,7 @@ func (m *MainWindow) addShortcuts() {
 	v := m.View
 	for key, fn := range map[fyne.KeyName]func(){
 		fyne.KeyG: v.ShowGenerate, fyne.KeyM: v.ShowMassEdit, fyne.KeyR: v.ShowRedeem,
-		fyne.KeyF: v.FocusSearch, fyne.KeyE: v.Export, fyne.KeyH: v.ShowHistory,
+		fyne.KeyF: v.FocusSearch, fyne.KeyE: v.ShowExport, fyne.KeyH: v.ShowHistory,
 	} {
 		fn := fn
 		m.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault},
@@ -93,65 +89,30 @@ func (m *MainWindow) addShortcuts() {
 	}
 }
 
-// onExport saves the current search as CSV (the printable workbook comes
-// with the export issue).
-func (m *MainWindow) onExport(f data.Filter, sum data.Summary) {
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, m.Window)
-			return
-		}
-		if wc == nil {
-			return
-		}
-		path := wc.URI().Path()
-		wc.Close()
-		if !strings.HasSuffix(strings.ToLower(path), ".csv") {
-			os.Remove(path)
-			path += ".csv"
-		}
-		m.Tasks.Go(func() {
-			err := ExportCSV(context.Background(), m.store, f, path)
-			fyne.Do(func() {
-				if err != nil {
-					dialog.ShowError(fmt.Errorf("export to %s failed: %w", path, err), m.Window)
-					return
-				}
-				dialog.ShowInformation("Exported", fmt.Sprintf("%d cards written to\n%s", sum.Cards, path), m.Window)
-			})
-		})
-	}, m.Window)
-	d.SetFileName("cards.csv")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
-	d.Show()
-}
-
-// ExportCSV writes the cards f matches to path as CSV, through a temporary
-// file renamed into place, and records the export in the history.
-func ExportCSV(ctx context.Context, s *data.Store, f data.Filter, path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*.csv")
-	if err != nil {
-		return err
+// exportHooks connect the Export dialog to the export package.
+func (m *MainWindow) exportHooks() views.ExportHooks {
+	return views.ExportHooks{
+		Run: func(ctx context.Context, r views.ExportRequest, progress func(done, total int64)) (string, error) {
+			opts := export.Options{Across: r.Across, QRTemplate: r.QRTemplate, Force: r.Overwrite, Progress: progress}
+			if r.Letter {
+				opts.Paper = export.PaperLetter
+			}
+			res, err := export.Export(ctx, m.store, r.Filter, r.Path, opts)
+			if err != nil {
+				return "", err
+			}
+			if r.Workbook {
+				return fmt.Sprintf("Exported %d cards to %s: %d voucher pages, with the Cards and Summary sheets.", res.Cards, res.Path, res.Pages), nil
+			}
+			return fmt.Sprintf("Exported %d cards to %s.", res.Cards, res.Path), nil
+		},
+		CheckTemplate: export.CheckQRTemplate,
+		Estimate: func(workbook bool, n int64) time.Duration {
+			if workbook {
+				return export.Estimate(export.FormatXLSX, n)
+			}
+			return export.Estimate(export.FormatCSV, n)
+		},
+		MaxWorkbook: export.MaxWorkbookCards,
 	}
-	defer os.Remove(tmp.Name())
-	lw, err := export.NewListWriter(tmp, s.Now())
-	if err != nil {
-		tmp.Close()
-		return err
-	}
-	var n int64
-	err = s.Each(ctx, f, data.Sort{}, func(c data.Card) error { n++; return lw.Write(c) })
-	if err == nil {
-		err = lw.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	return s.LogExport(ctx, f, n, path)
 }

@@ -11,6 +11,16 @@ import (
 )
 
 func init() {
+	// casefold(text): the key reseller names are unique and found by, in
+	// every alphabet.
+	sqlite.MustRegisterDeterministicScalarFunction("casefold", 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			s, ok := args[0].(string)
+			if !ok {
+				return args[0], nil
+			}
+			return strings.ToLower(s), nil
+		})
 	// containsfold(text, needle): case-insensitive substring for any
 	// language (SQLite's own LIKE folds only ASCII letters).
 	sqlite.MustRegisterDeterministicScalarFunction("containsfold", 2,
@@ -109,7 +119,7 @@ func (f Filter) where(now time.Time) (string, []any) {
 	}
 	if f.Reseller != "" {
 		// Spaces are tidied as when the name was stored (cleanName).
-		add("c.reseller_id = (SELECT id FROM resellers WHERE name = ?)", strings.Join(strings.Fields(f.Reseller), " "))
+		add("c.reseller_id = (SELECT id FROM resellers WHERE name_key = casefold(?))", strings.Join(strings.Fields(f.Reseller), " "))
 	}
 	if f.AmountFrom != nil {
 		add("c.amount >= ?", *f.AmountFrom)

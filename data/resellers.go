@@ -34,7 +34,7 @@ func resellerID(ctx context.Context, q queryer, name string) (int64, error) {
 		return 0, err
 	}
 	var id int64
-	err = q.QueryRowContext(ctx, "SELECT id FROM resellers WHERE name = ?", n).Scan(&id)
+	err = q.QueryRowContext(ctx, "SELECT id FROM resellers WHERE name_key = casefold(?)", n).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, errf(ErrNotFound, "no reseller named %q; add it first (Resellers, or `topupcards resellers add`)", n)
 	}
@@ -74,7 +74,7 @@ func (s *Store) AddReseller(ctx context.Context, name string) (Reseller, error) 
 	now := s.Now()
 	var r Reseller
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "INSERT INTO resellers (name, created_at) VALUES (?, ?)", n, now.Unix())
+		res, err := tx.ExecContext(ctx, "INSERT INTO resellers (name, name_key, created_at) VALUES (?1, casefold(?1), ?2)", n, now.Unix())
 		if isUniqueViolation(err) {
 			return errf(ErrDuplicate, "a reseller named %q exists already; choose another name", n)
 		}
@@ -99,7 +99,7 @@ func (s *Store) RenameReseller(ctx context.Context, old, name string) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE resellers SET name = ? WHERE id = ?", n, id)
+		_, err = tx.ExecContext(ctx, "UPDATE resellers SET name = ?1, name_key = casefold(?1) WHERE id = ?2", n, id)
 		if isUniqueViolation(err) {
 			return errf(ErrDuplicate, "a reseller named %q exists already; choose another name", n)
 		}

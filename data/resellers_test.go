@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -130,4 +131,33 @@ func TestResellerRemove(t *testing.T) {
 	}
 	// A removed reseller's name can be added again.
 	mustAddReseller(t, s, "Acme Corp")
+}
+
+// Names differing only in the case of non-ASCII letters are the same
+// reseller: refused as duplicates and found by either spelling.
+func TestResellerNamesFoldEveryAlphabet(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	if _, err := s.AddReseller(ctx, "Žofia Trade"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddReseller(ctx, "žofia trade"); !errors.Is(err, data.ErrDuplicate) {
+		t.Fatalf("duplicate in another case: %v", err)
+	}
+	if _, err := s.AddReseller(ctx, "ОЛЬГА"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Generate(ctx, data.GenerateParams{Amount: 100, Quantity: 3, Series: "Z", Reseller: "ольга"}, nil); err != nil {
+		t.Fatalf("generate for a reseller typed in lower case: %v", err)
+	}
+	n, err := s.Count(ctx, data.Filter{Reseller: "Ольга"})
+	if err != nil || n != 3 {
+		t.Fatalf("filter by another case: %d, %v", n, err)
+	}
+	if err := s.RenameReseller(ctx, "ольга", "Olga"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.Count(ctx, data.Filter{Reseller: "OLGA"}); n != 3 {
+		t.Fatalf("after rename: %d", n)
+	}
 }

@@ -32,8 +32,8 @@ type MainView struct {
 	EmptyText  *widget.Label
 	EmptyBtn   *widget.Button
 
-	// OnExport is called with the current search when the person exports.
-	OnExport func(f data.Filter, sum data.Summary)
+	// ExportHooks run exports (the app wires them to the export package).
+	ExportHooks ExportHooks
 
 	// The dialogs opened last, for tests.
 	LastGenerate  *GenerateDialog
@@ -41,6 +41,7 @@ type MainView struct {
 	LastRedeem    *RedeemDialog
 	LastResellers *ResellersDialog
 	LastHistory   *HistoryDialog
+	LastExport    *ExportDialog
 
 	filter   data.Filter
 	summary  data.Summary
@@ -72,7 +73,7 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 		widget.NewButtonWithIcon("Generate Top-Up Cards", theme.ContentAddIcon(), v.ShowGenerate),
 		widget.NewButtonWithIcon("Mass Edit", theme.DocumentCreateIcon(), v.ShowMassEdit),
 		widget.NewButtonWithIcon("Redeem", theme.ConfirmIcon(), v.ShowRedeem),
-		widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), v.Export),
+		widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), v.ShowExport),
 		widget.NewSeparator(),
 		widget.NewButtonWithIcon("Resellers", theme.AccountIcon(), v.ShowResellers),
 		widget.NewButtonWithIcon("History & Backups", theme.HistoryIcon(), v.ShowHistory),
@@ -214,18 +215,6 @@ func (v *MainView) copySelected(pin bool) {
 		text = c.PIN
 	}
 	fyne.CurrentApp().Clipboard().SetContent(text)
-}
-
-// Export hands the current search to the app's export.
-func (v *MainView) Export() {
-	if v.OnExport == nil {
-		return
-	}
-	if v.summary.Cards == 0 {
-		dialog.ShowInformation("Nothing to export", "No cards match the current search. Change or reset the search first.", v.win)
-		return
-	}
-	v.OnExport(v.filter, v.summary)
 }
 
 // showError shows err in a dialog with what to do.

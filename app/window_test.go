@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/xuri/excelize/v2"
+
+	"topupcards/data"
+)
+
+// The Export dialog, driven as a person would, writes a real workbook of the
+// current search through the export package.
+func TestWindowExportDialogWritesWorkbook(t *testing.T) {
+	a := test.NewTempApp(t)
+	s, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "cards.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	for _, series := range []string{"3", "4"} {
+		if _, err := s.Generate(ctx, data.GenerateParams{Amount: 800, Quantity: 12, Series: series}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := NewMainWindow(a, s)
+	defer m.Close()
+	m.Tasks.Wait()
+	// Search series 4 only, then export it.
+	test.Type(m.View.Search.SerialFrom, "4")
+	test.Type(m.View.Search.SerialTo, "4")
+	m.View.Search.Submit()
+	m.Tasks.Wait()
+	m.View.ShowExport()
+	m.Tasks.Wait()
+	d := m.View.LastExport
+	if d == nil {
+		t.Fatal("no export dialog")
+	}
+	m.Tasks.Wait()
+	if !strings.Contains(d.Info.Text, "12 cards") {
+		t.Errorf("info %q", d.Info.Text)
+	}
+	// A redeem address without {pin} is refused before anything is written.
+	d.Template.SetText("https://billing.example.com/redeem")
+	m.Tasks.Wait()
+	if !d.Problem.Visible() || !d.SaveAs.Disabled() {
+		t.Errorf("bad template accepted: %q", d.Problem.Text)
+	}
+	d.Template.SetText("https://billing.example.com/redeem?pin={pin}")
+	d.Paper.SetSelected("Letter")
+	d.Across.SetSelected("2")
+	m.Tasks.Wait()
+	path := filepath.Join(t.TempDir(), "series4.xlsx")
+	d.Start(path, false)
+	m.Tasks.Wait()
+	if !strings.Contains(d.Info.Text, "Exported 12 cards") {
+		t.Fatalf("result %q, problem %q", d.Info.Text, d.Problem.Text)
+	}
+	xf, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer xf.Close()
+	cells, _ := xf.GetPictureCells("Vouchers")
+	rows, _ := xf.GetRows("Cards")
+	if len(cells) != 12 || len(rows) != 13 || !strings.HasPrefix(rows[1][0], "4-") {
+		t.Errorf("%d pictures, %d rows, first %v", len(cells), len(rows), rows[1])
+	}
+	pl, _ := xf.GetPageLayout("Vouchers")
+	if *pl.Size != 1 {
+		t.Errorf("paper %d, want Letter (1)", *pl.Size)
+	}
+	// Exporting again to the same name without agreeing to replace it is refused.
+	d.Start(path, false)
+	m.Tasks.Wait()
+	if !strings.Contains(d.Problem.Text, "exists") {
+		t.Errorf("overwrite: %q", d.Problem.Text)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+	h, _ := s.History(ctx, 1)
+	if len(h) != 1 || h[0].Action != "export" || h[0].Cards != 12 {
+		t.Errorf("history %+v", h)
+	}
+}
