@@ -456,3 +456,34 @@ func TestQRPNGIsCrisp(t *testing.T) {
 		t.Error("round trip")
 	}
 }
+
+// The hand-written PNG decodes with the standard library to exactly the
+// QR modules, each QRModulePixels square.
+func TestQRPNGPixelsAreTheModules(t *testing.T) {
+	for _, content := range []string{"12345", "452428293854", "https://billing.example.com/redeem?pin=45242829385412345678&serial=ABCDEFGHIJ-000000001"} {
+		bm, err := QRModules(content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := QRPNG(content)
+		im, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%q: %v", content, err)
+		}
+		if im.Bounds().Dx() != len(bm)*QRModulePixels || im.Bounds().Dy() != len(bm)*QRModulePixels {
+			t.Fatalf("size %v for %d modules", im.Bounds(), len(bm))
+		}
+		for y := 0; y < im.Bounds().Dy(); y++ {
+			for x := 0; x < im.Bounds().Dx(); x++ {
+				r, _, _, _ := im.At(x, y).RGBA()
+				dark := bm[y/QRModulePixels][x/QRModulePixels]
+				if dark != (r == 0) {
+					t.Fatalf("%q: pixel %d,%d is %v, module dark %v", content, x, y, r, dark)
+				}
+			}
+		}
+		if got := decodeQR(t, b); got != content {
+			t.Errorf("decodes to %q", got)
+		}
+	}
+}
