@@ -3,8 +3,8 @@ package export
 import (
 	"bytes"
 	"context"
-	"image/png"
 	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
 	"runtime"
