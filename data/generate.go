@@ -209,7 +209,7 @@ type Progress func(done, total int)
 func (s *Store) Generate(ctx context.Context, p GenerateParams, progress Progress) (Batch, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return Batch{}, fmt.Errorf("generate: %w", err)
+		return Batch{}, fmt.Errorf("generate: %w", busy(err))
 	}
 	defer tx.Rollback()
 	pl, err := s.plan(ctx, tx, p)

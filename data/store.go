@@ -50,6 +50,7 @@ var (
 	ErrGuessable        = errors.New("PIN space too full")
 	ErrEmptyFilter      = errors.New("empty filter")
 	ErrSnapshotNotFound = errors.New("snapshot not found")
+	ErrBusy             = errors.New("database busy")
 )
 
 // Store owns the database. It is safe for concurrent use.
@@ -105,7 +106,9 @@ func userDataDir() (string, error) {
 // read-then-write transactions queue on busy_timeout instead of failing.
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	// A writer waits up to a minute for another (a large batch being
+	// generated holds the write lock while it runs).
+	q.Add("_pragma", "busy_timeout(60000)")
 	if !readOnly {
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", "journal_mode(WAL)")
@@ -308,11 +311,20 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 }
 
+// busy turns SQLite's "database is locked" into ErrBusy with what to do.
+func busy(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY || se.Code()&0xff == sqlite3.SQLITE_LOCKED) {
+		return errf(ErrBusy, "the database is busy: another window or command is writing to it (a large batch being generated, say); try again in a minute")
+	}
+	return err
+}
+
 // inTx runs fn in one write transaction (BEGIN IMMEDIATE) and commits it.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return busy(err)
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
