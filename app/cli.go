@@ -156,9 +156,10 @@ type cmdEnv struct {
 	store      *data.Store
 }
 
-// parse parses flags and positional arguments in any order, then opens the
-// store. It prints the command's help for -h.
-func (e *cmdEnv) parse(ctx context.Context, synopsis string) error {
+// parse parses flags and positional arguments in any order. It prints the
+// command's help for -h. It does not open the store: a command checks all
+// its arguments first, so that a usage error creates no database.
+func (e *cmdEnv) parse(synopsis string) error {
 	args := e.args
 	for {
 		if err := e.fs.Parse(args); err != nil {
@@ -175,6 +176,14 @@ func (e *cmdEnv) parse(ctx context.Context, synopsis string) error {
 		}
 		e.positional = append(e.positional, e.fs.Arg(0))
 		args = e.fs.Args()[1:]
+	}
+	return nil
+}
+
+// open opens the store once the arguments are known to be right.
+func (e *cmdEnv) open(ctx context.Context) error {
+	if e.store != nil {
+		return nil
 	}
 	s, err := openStore(ctx, e.db)
 	if err != nil {

@@ -24,7 +24,7 @@ func (c *CLI) cmdGenerate(ctx context.Context, e *cmdEnv) error {
 	check := fs.Bool("check-digit", false, "make the last PIN digit a Luhn check digit, so typos are recognised")
 	reseller := fs.String("reseller", "", "reseller that owns the cards")
 	expiry := fs.String("expiry", "", "expiry date, YYYY-MM-DD (end of that day) or YYYY-MM-DDTHH:MM")
-	if err := e.parse(ctx, "--amount A --quantity N --series S [options]"); err != nil {
+	if err := e.parse("--amount A --quantity N --series S [options]"); err != nil {
 		return err
 	}
 	defer e.close()
@@ -51,6 +51,9 @@ func (c *CLI) cmdGenerate(ctx context.Context, e *cmdEnv) error {
 		if p.ExpiresAt, err = data.ParseDate(*expiry, true, time.Local); err != nil {
 			return usagef("--expiry: %v", err)
 		}
+	}
+	if err := e.open(ctx); err != nil {
+		return err
 	}
 	plan, err := e.store.PlanBatch(ctx, p)
 	if err != nil {
@@ -111,7 +114,7 @@ func (c *CLI) cmdList(ctx context.Context, e *cmdEnv) error {
 	sortFlag := e.fs.String("sort", "serial", "column to sort by, with :desc to reverse ("+strings.Join(export.ListHeader, ", ")+")")
 	limit := e.fs.Int("limit", 0, "at most this many cards (0: all)")
 	format := e.fs.String("format", "table", "table, csv or json")
-	if err := e.parse(ctx, "[FILTER] [--sort COLUMN[:desc]] [--limit N] [--format table|csv|json]"); err != nil {
+	if err := e.parse("[FILTER] [--sort COLUMN[:desc]] [--limit N] [--format table|csv|json]"); err != nil {
 		return err
 	}
 	defer e.close()
@@ -128,6 +131,14 @@ func (c *CLI) cmdList(ctx context.Context, e *cmdEnv) error {
 	}
 	if *limit < 0 {
 		return usagef("--limit %d: give 0 (all) or more", *limit)
+	}
+	switch *format {
+	case "csv", "json", "table":
+	default:
+		return usagef("--format %q: use table, csv or json", *format)
+	}
+	if err := e.open(ctx); err != nil {
+		return err
 	}
 	var write func(data.Card) error
 	var finish func() error
@@ -259,7 +270,7 @@ func utc(t time.Time) string {
 func (c *CLI) cmdRedeem(ctx context.Context, e *cmdEnv) error {
 	pin := e.fs.String("pin", "", "PIN printed on the card (spaces and dashes ignored)")
 	client := e.fs.String("client", "", "name of the client who redeems the card")
-	if err := e.parse(ctx, "--pin PIN --client NAME"); err != nil {
+	if err := e.parse("--pin PIN --client NAME"); err != nil {
 		return err
 	}
 	defer e.close()
@@ -268,6 +279,9 @@ func (c *CLI) cmdRedeem(ctx context.Context, e *cmdEnv) error {
 	}
 	if *pin == "" || strings.TrimSpace(*client) == "" {
 		return usagef("redeem: give both --pin and --client, such as: topupcards redeem --pin '4524 2829 3854' --client 'Rose Orig'")
+	}
+	if err := e.open(ctx); err != nil {
+		return err
 	}
 	card, err := e.store.Redeem(ctx, *pin, *client)
 	if err != nil {
@@ -285,7 +299,7 @@ func (c *CLI) cmdEdit(ctx context.Context, e *cmdEnv) error {
 	reseller := e.fs.String("reseller", "", "give the cards to this reseller")
 	block := e.fs.Bool("block", false, "block the cards (lost or stolen stock)")
 	unblock := e.fs.Bool("unblock", false, "unblock the cards")
-	if err := e.parse(ctx, "FILTER|--all [--expiry DATE|--clear-expiry] [--reseller NAME] [--block|--unblock]"); err != nil {
+	if err := e.parse("FILTER|--all [--expiry DATE|--clear-expiry] [--reseller NAME] [--block|--unblock]"); err != nil {
 		return err
 	}
 	defer e.close()
@@ -323,6 +337,9 @@ func (c *CLI) cmdEdit(ctx context.Context, e *cmdEnv) error {
 	if ed.IsNoop() {
 		return usagef("edit: nothing to change; give --expiry, --clear-expiry, --reseller, --block or --unblock")
 	}
+	if err := e.open(ctx); err != nil {
+		return err
+	}
 	res, err := e.store.MassEdit(ctx, f, ed)
 	if err != nil {
 		return err
@@ -348,7 +365,7 @@ func (c *CLI) cmdDelete(ctx context.Context, e *cmdEnv) error {
 	ff := addFilterFlags(e.fs, "reseller")
 	all := e.fs.Bool("all", false, "delete every card")
 	yes := e.fs.Bool("yes", false, "confirm the deletion")
-	if err := e.parse(ctx, "FILTER|--all --yes"); err != nil {
+	if err := e.parse("FILTER|--all --yes"); err != nil {
 		return err
 	}
 	defer e.close()
@@ -360,6 +377,9 @@ func (c *CLI) cmdDelete(ctx context.Context, e *cmdEnv) error {
 		return err
 	}
 	if err := needFilterOrAll(e.name, f, *all); err != nil {
+		return err
+	}
+	if err := e.open(ctx); err != nil {
 		return err
 	}
 	if !*yes {
@@ -386,7 +406,7 @@ func (c *CLI) cmdDelete(ctx context.Context, e *cmdEnv) error {
 }
 
 func (c *CLI) cmdResellers(ctx context.Context, e *cmdEnv) error {
-	if err := e.parse(ctx, "[list | add NAME | rename OLD NEW | remove NAME]"); err != nil {
+	if err := e.parse("[list | add NAME | rename OLD NEW | remove NAME]"); err != nil {
 		return err
 	}
 	defer e.close()
@@ -402,6 +422,9 @@ func (c *CLI) cmdResellers(ctx context.Context, e *cmdEnv) error {
 	}
 	if len(args) != n {
 		return usagef("resellers %s takes %d name(s); quote names with spaces: topupcards resellers add \"Reseller 1\"", sub, n)
+	}
+	if err := e.open(ctx); err != nil {
+		return err
 	}
 	switch sub {
 	case "add":
@@ -441,7 +464,7 @@ func (c *CLI) cmdResellers(ctx context.Context, e *cmdEnv) error {
 
 func (c *CLI) cmdHistory(ctx context.Context, e *cmdEnv) error {
 	limit := e.fs.Int("limit", 50, "how many entries, newest first")
-	if err := e.parse(ctx, "[--limit N]"); err != nil {
+	if err := e.parse("[--limit N]"); err != nil {
 		return err
 	}
 	defer e.close()
@@ -450,6 +473,9 @@ func (c *CLI) cmdHistory(ctx context.Context, e *cmdEnv) error {
 	}
 	if *limit <= 0 {
 		return usagef("--limit %d: give 1 or more", *limit)
+	}
+	if err := e.open(ctx); err != nil {
+		return err
 	}
 	hs, err := e.store.History(ctx, *limit)
 	if err != nil {
@@ -465,7 +491,7 @@ func (c *CLI) cmdHistory(ctx context.Context, e *cmdEnv) error {
 
 func (c *CLI) cmdBackups(ctx context.Context, e *cmdEnv) error {
 	yes := e.fs.Bool("yes", false, "confirm the restore")
-	if err := e.parse(ctx, "[list | restore FILE --yes]"); err != nil {
+	if err := e.parse("[list | restore FILE --yes]"); err != nil {
 		return err
 	}
 	defer e.close()
@@ -476,6 +502,9 @@ func (c *CLI) cmdBackups(ctx context.Context, e *cmdEnv) error {
 	}
 	switch {
 	case sub == "list" && len(args) == 0:
+		if err := e.open(ctx); err != nil {
+			return err
+		}
 		snaps, err := e.store.Snapshots()
 		if err != nil {
 			return err
@@ -491,6 +520,9 @@ func (c *CLI) cmdBackups(ctx context.Context, e *cmdEnv) error {
 	case sub == "restore" && len(args) == 1:
 		if !*yes {
 			return usagef("backups restore: this replaces every card with those in %s; add --yes to confirm (the current state is saved as a snapshot first)", args[0])
+		}
+		if err := e.open(ctx); err != nil {
+			return err
 		}
 		res, err := e.store.Restore(ctx, args[0])
 		if err != nil {

@@ -15,7 +15,7 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 	paper := e.fs.String("paper", "a4", "paper size: a4 or letter")
 	qr := e.fs.String("qr-template", "", "QR content: a redeem address with {pin}, e.g. https://billing.example.com/redeem?pin={pin} (default: the PIN)")
 	force := e.fs.Bool("force", false, "overwrite the file if it exists")
-	if err := e.parse(ctx, "[FILTER] --out FILE.xlsx|FILE.csv [--across N] [--paper a4|letter] [--qr-template TEXT] [--force]"); err != nil {
+	if err := e.parse("[FILTER] --out FILE.xlsx|FILE.csv [--across N] [--paper a4|letter] [--qr-template TEXT] [--force]"); err != nil {
 		return err
 	}
 	defer e.close()
@@ -42,6 +42,9 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 	}
 	if err := export.CheckQRTemplate(*qr); err != nil {
 		return usagef("--qr-template: %v", err)
+	}
+	if err := e.open(ctx); err != nil {
+		return err
 	}
 	opts := export.Options{Across: *across, Paper: p, QRTemplate: *qr, Force: *force}
 	if c.Terminal {
