@@ -58,5 +58,6 @@ shot main
 shot generate 105 49
 shot mass-edit 262 49
 shot redeem 367 49
+shot export 462 49
 shot resellers 566 49
 shot history 705 49

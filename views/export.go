@@ -263,7 +263,8 @@ func (d *ExportDialog) updateInfo() {
 	workbook := d.Format.Selected == fmtWorkbook
 	f, _ := d.filter()
 	text := fmt.Sprintf("%s cards: %s.", groupInt(d.count), f.Describe())
-	if d.hooks.Estimate != nil {
+	over := workbook && d.hooks.MaxWorkbook > 0 && d.count > d.hooks.MaxWorkbook
+	if d.hooks.Estimate != nil && !over {
 		if est := d.hooks.Estimate(workbook, d.count); est > 10*time.Second {
 			text += fmt.Sprintf(" This takes about %s; you can cancel it.", est.Round(time.Second))
 		}
