@@ -117,6 +117,9 @@ func NewCardTable(store Store, tasks *Tasks) *CardTable {
 	t.Table.OnUnselected = func(widget.TableCellID) {}
 	for i, c := range columnInfo {
 		w := max(widget.NewLabel(c.sample).MinSize().Width, widget.NewLabel(c.title).MinSize().Width+theme.IconInlineSize()) + theme.Padding()
+		if i == numCols-1 { // room for the vertical scroll bar over the last column
+			w += theme.ScrollBarSize()
+		}
 		t.Table.SetColumnWidth(i, w)
 	}
 	t.ExtendBaseWidget(t)
