@@ -76,19 +76,6 @@ func (c Card) Activated() string {
 const statusSQL = `CASE WHEN c.activated_at IS NOT NULL THEN 1 WHEN c.blocked = 1 THEN 3 ` +
 	`WHEN c.expires_at IS NOT NULL AND c.expires_at <= ? THEN 2 ELSE 0 END`
 
-// statusRank maps a status to the rank statusSQL computes.
-func statusRank(s Status) int {
-	switch s {
-	case StatusActivated:
-		return 1
-	case StatusExpired:
-		return 2
-	case StatusBlocked:
-		return 3
-	}
-	return 0
-}
-
 // cardColumns are the columns scanCard reads, in order.
 const cardColumns = `c.id, c.series, c.number, c.pin, c.amount, c.currency, ifnull(c.reseller_id, 0),
 	ifnull(r.name, ''), c.batch_id, c.expires_at, c.created_at, c.activated_at, ifnull(c.activated_by, ''), c.blocked`

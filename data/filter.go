@@ -111,7 +111,7 @@ func (f Filter) where(now time.Time) (string, []any) {
 	case StatusNew:
 		add("c.activated_at IS NULL AND c.blocked = 0 AND (c.expires_at IS NULL OR c.expires_at > ?)", n)
 	case StatusActivated:
-		add("c.activated_at IS NOT NULL")
+		add("ifnull(c.activated_at, 0) > 0") // the expression of index cards_activated_at
 	case StatusExpired:
 		add("c.activated_at IS NULL AND c.blocked = 0 AND c.expires_at <= ?", n)
 	case StatusBlocked:
@@ -127,20 +127,22 @@ func (f Filter) where(now time.Time) (string, []any) {
 	if f.AmountTo != nil {
 		add("c.amount <= ?", *f.AmountTo)
 	}
+	// Date ranges compare the expressions the indexes hold (ifnull(x, 0)),
+	// so that SQLite searches the index; the bound 1 leaves out NULL (none).
 	if !f.ExpiryFrom.IsZero() {
-		add("c.expires_at >= ?", f.ExpiryFrom.Unix())
+		add("ifnull(c.expires_at, 0) >= ?", max(f.ExpiryFrom.Unix(), 1))
 	}
 	if !f.ExpiryTo.IsZero() {
-		add("c.expires_at <= ?", f.ExpiryTo.Unix())
+		add("ifnull(c.expires_at, 0) BETWEEN 1 AND ?", f.ExpiryTo.Unix())
 	}
 	if f.Client != "" {
 		add("c.activated_by IS NOT NULL AND containsfold(c.activated_by, ?)", f.Client)
 	}
 	if !f.ActivatedFrom.IsZero() {
-		add("c.activated_at >= ?", f.ActivatedFrom.Unix())
+		add("ifnull(c.activated_at, 0) >= ?", max(f.ActivatedFrom.Unix(), 1))
 	}
 	if !f.ActivatedTo.IsZero() {
-		add("c.activated_at <= ?", f.ActivatedTo.Unix())
+		add("ifnull(c.activated_at, 0) BETWEEN 1 AND ?", f.ActivatedTo.Unix())
 	}
 	if f.Batch != 0 {
 		add("c.batch_id = ?", f.Batch)

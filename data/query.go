@@ -54,8 +54,21 @@ func (s *Store) Count(ctx context.Context, f Filter) (int64, error) {
 		return 0, err
 	}
 	where, args := f.where(s.Now())
+	q := "SELECT count(*) FROM cards c WHERE " + where
+	if rest := f; f.Status == StatusNew {
+		rest.Status = ""
+		if rest.IsEmpty() {
+			// Most cards are new: counting them one by one costs a pass over
+			// the table. All cards (a count SQLite keeps per b-tree page)
+			// less the other three statuses (small index ranges) is the same.
+			q = `SELECT (SELECT count(*) FROM cards)
+				- (SELECT count(*) FROM cards c WHERE ifnull(c.activated_at, 0) > 0)
+				- (SELECT count(*) FROM cards c WHERE c.activated_at IS NULL AND c.blocked = 1)
+				- (SELECT count(*) FROM cards c WHERE c.activated_at IS NULL AND c.blocked = 0 AND c.expires_at <= ?)`
+		}
+	}
 	var n int64
-	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM cards c WHERE "+where, args...).Scan(&n)
+	err := s.db.QueryRowContext(ctx, q, args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count cards: %w", err)
 	}
@@ -86,31 +99,60 @@ func (s *Store) Page(ctx context.Context, f Filter, o Sort, after Cursor, limit 
 	now := s.Now()
 	keys, keyArgs := o.keys(now)
 	where, args := f.where(now)
+	if !after.IsZero() && len(after.Keys) != len(keys) {
+		return nil, Cursor{}, errf(ErrInvalid, "page: cursor is for another sort order")
+	}
+	switch o.Column {
+	case ColStatus, ColReseller:
+		return s.pageGroups(ctx, f, o, where, args, now, after, limit)
+	}
+	op, dir := ">", " ASC"
+	if o.Desc {
+		op, dir = "<", " DESC"
+	}
+	if after.IsZero() {
+		return s.pageQuery(ctx, keys, keyArgs, where, args, o.orderBy(keys), keyArgs, limit)
+	}
+	if len(keys) > 1 {
+		// The serial: a row value over real columns seeks in cards_serial.
+		cond := where + " AND (" + strings.Join(keys, ", ") + ", c.id) " + op + " (" + strings.Repeat("?, ", len(keys)) + "?)"
+		cargs := append(append(append([]any{}, args...), after.Keys...), after.ID)
+		return s.pageQuery(ctx, keys, keyArgs, cond, cargs, o.orderBy(keys), keyArgs, limit)
+	}
+	// One key: SQLite does not seek on (key, id) > (?, ?), it scans the
+	// key's whole tie group. Finish the cursor's group through (key, rowid),
+	// then continue after it.
+	k := keys[0]
+	cond := where + " AND " + k + " = ? AND c.id " + op + " ?"
+	cargs := append(append(append(append([]any{}, keyArgs...), args...), keyArgs...), after.Keys[0], after.ID)
+	cards, next, err := s.pageQuery(ctx, keys, keyArgs, cond, cargs, "c.id"+dir, nil, limit)
+	if err != nil || len(cards) == limit {
+		return cards, next, err
+	}
+	cond = where + " AND " + k + " " + op + " ?"
+	cargs = append(append(append([]any{}, args...), keyArgs...), after.Keys[0])
+	more, next2, err := s.pageQuery(ctx, keys, keyArgs, cond, cargs, o.orderBy(keys), keyArgs, limit-len(cards))
+	if err != nil {
+		return nil, Cursor{}, err
+	}
+	if len(more) > 0 {
+		next = next2
+	}
+	return append(cards, more...), next, nil
+}
+
+// pageQuery runs one page query: the cards matching cond, in order, at most
+// limit, with the cursor of the last one. keyArgs are bound in the SELECT
+// list, args in cond and orderArgs in the ORDER BY.
+func (s *Store) pageQuery(ctx context.Context, keys []string, keyArgs []any, cond string, args []any,
+	order string, orderArgs []any, limit int) ([]Card, Cursor, error) {
 	var q strings.Builder
 	q.WriteString("SELECT " + cardColumns)
 	for _, k := range keys {
 		q.WriteString(", " + k)
 	}
-	var all []any
-	all = append(all, keyArgs...)
-	q.WriteString(cardFrom + " WHERE " + where)
-	all = append(all, args...)
-	if !after.IsZero() {
-		if len(after.Keys) != len(keys) {
-			return nil, Cursor{}, errf(ErrInvalid, "page: cursor is for another sort order")
-		}
-		op := ">"
-		if o.Desc {
-			op = "<"
-		}
-		q.WriteString(" AND (" + strings.Join(keys, ", ") + ", c.id) " + op + " (" + strings.Repeat("?, ", len(keys)) + "?)")
-		all = append(all, keyArgs...)
-		all = append(all, after.Keys...)
-		all = append(all, after.ID)
-	}
-	q.WriteString(" ORDER BY " + o.orderBy(keys) + " LIMIT ?")
-	all = append(all, keyArgs...)
-	all = append(all, limit)
+	q.WriteString(cardFrom + " WHERE " + cond + " ORDER BY " + order + " LIMIT ?")
+	all := append(append(append(append([]any{}, keyArgs...), args...), orderArgs...), limit)
 	rows, err := s.db.QueryContext(ctx, q.String(), all...)
 	if err != nil {
 		return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
@@ -154,11 +196,10 @@ func (s *Store) IDs(ctx context.Context, f Filter, o Sort) ([]int64, error) {
 	now := s.Now()
 	keys, keyArgs := o.keys(now)
 	where, args := f.where(now)
-	from := " FROM cards c"
-	if o.Column == ColReseller {
-		from = cardFrom
+	if o.Column == ColStatus || o.Column == ColReseller {
+		return s.idsGroups(ctx, o, where, args, now)
 	}
-	q := "SELECT c.id" + from + " WHERE " + where + " ORDER BY " + o.orderBy(keys)
+	q := "SELECT c.id FROM cards c WHERE " + where + " ORDER BY " + o.orderBy(keys)
 	rows, err := s.db.QueryContext(ctx, q, append(args, keyArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list cards: %w", err)
