@@ -180,6 +180,22 @@ func (e *cmdEnv) parse(synopsis string) error {
 	return nil
 }
 
+// path is the database file the command works on.
+func (e *cmdEnv) path() string {
+	if e.db != "" {
+		return e.db
+	}
+	p, _ := data.DefaultPath()
+	return p
+}
+
+// exists reports whether the database file exists (a command that only
+// looks need not create it).
+func (e *cmdEnv) exists() bool {
+	_, err := os.Stat(e.path())
+	return err == nil
+}
+
 // open opens the store once the arguments are known to be right.
 func (e *cmdEnv) open(ctx context.Context) error {
 	if e.store != nil {

@@ -52,6 +52,9 @@ func (c *CLI) cmdGenerate(ctx context.Context, e *cmdEnv) error {
 			return usagef("--expiry: %v", err)
 		}
 	}
+	if err := p.Check(time.Now()); err != nil {
+		return usagef("generate: %v", err)
+	}
 	if err := e.open(ctx); err != nil {
 		return err
 	}
@@ -280,6 +283,9 @@ func (c *CLI) cmdRedeem(ctx context.Context, e *cmdEnv) error {
 	if *pin == "" || strings.TrimSpace(*client) == "" {
 		return usagef("redeem: give both --pin and --client, such as: topupcards redeem --pin '4524 2829 3854' --client 'Rose Orig'")
 	}
+	if _, err := data.NormalizePIN(*pin); err != nil {
+		return usagef("--pin: %v", err)
+	}
 	if err := e.open(ctx); err != nil {
 		return err
 	}
@@ -379,15 +385,21 @@ func (c *CLI) cmdDelete(ctx context.Context, e *cmdEnv) error {
 	if err := needFilterOrAll(e.name, f, *all); err != nil {
 		return err
 	}
-	if err := e.open(ctx); err != nil {
-		return err
-	}
 	if !*yes {
+		if !e.exists() {
+			return usagef("delete: %s holds no cards yet; nothing to delete", e.path())
+		}
+		if err := e.open(ctx); err != nil {
+			return err
+		}
 		n, err := e.store.Count(ctx, f)
 		if err != nil {
 			return err
 		}
 		return usagef("delete: this would delete %d cards (%s); add --yes to confirm (a snapshot is saved first)", n, f.Describe())
+	}
+	if err := e.open(ctx); err != nil {
+		return err
 	}
 	var res data.Result
 	if *all {
@@ -422,6 +434,11 @@ func (c *CLI) cmdResellers(ctx context.Context, e *cmdEnv) error {
 	}
 	if len(args) != n {
 		return usagef("resellers %s takes %d name(s); quote names with spaces: topupcards resellers add \"Reseller 1\"", sub, n)
+	}
+	for _, name := range args {
+		if err := data.CheckResellerName(name); err != nil {
+			return usagef("resellers %s: %v", sub, err)
+		}
 	}
 	if err := e.open(ctx); err != nil {
 		return err

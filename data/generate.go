@@ -52,14 +52,22 @@ func (b Batch) FirstSerial() Serial { return Serial{b.Series, b.FirstNumber} }
 // LastSerial is the serial of the batch's last card.
 func (b Batch) LastSerial() Serial { return Serial{b.Series, b.FirstNumber + b.Quantity - 1} }
 
+// Check checks p's fields without the database (the serial range, the
+// reseller and the PIN space are checked by PlanBatch): the command line
+// calls it before it opens a file.
+func (p GenerateParams) Check(now time.Time) error {
+	_, err := p.normalize(now)
+	return err
+}
+
 // normalize checks p and fills in defaults. It does not touch the database.
 func (p GenerateParams) normalize(now time.Time) (GenerateParams, error) {
 	if p.Amount <= 0 {
 		return p, errf(ErrInvalid, "amount must be more than 0")
 	}
 	if p.Amount > MaxAmountMajor*100 {
-		return p, fmt.Errorf("amount %s is more than %s, the largest face value of one card: %w",
-			FormatMinor(p.Amount), FormatMinor(MaxAmountMajor*100), ErrInvalid)
+		return p, errf(ErrInvalid, "amount %s is more than %s, the largest face value of one card",
+			FormatMinor(p.Amount), FormatMinor(MaxAmountMajor*100))
 	}
 	cur, err := ParseCurrency(p.Currency)
 	if err != nil {
@@ -79,8 +87,8 @@ func (p GenerateParams) normalize(now time.Time) (GenerateParams, error) {
 		return p, errf(ErrInvalid, "PIN length %d: choose %d to %d digits", p.PINLength, MinPINLength, MaxPINLength)
 	}
 	if !p.ExpiresAt.IsZero() && !p.ExpiresAt.After(now) {
-		return p, fmt.Errorf("expiry date %s is in the past; choose a later date or none: %w",
-			p.ExpiresAt.Local().Format("2006-01-02 15:04"), ErrInvalid)
+		return p, errf(ErrInvalid, "expiry date %s is in the past; choose a later date or none",
+			p.ExpiresAt.Local().Format("2006-01-02 15:04"))
 	}
 	return p, nil
 }
@@ -155,8 +163,8 @@ func (s *Store) plan(ctx context.Context, q queryer, p GenerateParams) (Plan, er
 	}
 	pl := Plan{Params: p, First: Serial{p.Series, next}, Last: Serial{p.Series, next + int64(p.Quantity) - 1}}
 	if pl.Last.Number > MaxSerialNumber {
-		return Plan{}, fmt.Errorf("series %s has room for %d more cards (serial numbers end at %d); use a new series: %w",
-			p.Series, max(0, MaxSerialNumber-next+1), MaxSerialNumber, ErrInvalid)
+		return Plan{}, errf(ErrInvalid, "series %s has room for %d more cards (serial numbers end at %d); use a new series",
+			p.Series, max(0, MaxSerialNumber-next+1), MaxSerialNumber)
 	}
 	pl.Total = Money{p.Amount * int64(p.Quantity), p.Currency}
 	random := p.PINLength

@@ -28,6 +28,12 @@ func cleanName(name string) (string, error) {
 	return n, nil
 }
 
+// CheckResellerName says whether name can be a reseller's name.
+func CheckResellerName(name string) error {
+	_, err := cleanName(name)
+	return err
+}
+
 func resellerID(ctx context.Context, q queryer, name string) (int64, error) {
 	n, err := cleanName(name)
 	if err != nil {
@@ -126,8 +132,8 @@ func (s *Store) RemoveReseller(ctx context.Context, name string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			var cards int64
 			_ = tx.QueryRowContext(ctx, "SELECT count(*) FROM cards WHERE reseller_id = ?", id).Scan(&cards)
-			return fmt.Errorf("reseller %q still owns %d cards; give them to another reseller with Mass Edit, or delete them, first: %w",
-				strings.TrimSpace(name), cards, ErrResellerInUse)
+			return errf(ErrResellerInUse, "reseller %q still owns %d cards; give them to another reseller with Mass Edit, or delete them, first",
+				strings.TrimSpace(name), cards)
 		}
 		return s.logTx(ctx, tx, "reseller", fmt.Sprintf("removed reseller %q", strings.TrimSpace(name)), "", 0)
 	})

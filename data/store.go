@@ -181,8 +181,8 @@ func checkFile(path string) error {
 		return fmt.Errorf("open database %s: %w", path, err)
 	}
 	if st.IsDir() {
-		return fmt.Errorf("open database %s: it is a folder; give a file name such as %s: %w",
-			path, filepath.Join(path, "cards.db"), ErrNotDatabase)
+		return errf(ErrNotDatabase, "open database %s: it is a folder; give a file name such as %s",
+			path, filepath.Join(path, "cards.db"))
 	}
 	if st.Size() == 0 {
 		return nil
@@ -204,8 +204,8 @@ func checkFile(path string) error {
 		return errf(ErrNotDatabase, "open database %s: the file is a SQLite database of another program; choose another file", path)
 	}
 	if version > len(migrations()) {
-		return fmt.Errorf("open database %s: schema version %d, this program knows up to %d; update Top-up Cards: %w",
-			path, version, len(migrations()), ErrNewerSchema)
+		return errf(ErrNewerSchema, "open database %s: schema version %d, this program knows up to %d; update Top-up Cards",
+			path, version, len(migrations()))
 	}
 	return nil
 }
@@ -278,8 +278,8 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 		return fmt.Errorf("migrate %s: %w", s.path, err)
 	}
 	if version > SchemaVersion() {
-		return fmt.Errorf("open database %s: schema version %d, this program knows up to %d; update Top-up Cards: %w",
-			s.path, version, SchemaVersion(), ErrNewerSchema)
+		return errf(ErrNewerSchema, "open database %s: schema version %d, this program knows up to %d; update Top-up Cards",
+			s.path, version, SchemaVersion())
 	}
 	if version >= m.version {
 		return nil
@@ -358,7 +358,10 @@ type kindError struct {
 func (e *kindError) Error() string { return e.msg }
 func (e *kindError) Unwrap() error { return e.kind }
 
-// errf makes a kindError: the message says what happened and what to do.
-func errf(kind error, format string, a ...any) error {
+// NewError makes an error whose text is the message alone (what happened
+// and what to do) while errors.Is finds kind, one of the sentinels above.
+func NewError(kind error, format string, a ...any) error {
 	return &kindError{msg: fmt.Sprintf(format, a...), kind: kind}
 }
+
+func errf(kind error, format string, a ...any) error { return NewError(kind, format, a...) }

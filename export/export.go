@@ -33,7 +33,7 @@ func FormatOf(path string) (Format, error) {
 	case ".csv":
 		return FormatCSV, nil
 	}
-	return 0, fmt.Errorf("export to %s: the file name must end in .xlsx (voucher workbook) or .csv (card list): %w", path, data.ErrInvalid)
+	return 0, data.NewError(data.ErrInvalid, "export to %s: the file name must end in .xlsx (voucher workbook) or .csv (card list)", path)
 }
 
 // Result says what an export wrote.
@@ -64,10 +64,10 @@ func Export(ctx context.Context, src Source, f data.Filter, path string, opts Op
 	}
 	if st, err := os.Stat(abs); err == nil {
 		if st.IsDir() {
-			return Result{}, fmt.Errorf("export to %s: it is a folder; give a file name: %w", abs, data.ErrInvalid)
+			return Result{}, data.NewError(data.ErrInvalid, "export to %s: it is a folder; give a file name", abs)
 		}
 		if !opts.Force {
-			return Result{}, fmt.Errorf("export to %s: the file exists; choose another name or allow overwriting (--force): %w", abs, ErrExists)
+			return Result{}, data.NewError(ErrExists, "export to %s: the file exists; choose another name or allow overwriting (--force)", abs)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return Result{}, fmt.Errorf("export to %s: %w", abs, err)
@@ -77,11 +77,11 @@ func Export(ctx context.Context, src Source, f data.Filter, path string, opts Op
 		return Result{}, err
 	}
 	if sum.Cards == 0 {
-		return Result{}, fmt.Errorf("export: no cards match (%s); change the search: %w", f.Describe(), data.ErrNotFound)
+		return Result{}, data.NewError(data.ErrNotFound, "export: no cards match (%s); change the search", f.Describe())
 	}
 	if format == FormatXLSX && sum.Cards > MaxWorkbookCards {
-		return Result{}, fmt.Errorf("export: %d cards are more than one voucher workbook takes (%d); export a batch or a serial range at a time: %w",
-			sum.Cards, MaxWorkbookCards, data.ErrInvalid)
+		return Result{}, data.NewError(data.ErrInvalid, "export: %d cards are more than one voucher workbook takes (%d); export a batch or a serial range at a time",
+			sum.Cards, MaxWorkbookCards)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp-*")
 	if err != nil {
@@ -124,7 +124,7 @@ func Export(ctx context.Context, src Source, f data.Filter, path string, opts Op
 	if !opts.Force {
 		// Between the check above and now someone may have made the file.
 		if _, err := os.Stat(abs); err == nil {
-			return Result{}, fmt.Errorf("export to %s: the file appeared meanwhile; choose another name: %w", abs, ErrExists)
+			return Result{}, data.NewError(ErrExists, "export to %s: the file appeared meanwhile; choose another name", abs)
 		}
 	}
 	_ = os.Chmod(tmp.Name(), 0o600) // PINs are money

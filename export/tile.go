@@ -1,7 +1,6 @@
 package export
 
 import (
-	"fmt"
 	"strings"
 
 	"topupcards/data"
@@ -32,13 +31,13 @@ func CheckQRTemplate(t string) error {
 		return nil
 	}
 	if !strings.Contains(t, "{pin}") {
-		return fmt.Errorf("QR template %q must contain {pin} where the PIN goes, such as https://billing.example.com/redeem?pin={pin}: %w", t, data.ErrInvalid)
+		return data.NewError(data.ErrInvalid, "QR template %q must contain {pin} where the PIN goes, such as https://billing.example.com/redeem?pin={pin}", t)
 	}
 	if len(t) > MaxQRTemplate {
-		return fmt.Errorf("QR template is longer than %d characters; a QR code that large does not print well: %w", MaxQRTemplate, data.ErrInvalid)
+		return data.NewError(data.ErrInvalid, "QR template is longer than %d characters; a QR code that large does not print well", MaxQRTemplate)
 	}
 	if strings.ContainsAny(t, "\n\r\t") {
-		return fmt.Errorf("QR template contains a line break or tab; write it on one line: %w", data.ErrInvalid)
+		return data.NewError(data.ErrInvalid, "QR template contains a line break or tab; write it on one line")
 	}
 	return nil
 }

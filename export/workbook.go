@@ -48,7 +48,7 @@ func ParsePaper(s string) (Paper, error) {
 	case "letter":
 		return PaperLetter, nil
 	}
-	return 0, fmt.Errorf("paper %q: use a4 or letter: %w", s, data.ErrInvalid)
+	return 0, data.NewError(data.ErrInvalid, "paper %q: use a4 or letter", s)
 }
 
 func (p Paper) String() string {
@@ -149,10 +149,10 @@ func (o *Options) normalize() error {
 		o.Across = 3
 	}
 	if o.Across < 1 || o.Across > MaxAcross {
-		return fmt.Errorf("tiles across %d: choose 1 to %d: %w", o.Across, MaxAcross, data.ErrInvalid)
+		return data.NewError(data.ErrInvalid, "tiles across %d: choose 1 to %d", o.Across, MaxAcross)
 	}
 	if o.Paper != PaperA4 && o.Paper != PaperLetter {
-		return fmt.Errorf("paper: use A4 or Letter: %w", data.ErrInvalid)
+		return data.NewError(data.ErrInvalid, "paper: use A4 or Letter")
 	}
 	return CheckQRTemplate(o.QRTemplate)
 }
