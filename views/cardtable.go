@@ -87,11 +87,16 @@ type CardTable struct {
 	OnSortChanged func(data.Sort)
 	// OnSelected is told which card the person selected (nil: none).
 	OnSelected func(*data.Card)
+	// OnCounted is told how many cards the search matches, as soon as the
+	// first page is on screen.
+	OnCounted func(n int)
 
 	// Only touched on the UI goroutine.
-	filter  data.Filter
-	order   data.Sort
-	ids     []int64
+	filter data.Filter
+	order  data.Sort
+	total  int     // rows: the search's count
+	ids    []int64 // the rows' card ids in order; nil until read
+
 	pages   map[int][]data.Card
 	loading map[int]bool
 	now     time.Time
@@ -130,7 +135,7 @@ func NewCardTable(store Store, tasks *Tasks) *CardTable {
 func (t *CardTable) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(t.Table) }
 
 // Rows is how many cards the table holds (the current search's count).
-func (t *CardTable) Rows() int { return len(t.ids) }
+func (t *CardTable) Rows() int { return t.total }
 
 // Sort is the current order.
 func (t *CardTable) Sort() data.Sort { return t.order }
@@ -142,7 +147,7 @@ func (t *CardTable) length() (int, int) {
 	if t.Table.Size().Height <= 0 {
 		return 0, numCols
 	}
-	return len(t.ids), numCols
+	return t.total, numCols
 }
 
 // Resize refreshes the table once it first gets a height, so that the rows
@@ -257,7 +262,7 @@ func (t *CardTable) TapHeader(col int) {
 // cardAt returns the card of a row if its page is loaded, and starts the
 // page's load otherwise.
 func (t *CardTable) cardAt(row int) (data.Card, bool) {
-	if row < 0 || row >= len(t.ids) {
+	if row < 0 || row >= t.total {
 		return data.Card{}, false
 	}
 	p := row / pageSize
@@ -267,7 +272,7 @@ func (t *CardTable) cardAt(row int) (data.Card, bool) {
 		}
 		return data.Card{}, false
 	}
-	if !t.loading[p] {
+	if t.ids != nil && !t.loading[p] {
 		t.loading[p] = true
 		seq, ids := t.seq.Load(), t.ids
 		t.tasks.Go(func() { t.loadPage(context.Background(), seq, ids, p) })
@@ -340,15 +345,18 @@ func (t *CardTable) evict(p int) {
 	}
 }
 
-// Load reads the ids of the cards f matches in order o, and the first page,
-// then shows them. It does disk work: run it through Tasks.
+// Load shows the cards f matches in order o. It does disk work: run it
+// through Tasks. First the count and the first page (a keyset page, well
+// under 100 ms on a million cards) go on screen; then the ordered ids of
+// all the rows are read (a few hundred ms for a million), which the other
+// pages are loaded by as the person scrolls.
 func (t *CardTable) Load(ctx context.Context, f data.Filter, o data.Sort) error {
 	seq := t.seq.Add(1)
-	ids, err := t.store.IDs(ctx, f, o)
+	n, err := t.store.Count(ctx, f)
 	if err != nil {
 		return err
 	}
-	first, err := t.store.CardsByID(ctx, pageIDs(ids, 0))
+	first, _, err := t.store.Page(ctx, f, o, data.Cursor{}, pageSize)
 	if err != nil {
 		return err
 	}
@@ -357,7 +365,7 @@ func (t *CardTable) Load(ctx context.Context, f data.Filter, o data.Sort) error 
 		if seq != t.seq.Load() {
 			return
 		}
-		t.filter, t.order, t.ids, t.now = f, o, ids, now
+		t.filter, t.order, t.ids, t.total, t.now = f, o, nil, int(n), now
 		t.pages = map[int][]data.Card{0: first}
 		t.loading = map[int]bool{}
 		t.sel = -1
@@ -367,6 +375,21 @@ func (t *CardTable) Load(ctx context.Context, f data.Filter, o data.Sort) error 
 		if t.OnSelected != nil {
 			t.OnSelected(nil)
 		}
+		if t.OnCounted != nil {
+			t.OnCounted(int(n))
+		}
+	})
+	ids, err := t.store.IDs(ctx, f, o)
+	if err != nil {
+		return err
+	}
+	fyne.Do(func() {
+		if seq != t.seq.Load() {
+			return
+		}
+		// Cards added or removed meanwhile: the ids are the truth.
+		t.ids, t.total = ids, len(ids)
+		t.Table.Refresh()
 	})
 	return nil
 }
@@ -395,7 +418,7 @@ func (t *CardTable) Selected() (data.Card, bool) {
 // and the clipboard use it).
 func (t *CardTable) RowsText(lo, hi int) [][]string {
 	var out [][]string
-	for r := lo; r < hi && r < len(t.ids); r++ {
+	for r := lo; r < hi && r < t.total; r++ {
 		c, ok := t.cardAt(r)
 		if !ok {
 			continue

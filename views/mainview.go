@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -57,6 +58,7 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 	v.Table = NewCardTable(store, tasks)
 	v.Table.OnSortChanged = func(data.Sort) { v.tasks.Go(func() { v.reloadTable(context.Background()) }) }
 	v.Table.OnSelected = v.onSelected
+	v.Table.OnCounted = v.onCounted
 	v.Footer = widget.NewLabel("Loading…")
 	v.Footer.Truncation = fyne.TextTruncateEllipsis
 	v.Selection = widget.NewLabel("")
@@ -120,16 +122,26 @@ func (v *MainView) Reload(ctx context.Context) {
 }
 
 // reloadTable reloads the table and the footer for the current search.
+// The count and first page show at once; the totals per currency follow
+// (on a million cards they take a few hundred milliseconds).
 func (v *MainView) reloadTable(ctx context.Context) error {
 	f := v.filter
-	err := v.Table.Load(ctx, f, v.Table.Sort())
-	var sum data.Summary
 	var all int64
+	var sum data.Summary
+	var sumErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		all, sumErr = v.store.Count(ctx, data.Filter{})
+		if sumErr == nil {
+			sum, sumErr = v.store.Summarize(ctx, f)
+		}
+	}()
+	err := v.Table.Load(ctx, f, v.Table.Sort())
+	wg.Wait()
 	if err == nil {
-		sum, err = v.store.Summarize(ctx, f)
-	}
-	if err == nil {
-		all, err = v.store.Count(ctx, data.Filter{})
+		err = sumErr
 	}
 	fyne.Do(func() {
 		if err != nil {
@@ -142,6 +154,18 @@ func (v *MainView) reloadTable(ctx context.Context) error {
 		v.updateEmpty()
 	})
 	return err
+}
+
+// onCounted shows the count while the totals are being added up.
+func (v *MainView) onCounted(n int) {
+	what := "cards"
+	if n == 1 {
+		what = "card"
+	}
+	v.Footer.SetText(fmt.Sprintf("%s %s · adding up the face value…", groupInt(int64(n)), what))
+	if n > 0 {
+		v.Empty.Hide()
+	}
 }
 
 // FooterText says how many cards match, their face value per currency and
