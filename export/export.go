@@ -185,7 +185,7 @@ func writeCSV(ctx context.Context, w io.Writer, src Source, f data.Filter, prog 
 func Estimate(format Format, n int64) time.Duration {
 	perCard := 5 * time.Microsecond
 	if format == FormatXLSX {
-		perCard = 250 * time.Microsecond
+		perCard = 130 * time.Microsecond
 	}
 	return time.Duration(n) * perCard
 }
