@@ -144,7 +144,7 @@ func (g *GenerateDialog) read() (data.GenerateParams, bool) {
 	errs := map[string]error{}
 	var err error
 	if strings.TrimSpace(g.Amount.Text) == "" {
-		errs["amount"] = errors.New("Give the amount of each card, such as 8.00")
+		errs["amount"] = errors.New("give the amount of each card, such as 8.00")
 	} else if p.Amount, err = data.ParseAmount(g.Amount.Text); err != nil {
 		errs["amount"] = err
 	}
@@ -152,14 +152,14 @@ func (g *GenerateDialog) read() (data.GenerateParams, bool) {
 		errs["amount"] = err
 	}
 	if q := strings.ReplaceAll(strings.TrimSpace(g.Quantity.Text), ",", ""); q == "" {
-		errs["quantity"] = errors.New("Give how many cards to make, 1 to 1,000,000")
+		errs["quantity"] = errors.New("give how many cards to make, 1 to 1,000,000")
 	} else if n, err := strconv.Atoi(q); err != nil || n < 1 || n > data.MaxQuantity {
-		errs["quantity"] = fmt.Errorf("Quantity %q: make 1 to 1,000,000 cards in one batch", g.Quantity.Text)
+		errs["quantity"] = fmt.Errorf("quantity %q: make 1 to 1,000,000 cards in one batch", g.Quantity.Text)
 	} else {
 		p.Quantity = n
 	}
 	if strings.TrimSpace(g.Series.Text) == "" {
-		errs["series"] = errors.New("Give a series code of 1 to 10 letters or digits; it starts every serial, such as 101-000000001")
+		errs["series"] = errors.New("give a series code of 1 to 10 letters or digits; it starts every serial, such as 101-000000001")
 	} else if p.Series, err = data.ParseSeries(g.Series.Text); err != nil {
 		errs["series"] = err
 	}
@@ -175,7 +175,7 @@ func (g *GenerateDialog) read() (data.GenerateParams, bool) {
 	if p.ExpiresAt, err = g.Expiry.Date(true); err != nil {
 		errs["expiry"] = err
 	} else if !p.ExpiresAt.IsZero() && !p.ExpiresAt.After(g.store.Now()) {
-		errs["expiry"] = errors.New("The expiry date is in the past; choose a later date, or none")
+		errs["expiry"] = errors.New("the expiry date is in the past; choose a later date, or none")
 	}
 	// Only mark fields the person has touched, or all of them once they
 	// tried to generate: an empty new form is not a wall of red.

@@ -52,7 +52,6 @@ type MassEditDialog struct {
 
 	cards   []data.Card
 	matched int64
-	now     fyne.CanvasObject
 	dlg     *dialog.CustomDialog
 
 	// OnChanged is told when cards were changed or deleted.
