@@ -114,6 +114,12 @@ func (s *Store) Snapshots() ([]Snapshot, error) {
 // snapshot, in one transaction. The current state is saved as a snapshot
 // first, and the history is kept (with an entry for the restore), so a
 // restore can itself be undone.
+//
+// Print runs are kept like the history: they record sheets that exist on
+// paper. Each card's Printed count is the snapshot's, as is everything
+// else about the card; it is not recounted from the print runs, whose card
+// ids may since have been given to other cards (a deleted card's id is
+// reused by the next card generated).
 func (s *Store) Restore(ctx context.Context, snapshot string) (Result, error) {
 	abs, err := filepath.Abs(snapshot)
 	if err != nil {

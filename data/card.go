@@ -47,6 +47,7 @@ type Card struct {
 	ActivatedAt time.Time // zero: not activated
 	ActivatedBy string
 	Blocked     bool
+	Printed     int // times printed on a voucher sheet (print runs); > 0: the next print is a reprint
 }
 
 // StatusAt derives the card's status at time now.
@@ -78,7 +79,7 @@ const statusSQL = `CASE WHEN c.activated_at IS NOT NULL THEN 1 WHEN c.blocked = 
 
 // cardColumns are the columns scanCard reads, in order.
 const cardColumns = `c.id, c.series, c.number, c.pin, c.amount, c.currency, ifnull(c.reseller_id, 0),
-	ifnull(r.name, ''), c.batch_id, c.expires_at, c.created_at, c.activated_at, ifnull(c.activated_by, ''), c.blocked`
+	ifnull(r.name, ''), c.batch_id, c.expires_at, c.created_at, c.activated_at, ifnull(c.activated_by, ''), c.blocked, c.printed`
 
 const cardFrom = ` FROM cards c LEFT JOIN resellers r ON r.id = c.reseller_id`
 
@@ -87,7 +88,7 @@ func scanCard(sc interface{ Scan(...any) error }) (Card, error) {
 	var expires, activated sql.NullInt64
 	var created int64
 	err := sc.Scan(&c.ID, &c.Serial.Series, &c.Serial.Number, &c.PIN, &c.Amount.Minor, &c.Amount.Currency,
-		&c.ResellerID, &c.Reseller, &c.BatchID, &expires, &created, &activated, &c.ActivatedBy, &c.Blocked)
+		&c.ResellerID, &c.Reseller, &c.BatchID, &expires, &created, &activated, &c.ActivatedBy, &c.Blocked, &c.Printed)
 	if err != nil {
 		return Card{}, err
 	}

@@ -50,15 +50,41 @@ type Filter struct {
 	Client               string // case-insensitive substring of "activated by"
 	ActivatedFrom        time.Time
 	ActivatedTo          time.Time
-	Batch                int64   // 0 = any
-	IDs                  []int64 // the selected rows; nil = any
+	Batch                int64         // 0 = any
+	IDs                  []int64       // the selected rows; nil = any
+	Printed              PrintedFilter // "" = any
+}
+
+// PrintedFilter selects cards by whether they were ever printed on a
+// voucher sheet (a print run).
+type PrintedFilter string
+
+// The Printed filter's values.
+const (
+	PrintedAny PrintedFilter = ""
+	PrintedYes PrintedFilter = "yes" // printed at least once
+	PrintedNo  PrintedFilter = "no"  // never printed
+)
+
+// ParsePrinted reads the Printed filter as a person types it: yes or
+// printed, no or never (or "never printed"), in any case. The empty string
+// is refused: leave the filter out to mean any card.
+func ParsePrinted(s string) (PrintedFilter, error) {
+	switch strings.ToLower(strings.Join(strings.Fields(s), " ")) {
+	case "yes", "printed":
+		return PrintedYes, nil
+	case "no", "never", "never printed":
+		return PrintedNo, nil
+	}
+	return "", errf(ErrInvalid, "printed %q: use yes (printed at least once) or no (never printed)", s)
 }
 
 // IsEmpty reports whether f matches every card.
 func (f Filter) IsEmpty() bool {
 	return f.SerialFrom == nil && f.SerialTo == nil && f.PIN == "" && f.Status == "" && f.Reseller == "" &&
 		f.AmountFrom == nil && f.AmountTo == nil && f.ExpiryFrom.IsZero() && f.ExpiryTo.IsZero() &&
-		f.Client == "" && f.ActivatedFrom.IsZero() && f.ActivatedTo.IsZero() && f.Batch == 0 && f.IDs == nil
+		f.Client == "" && f.ActivatedFrom.IsZero() && f.ActivatedTo.IsZero() && f.Batch == 0 && f.IDs == nil &&
+		f.Printed == PrintedAny
 }
 
 // Validate reports the first contradiction in f, such as a range whose end
@@ -84,6 +110,11 @@ func (f Filter) Validate() error {
 	}
 	if f.Batch < 0 {
 		return errf(ErrInvalid, "batch %d: a batch number is positive", f.Batch)
+	}
+	switch f.Printed {
+	case PrintedAny, PrintedYes, PrintedNo:
+	default:
+		return errf(ErrInvalid, "printed %q: use yes (printed at least once) or no (never printed)", string(f.Printed))
 	}
 	return nil
 }
@@ -150,6 +181,14 @@ func (f Filter) where(now time.Time) (string, []any) {
 	if f.IDs != nil {
 		ids, _ := json.Marshal(f.IDs)
 		add("c.id IN (SELECT value FROM json_each(?))", string(ids))
+	}
+	// The expression of index cards_printed_serial: either answer, most
+	// cards or few, comes out of it in serial order.
+	switch f.Printed {
+	case PrintedYes:
+		add("(c.printed > 0) = 1")
+	case PrintedNo:
+		add("(c.printed > 0) = 0")
 	}
 	if len(conds) == 0 {
 		return "1", nil
@@ -221,6 +260,12 @@ func (f Filter) Describe() string {
 	if f.IDs != nil {
 		parts = append(parts, fmt.Sprintf("%d selected cards", len(f.IDs)))
 	}
+	switch f.Printed {
+	case PrintedYes:
+		parts = append(parts, "printed")
+	case PrintedNo:
+		parts = append(parts, "never printed")
+	}
 	if len(parts) == 0 {
 		return "all cards"
 	}
@@ -243,11 +288,13 @@ const (
 	ColActivatedAt Column = "activated_at"
 	ColCreatedAt   Column = "created_at"
 	ColBatch       Column = "batch"
+	ColPrinted     Column = "printed" // times printed
 )
 
-// Columns lists the sortable columns in the order of the CSV header.
+// Columns lists the sortable columns in the order of the CSV header. New
+// columns go at the end, so that the header's existing order never changes.
 var Columns = []Column{ColStatus, ColSerial, ColAmount, ColCurrency, ColPIN, ColReseller, ColExpiresAt,
-	ColActivatedBy, ColActivatedAt, ColCreatedAt, ColBatch}
+	ColActivatedBy, ColActivatedAt, ColCreatedAt, ColBatch, ColPrinted}
 
 // Sort is an order of the cards: a column and a direction. The zero Sort is
 // by serial, ascending. Ties are broken by the card's id.
@@ -305,6 +352,8 @@ func (s Sort) keys(now time.Time) ([]string, []any) {
 		return []string{"c.created_at"}, nil
 	case ColBatch:
 		return []string{"c.batch_id"}, nil
+	case ColPrinted:
+		return []string{"c.printed"}, nil
 	}
 	return []string{"c.series", "c.number"}, nil
 }

@@ -140,6 +140,7 @@ type state struct {
 	History   []data.HistoryEntry
 	Resellers []data.Reseller
 	Snapshots []string
+	PrintRuns []data.PrintRun
 }
 
 func stateOf(tb testing.TB, s *data.Store) state {
@@ -156,6 +157,9 @@ func stateOf(tb testing.TB, s *data.Store) state {
 	}
 	if st.Resellers, err = s.Resellers(ctx); err != nil {
 		tb.Fatalf("resellers: %v", err)
+	}
+	if st.PrintRuns, err = s.PrintRuns(ctx, 1_000_000); err != nil {
+		tb.Fatalf("print runs: %v", err)
 	}
 	snaps, err := s.Snapshots()
 	if err != nil {
@@ -188,6 +192,9 @@ func assertUnchanged(tb testing.TB, s *data.Store, before state) {
 	}
 	if !reflect.DeepEqual(before.Snapshots, after.Snapshots) {
 		tb.Errorf("snapshots changed: %d before, %d after", len(before.Snapshots), len(after.Snapshots))
+	}
+	if !reflect.DeepEqual(before.PrintRuns, after.PrintRuns) {
+		tb.Errorf("print runs changed: %d before, %d after", len(before.PrintRuns), len(after.PrintRuns))
 	}
 }
 
@@ -419,6 +426,16 @@ func matches(c data.Card, f data.Filter, now time.Time) bool {
 			return false
 		}
 	}
+	switch f.Printed {
+	case data.PrintedYes:
+		if c.Printed == 0 {
+			return false
+		}
+	case data.PrintedNo:
+		if c.Printed != 0 {
+			return false
+		}
+	}
 	return true
 }
 
@@ -475,6 +492,8 @@ func compareBy(col data.Column, a, b data.Card, now time.Time) int {
 		return cmpInt(a.CreatedAt.Unix(), b.CreatedAt.Unix())
 	case data.ColBatch:
 		return cmpInt(a.BatchID, b.BatchID)
+	case data.ColPrinted:
+		return cmpInt(int64(a.Printed), int64(b.Printed))
 	}
 	panic(fmt.Sprintf("unknown column %q", col))
 }

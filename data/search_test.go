@@ -398,6 +398,9 @@ func randomFilter(r *rand.Rand, all []data.Card, resellers, clients []string) da
 			f.IDs = append(f.IDs, pick().ID)
 		}
 	}
+	if maybe() {
+		f.Printed = []data.PrintedFilter{data.PrintedYes, data.PrintedNo}[r.IntN(2)]
+	}
 	return f
 }
 
@@ -448,6 +451,7 @@ func flipASCIICase(r *rand.Rand, s string) string {
 func TestFilterRandomizedAgainstBruteForce(t *testing.T) {
 	t.Parallel()
 	fx := buildFixture(t)
+	printSome(t, fx) // printed 0, 1, 2 and 3 times
 	all := allCards(t, fx.s)
 	var resellers []string
 	for name := range fx.res {
