@@ -60,7 +60,7 @@ Usage:
 
 FILTER: --serial-from S --serial-to S --pin P --status new|activated|expired|blocked --reseller NAME
         --amount-from A --amount-to A --expiry-from D --expiry-to D --client TEXT
-        --activated-from D --activated-to D --batch ID
+        --activated-from D --activated-to D --batch ID --printed yes|no
         (in edit, --reseller is the new owner; filter by the current one with --filter-reseller)
 Dates are YYYY-MM-DD (an expiry date means the end of that day, local time) or YYYY-MM-DDTHH:MM.
 Every command takes --db PATH (default: $TOPUPCARDS_DB, or cards.db in the user's data folder).
@@ -229,7 +229,7 @@ func openStore(ctx context.Context, path string) (*data.Store, error) {
 // filterFlags adds the FILTER flags to fs; build() turns them into a Filter.
 type filterFlags struct {
 	serialFrom, serialTo, pin, status, reseller, amountFrom, amountTo string
-	expiryFrom, expiryTo, client, activatedFrom, activatedTo          string
+	expiryFrom, expiryTo, client, activatedFrom, activatedTo, printed string
 	batch                                                             int64
 }
 
@@ -248,6 +248,7 @@ func addFilterFlags(fs *flag.FlagSet, resellerFlag string) *filterFlags {
 	fs.StringVar(&f.activatedFrom, "activated-from", "", "activated on or after this date")
 	fs.StringVar(&f.activatedTo, "activated-to", "", "activated on or before this date")
 	fs.Int64Var(&f.batch, "batch", 0, "batch number")
+	fs.StringVar(&f.printed, "printed", "", "yes: printed on a voucher sheet before; no: never printed")
 	return f
 }
 
@@ -311,6 +312,11 @@ func (f *filterFlags) build() (data.Filter, error) {
 		*d.dst = t
 	}
 	out.Client = strings.TrimSpace(f.client)
+	if f.printed != "" {
+		if out.Printed, err = data.ParsePrinted(f.printed); err != nil {
+			return out, usagef("--printed: %v", err)
+		}
+	}
 	if f.batch < 0 {
 		return out, usagef("--batch %d: a batch number is positive", f.batch)
 	}

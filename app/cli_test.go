@@ -7,6 +7,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
@@ -1228,4 +1229,33 @@ func TestHelp(t *testing.T) {
 	if r := runArgs(t, "--version"); r.code != ExitOK || r.stdout != "topupcards "+Version+"\n" {
 		t.Errorf("--version: %d %q", r.code, r.stdout)
 	}
+}
+
+// --printed narrows every FILTER command to cards printed before, or never.
+func TestPrintedFilter(t *testing.T) {
+	c := newCLI(t)
+	c.ok("generate", "--amount", "5", "--quantity", "6", "--series", "3")
+	c.ok("generate", "--amount", "5", "--quantity", "4", "--series", "4")
+	s, err := data.Open(context.Background(), c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordPrintRun(context.Background(), data.Filter{Batch: 2}, data.PrintRun{Format: data.PrintXLSX, Path: "x.xlsx"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	count := func(args ...string) int {
+		out := c.ok("list", append([]string{"--format", "csv"}, args...)...)
+		return strings.Count(out, "\n") - 1
+	}
+	if n := count("--printed", "yes"); n != 4 {
+		t.Errorf("printed yes: %d cards, want 4", n)
+	}
+	if n := count("--printed", "no"); n != 6 {
+		t.Errorf("printed no: %d cards, want 6", n)
+	}
+	if n := count("--printed", "never", "--serial-from", "3-2", "--serial-to", "3-3"); n != 2 {
+		t.Errorf("never printed in a range: %d cards, want 2", n)
+	}
+	c.fails(ExitUsage, []string{"--printed"}, "list", "--printed", "maybe")
 }
