@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,7 @@ const (
 	colExpiry
 	colActivated
 	colCreated
+	colPrinted
 	numCols
 )
 
@@ -40,6 +42,7 @@ var columnInfo = [numCols]struct {
 	{"Expiry Date", "88/88/8888 88:88", data.ColExpiresAt},
 	{"Activated", "Rose Orig 88/88/8888", data.ColActivatedAt},
 	{"Created on", "88/88/8888 88:88:88 +8888", data.ColCreatedAt},
+	{"Printed", "", data.ColPrinted},
 }
 
 // pageSize is how many rows one read fetches; maxPages bounds the cache.
@@ -215,6 +218,11 @@ func CellText(c data.Card, col int, now time.Time) string {
 		return c.Activated()
 	case colCreated:
 		return data.FormatTime(c.CreatedAt)
+	case colPrinted:
+		if c.Printed == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%d×", c.Printed)
 	}
 	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -22,12 +23,14 @@ type HistoryDialog struct {
 	win       fyne.Window
 	History   *widget.Table
 	Snapshots *widget.List
+	PrintRuns *widget.List
 	Restore   *widget.Button
 	Message   *widget.Label
 	dlg       *dialog.CustomDialog
 
 	entries []data.HistoryEntry
 	snaps   []data.Snapshot
+	runs    []data.PrintRun
 	sel     int
 
 	// OnRestored is told after a restore.
@@ -92,7 +95,19 @@ func NewHistoryDialog(store Store, tasks *Tasks, win fyne.Window) *HistoryDialog
 	backups := container.NewBorder(
 		widget.NewLabel("A snapshot of the whole database is saved before every delete and every mass edit of more than one card. Restoring one saves the current state first."),
 		container.NewVBox(h.Message, container.NewHBox(h.Restore)), nil, nil, h.Snapshots)
-	tabs := container.NewAppTabs(container.NewTabItem("History", h.History), container.NewTabItem("Backups", backups))
+	h.PrintRuns = widget.NewList(func() int { return len(h.runs) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(PrintRunText(h.runs[i]))
+		})
+	runs := container.NewBorder(widget.NewLabel("Every voucher sheet written (PDF or Excel): when, which cards, which layout, where the file went."),
+		nil, nil, nil, h.PrintRuns)
+	tabs := container.NewAppTabs(container.NewTabItem("History", h.History), container.NewTabItem("Print runs", runs),
+		container.NewTabItem("Backups", backups))
 	closeBtn := widget.NewButton("Close", func() { h.dlg.Hide() })
 	h.dlg = dialog.NewCustomWithoutButtons("History & Backups", container.NewBorder(nil, container.NewHBox(layoutSpacer(), closeBtn), nil, nil, tabs), win)
 	h.dlg.Resize(fyne.NewSize(1100, 620))
@@ -119,19 +134,24 @@ func (h *HistoryDialog) Show() {
 func (h *HistoryDialog) Load(ctx context.Context) {
 	es, err := h.store.History(ctx, 1000)
 	var ss []data.Snapshot
+	var rs []data.PrintRun
 	if err == nil {
 		ss, err = h.store.Snapshots()
+	}
+	if err == nil {
+		rs, err = h.store.PrintRuns(ctx, 1000)
 	}
 	fyne.Do(func() {
 		if err != nil {
 			h.Message.SetText(personMessage(err))
 			return
 		}
-		h.entries, h.snaps, h.sel = es, ss, -1
+		h.entries, h.snaps, h.runs, h.sel = es, ss, rs, -1
 		h.Restore.Disable()
 		h.Snapshots.UnselectAll()
 		h.History.Refresh()
 		h.Snapshots.Refresh()
+		h.PrintRuns.Refresh()
 	})
 }
 
@@ -178,4 +198,16 @@ func (v *MainView) ShowHistory() {
 	h.OnRestored = func(string) { v.tasks.Go(func() { v.Reload(context.Background()) }) }
 	v.LastHistory = h
 	h.Show()
+}
+
+// PrintRunText is one line of the print runs list.
+func PrintRunText(r data.PrintRun) string {
+	s := fmt.Sprintf("%s · %s cards as %s", data.FormatTime(r.At), groupInt(r.Cards), strings.ToUpper(r.Format))
+	if r.Layout != "" {
+		s += " " + r.Layout
+	}
+	if r.Reprints > 0 {
+		s += fmt.Sprintf(" (%s reprints)", groupInt(r.Reprints))
+	}
+	return s + " · " + r.Filter + " · " + r.Path
 }

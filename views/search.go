@@ -13,7 +13,12 @@ import (
 	"topupcards/data"
 )
 
-const anyChoice = "Any"
+// Choices of the search's selects.
+const (
+	anyChoice     = "Any"
+	printedNever  = "Never printed"
+	printedBefore = "Printed before"
+)
 
 // SearchPanel is the seed's Advanced Search: every field narrows the table.
 type SearchPanel struct {
@@ -29,6 +34,7 @@ type SearchPanel struct {
 	ActivatedFrom          *DateField
 	ActivatedTo            *DateField
 	Batch                  *widget.Select
+	Printed                *widget.Select
 	SearchButton, ResetBtn *widget.Button
 
 	rows    map[string]*fieldRow
@@ -84,6 +90,8 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 	p.ActivatedFrom, p.ActivatedTo = date("from YYYY-MM-DD", false), date("to YYYY-MM-DD", true)
 	p.Batch = widget.NewSelect([]string{anyChoice}, nil)
 	p.Batch.SetSelectedIndex(0)
+	p.Printed = widget.NewSelect([]string{anyChoice, printedNever, printedBefore}, nil)
+	p.Printed.SetSelectedIndex(0)
 	p.SearchButton = widget.NewButtonWithIcon("Search", theme.SearchIcon(), p.Submit)
 	p.SearchButton.Importance = widget.HighImportance
 	p.ResetBtn = widget.NewButtonWithIcon("Reset", theme.ContentClearIcon(), p.Reset)
@@ -106,6 +114,7 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 		add("client", "Client", p.Client),
 		add("activated", "Activation Date", container.NewVBox(p.ActivatedFrom, p.ActivatedTo)),
 		add("batch", "Batch", p.Batch),
+		add("printed", "Printed", p.Printed),
 	)
 	buttons := container.NewGridWithColumns(2, p.ResetBtn, p.SearchButton)
 	// Room on the right so the scroll bar never covers a field.
@@ -236,6 +245,12 @@ func (p *SearchPanel) Filter() (data.Filter, error) {
 	if i := p.Batch.SelectedIndex(); i > 0 {
 		f.Batch = p.batches[p.Batch.Selected]
 	}
+	switch p.Printed.Selected {
+	case printedNever:
+		f.Printed = data.PrintedNo
+	case printedBefore:
+		f.Printed = data.PrintedYes
+	}
 	// Ranges whose ends are swapped.
 	if len(errs) == 0 {
 		if err := f.Validate(); err != nil {
@@ -257,7 +272,7 @@ func (p *SearchPanel) Filter() (data.Filter, error) {
 		}
 	}
 	var first error
-	for _, key := range []string{"serial", "pin", "status", "company", "amount", "expiry", "client", "activated", "batch"} {
+	for _, key := range []string{"serial", "pin", "status", "company", "amount", "expiry", "client", "activated", "batch", "printed"} {
 		p.rows[key].setError(errs[key])
 		if first == nil && errs[key] != nil {
 			first = errs[key]
@@ -289,6 +304,7 @@ func (p *SearchPanel) clear() {
 	p.Status.SetSelectedIndex(0)
 	p.Company.SetSelectedIndex(0)
 	p.Batch.SetSelectedIndex(0)
+	p.Printed.SetSelectedIndex(0)
 	for _, r := range p.rows {
 		r.setError(nil)
 	}

@@ -595,3 +595,37 @@ func TestResellersDialog(t *testing.T) {
 		t.Errorf("remove: %+v", d.resellers)
 	}
 }
+
+// The Printed column and search follow the print runs.
+func TestPrintedColumnAndSearch(t *testing.T) {
+	s := fixture(t)
+	ctx := context.Background()
+	for range 2 {
+		if _, err := s.RecordPrintRun(ctx, data.Filter{Batch: 3}, data.PrintRun{Format: data.PrintPDF, Layout: "cards-a4-10up", Path: "/tmp/b3.pdf"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHarness(t, s)
+	h.view.Search.Printed.SetSelected(printedBefore)
+	h.search(t)
+	rows := h.rows(t)
+	if len(rows) != 10 {
+		t.Fatalf("printed before: %d rows, want 10", len(rows))
+	}
+	for _, r := range rows {
+		if r[colPrinted] != "2×" || !strings.HasPrefix(r[colSerial], "1-") {
+			t.Errorf("row %v", r)
+		}
+	}
+	h.view.Search.Printed.SetSelected(printedNever)
+	h.search(t)
+	if h.view.Table.Rows() != 50 || h.rows(t)[0][colPrinted] != "—" {
+		t.Errorf("never printed: %d rows", h.view.Table.Rows())
+	}
+	h.view.ShowHistory()
+	h.tasks.Wait()
+	hd := h.view.LastHistory
+	if len(hd.runs) != 2 || !strings.Contains(PrintRunText(hd.runs[0]), "10 cards as PDF cards-a4-10up (10 reprints)") {
+		t.Errorf("print runs %+v", hd.runs)
+	}
+}
