@@ -124,7 +124,11 @@ func NewCardTable(store Store, tasks *Tasks) *CardTable {
 	t.Table.OnSelected = t.onSelected
 	t.Table.OnUnselected = func(widget.TableCellID) {}
 	for i, c := range columnInfo {
-		w := max(widget.NewLabel(c.sample).MinSize().Width, widget.NewLabel(c.title).MinSize().Width+theme.IconInlineSize()) + theme.Padding()
+		// Text width plus the compact theme's padding on both sides.
+		text := func(s string) float32 {
+			return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*tableInnerPadding
+		}
+		w := max(text(c.sample), text(c.title)+theme.IconInlineSize()+tableInnerPadding) + theme.Padding()
 		if i == numCols-1 { // room for the vertical scroll bar over the last column
 			w += theme.ScrollBarSize()
 		}
@@ -134,8 +138,10 @@ func NewCardTable(store Store, tasks *Tasks) *CardTable {
 	return t
 }
 
-// CreateRenderer shows the table.
-func (t *CardTable) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(t.Table) }
+// CreateRenderer shows the table, with less padding inside its cells.
+func (t *CardTable) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewThemeOverride(t.Table, compactTheme{}))
+}
 
 // Rows is how many cards the table holds (the current search's count).
 func (t *CardTable) Rows() int { return t.total }

@@ -85,7 +85,7 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 	tableArea := container.NewStack(v.Table, v.Empty)
 	center := container.NewBorder(nil, container.NewVBox(selBar, footer), nil, nil, tableArea)
 	split := container.NewHSplit(v.Search, center)
-	split.Offset = 0.17
+	split.Offset = 0.15
 	v.content = container.NewBorder(container.NewVBox(bar, widget.NewSeparator()), nil, nil, nil, split)
 	v.ExtendBaseWidget(v)
 	return v

@@ -66,7 +66,7 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 	amount := func(s string) error { _, err := data.ParseAmountBound(s); return err }
 	p.SerialFrom = entry("from", serial(false))
 	p.SerialTo = entry("to", serial(true))
-	p.PIN = entry("digits, spaces ignored", func(s string) error { _, err := data.NormalizePIN(s); return err })
+	p.PIN = entry("digits", func(s string) error { _, err := data.NormalizePIN(s); return err })
 	p.Status = widget.NewSelect(append([]string{anyChoice}, statusNames()...), nil)
 	p.Status.SetSelectedIndex(0)
 	p.Company = widget.NewSelect([]string{anyChoice}, nil)
@@ -85,9 +85,9 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 		d.Entry.OnSubmitted = func(string) { p.Submit() }
 		return d
 	}
-	p.ExpiryFrom, p.ExpiryTo = date("from YYYY-MM-DD", false), date("to YYYY-MM-DD", true)
+	p.ExpiryFrom, p.ExpiryTo = date("from", false), date("to", true)
 	p.Client = entry("name contains", func(string) error { return nil })
-	p.ActivatedFrom, p.ActivatedTo = date("from YYYY-MM-DD", false), date("to YYYY-MM-DD", true)
+	p.ActivatedFrom, p.ActivatedTo = date("from", false), date("to", true)
 	p.Batch = widget.NewSelect([]string{anyChoice}, nil)
 	p.Batch.SetSelectedIndex(0)
 	p.Printed = widget.NewSelect([]string{anyChoice, printedNever, printedBefore}, nil)
