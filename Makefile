@@ -32,7 +32,10 @@ build: deps
 run: build
 	./$(BIN) $(ARGS)
 
-test: deps
+# The PDF tests render pages with poppler's pdftoppm and read every QR code
+# back with zbarimg.
+test:
+	@bash scripts/deps.sh poppler-utils zbar-tools
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) test -tags $(TAGS) -count=1 ./...
 

@@ -1259,3 +1259,31 @@ func TestPrintedFilter(t *testing.T) {
 	}
 	c.fails(ExitUsage, []string{"--printed"}, "list", "--printed", "maybe")
 }
+
+// export --out FILE.pdf writes voucher sheets on the chosen stock and records
+// a print run: a second run is marked REPRINT, and --printed finds them.
+func TestExportPDFCommand(t *testing.T) {
+	c := newCLI(t)
+	c.ok("generate", "--amount", "8", "--quantity", "12", "--series", "3")
+	dir := t.TempDir()
+	out := c.ok("export", "--batch", "1", "--layout", "cards-a4-10up", "--cut-marks", "--out", filepath.Join(dir, "a.pdf"))
+	if !strings.Contains(out, "Exported 12 cards") || !strings.Contains(out, "3 pages") || strings.Contains(out, "REPRINT") {
+		t.Errorf("first export: %q", out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "a.pdf"))
+	if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %v", err)
+	}
+	out = c.ok("export", "--serial-from", "3-1", "--serial-to", "3-5", "--paper", "letter", "--out", filepath.Join(dir, "b.pdf"))
+	if !strings.Contains(out, "5 cards were printed before and are marked REPRINT") {
+		t.Errorf("reprint: %q", out)
+	}
+	if got := strings.Count(c.ok("list", "--printed", "yes", "--format", "csv"), "\n") - 1; got != 12 {
+		t.Errorf("printed: %d", got)
+	}
+	c.fails(ExitUsage, []string{"--layout"}, "export", "--batch", "1", "--layout", "cards-a4-10up", "--out", filepath.Join(dir, "c.xlsx"))
+	c.fails(ExitUsage, []string{"layout"}, "export", "--batch", "1", "--layout", "napkin", "--out", filepath.Join(dir, "c.pdf"))
+	if _, err := os.Stat(filepath.Join(dir, "c.pdf")); err == nil {
+		t.Error("a refused export wrote a file")
+	}
+}

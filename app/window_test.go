@@ -86,7 +86,7 @@ func TestWindowExportDialogWritesWorkbook(t *testing.T) {
 		t.Errorf("left behind: %v", entries)
 	}
 	h, _ := s.History(ctx, 1)
-	if len(h) != 1 || h[0].Action != "export" || h[0].Cards != 12 {
+	if len(h) != 1 || h[0].Action != "print run" || h[0].Cards != 12 {
 		t.Errorf("history %+v", h)
 	}
 }

@@ -23,6 +23,7 @@ type Format int
 const (
 	FormatXLSX Format = iota // printable voucher workbook
 	FormatCSV                // the Cards columns, for billing systems
+	FormatPDF                // voucher sheets on paper or pre-cut card stock
 )
 
 // FormatOf picks the format from the file name's extension.
@@ -32,15 +33,27 @@ func FormatOf(path string) (Format, error) {
 		return FormatXLSX, nil
 	case ".csv":
 		return FormatCSV, nil
+	case ".pdf":
+		return FormatPDF, nil
 	}
-	return 0, data.NewError(data.ErrInvalid, "export to %s: the file name must end in .xlsx (voucher workbook) or .csv (card list)", path)
+	return 0, data.NewError(data.ErrInvalid, "export to %s: the file name must end in .pdf (voucher sheets), .xlsx (voucher workbook) or .csv (card list)", path)
+}
+
+// CheckOptions checks PDF options before anything is read or written, and
+// returns the layout they choose.
+func CheckOptions(o Options) (PDFLayout, error) {
+	if err := o.normalize(FormatPDF); err != nil {
+		return PDFLayout{}, err
+	}
+	return o.pdfLayout()
 }
 
 // Result says what an export wrote.
 type Result struct {
-	Path  string
-	Cards int64
-	Pages int // voucher pages (workbook only)
+	Path     string
+	Cards    int64
+	Pages    int   // voucher pages (workbook and PDF)
+	Reprints int64 // cards that had been printed before (workbook and PDF)
 }
 
 // Export writes the cards f matches to path (.xlsx or .csv). It writes to a
@@ -52,8 +65,14 @@ func Export(ctx context.Context, src Source, f data.Filter, path string, opts Op
 	if err != nil {
 		return Result{}, err
 	}
-	if err := opts.normalize(); err != nil {
+	if err := opts.normalize(format); err != nil {
 		return Result{}, err
+	}
+	var pdfLayout PDFLayout
+	if format == FormatPDF {
+		if pdfLayout, err = opts.pdfLayout(); err != nil {
+			return Result{}, err
+		}
 	}
 	if err := f.Validate(); err != nil {
 		return Result{}, err
@@ -97,13 +116,22 @@ func Export(ctx context.Context, src Source, f data.Filter, path string, opts Op
 	res := Result{Path: abs, Cards: sum.Cards}
 	prog := &progress{fn: opts.Progress}
 	w := bufio.NewWriterSize(tmp, 1<<20)
+	var written []int64 // the cards on the voucher sheets, for the print run
 	switch format {
 	case FormatCSV:
 		prog.total = sum.Cards
 		err = writeCSV(ctx, w, src, f, prog)
+	case FormatPDF:
+		prog.total = sum.Cards
+		res.Pages, err = WritePDF(ctx, w, func(yield func(Tile, data.Card) error) error {
+			return src.Each(ctx, f, data.Sort{}, func(c data.Card) error {
+				written = append(written, c.ID)
+				return yield(TileFor(c, opts.QRTemplate), c)
+			})
+		}, sum.Cards, PDFOptions{Layout: pdfLayout, CutMarks: opts.CutMarks, Logo: opts.Logo, Colours: opts.Colours}, opts.Progress)
 	default:
 		prog.total = 4 * sum.Cards
-		err = writeWorkbook(ctx, src, f, sum, opts, w, prog)
+		err = writeWorkbook(ctx, src, f, sum, opts, w, prog, &written)
 		res.Pages = newLayout(opts.Across, opts.Paper).pages(sum.Cards)
 	}
 	if err == nil {
@@ -132,13 +160,24 @@ func Export(ctx context.Context, src Source, f data.Filter, path string, opts Op
 		return Result{}, fmt.Errorf("export to %s: %w", abs, err)
 	}
 	committed = true
-	what := "voucher workbook"
 	if format == FormatCSV {
-		what = "CSV"
+		if err := src.LogExport(ctx, f, sum.Cards, abs+" (CSV)"); err != nil {
+			return res, err
+		}
+		return res, nil
 	}
-	if err := src.LogExport(ctx, f, sum.Cards, fmt.Sprintf("%s (%s)", abs, what)); err != nil {
-		return res, err
+	// A voucher sheet is a print run: record exactly the cards written (a
+	// status filter could mean others a moment later), with the history.
+	run := data.PrintRun{Format: data.PrintXLSX, Layout: fmt.Sprintf("%d across on %s", opts.Across, opts.Paper),
+		Path: abs, Filter: f.Describe()}
+	if format == FormatPDF {
+		run.Format, run.Layout = data.PrintPDF, pdfLayout.Name
 	}
+	rec, err := src.RecordPrintRun(ctx, data.Filter{IDs: written}, run)
+	if err != nil {
+		return res, fmt.Errorf("the file %s was written, but recording the print run failed: %w", abs, err)
+	}
+	res.Reprints = rec.Reprints
 	return res, nil
 }
 
@@ -184,8 +223,11 @@ func writeCSV(ctx context.Context, w io.Writer, src Source, f data.Filter, prog 
 // export starts.
 func Estimate(format Format, n int64) time.Duration {
 	perCard := 5 * time.Microsecond
-	if format == FormatXLSX {
+	switch format {
+	case FormatXLSX:
 		perCard = 130 * time.Microsecond
+	case FormatPDF:
+		perCard = 100 * time.Microsecond
 	}
 	return time.Duration(n) * perCard
 }

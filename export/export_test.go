@@ -186,7 +186,7 @@ func TestWorkbookPageSetup(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := tc.opts
-		_ = o.normalize()
+		_ = o.normalize(FormatXLSX)
 		lay := newLayout(o.Across, o.Paper)
 		wantPages := (100 + lay.tilesPerPage - 1) / lay.tilesPerPage
 		if res.Pages != wantPages {
@@ -420,8 +420,8 @@ func TestExportRefusesOverwriteAndLeavesNoHalfFile(t *testing.T) {
 			t.Errorf("options %+v: %v", o, err)
 		}
 	}
-	if _, err := Export(ctx, s, data.Filter{}, filepath.Join(dir, "v.pdf"), Options{}); !errors.Is(err, data.ErrInvalid) {
-		t.Errorf("pdf name: %v", err)
+	if _, err := Export(ctx, s, data.Filter{}, filepath.Join(dir, "v.txt"), Options{}); !errors.Is(err, data.ErrInvalid) {
+		t.Errorf("txt name: %v", err)
 	}
 	if _, err := Export(ctx, s, data.Filter{Client: "nobody"}, filepath.Join(dir, "none.csv"), Options{}); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("empty export: %v", err)
@@ -434,7 +434,7 @@ func TestExportRefusesOverwriteAndLeavesNoHalfFile(t *testing.T) {
 		t.Fatal("not replaced by a workbook")
 	}
 	h, _ := s.History(ctx, 1)
-	if len(h) != 1 || h[0].Action != "export" || h[0].Cards != 47 || !strings.Contains(h[0].Detail, path) {
+	if len(h) != 1 || h[0].Action != "print run" || h[0].Cards != 47 || !strings.Contains(h[0].Detail, path) {
 		t.Errorf("history %+v", h)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
@@ -485,5 +485,50 @@ func TestQRPNGPixelsAreTheModules(t *testing.T) {
 		if got := decodeQR(t, b); got != content {
 			t.Errorf("decodes to %q", got)
 		}
+	}
+}
+
+// A voucher sheet is a print run: the second sheet of the same cards marks
+// every tile REPRINT, and the store counts the prints; CSV is no print run.
+func TestVoucherExportsArePrintRuns(t *testing.T) {
+	s := fixture(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	first, err := Export(ctx, s, data.Filter{Batch: 2}, filepath.Join(dir, "a.xlsx"), Options{})
+	if err != nil || first.Reprints != 0 {
+		t.Fatalf("first: %+v %v", first, err)
+	}
+	if _, err := Export(ctx, s, data.Filter{Batch: 2}, filepath.Join(dir, "a.csv"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	second, err := Export(ctx, s, data.Filter{Batch: 2}, filepath.Join(dir, "b.pdf"), Options{Layout: "cards-a4-10up"})
+	if err != nil || second.Reprints != 7 || second.Pages != 2 {
+		t.Fatalf("second: %+v %v", second, err)
+	}
+	third, err := Export(ctx, s, data.Filter{Batch: 2}, filepath.Join(dir, "c.xlsx"), Options{})
+	if err != nil || third.Reprints != 7 {
+		t.Fatalf("third: %+v %v", third, err)
+	}
+	for _, c := range allCards(t, s, data.Filter{Batch: 2}) {
+		if c.Printed != 3 {
+			t.Errorf("card %s printed %d times, want 3", c.Serial, c.Printed)
+		}
+	}
+	runs, _ := s.PrintRuns(ctx, 10)
+	if len(runs) != 3 || runs[1].Format != data.PrintPDF || runs[1].Layout != "cards-a4-10up" || runs[1].Cards != 7 {
+		t.Errorf("runs %+v", runs)
+	}
+	xf, err := excelize.OpenFile(filepath.Join(dir, "c.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer xf.Close()
+	if v, _ := xf.GetCellValue(SheetVouchers, "A6"); v != "REPRINT" {
+		t.Errorf("reprinted tile shows %q under it, want REPRINT", v)
+	}
+	xf2, _ := excelize.OpenFile(filepath.Join(dir, "a.xlsx"))
+	defer xf2.Close()
+	if v, _ := xf2.GetCellValue(SheetVouchers, "A6"); v != "" {
+		t.Errorf("first print shows %q", v)
 	}
 }

@@ -15,6 +15,7 @@ type Tile struct {
 	Serial     string // "3-000000001"
 	ValidUntil string // "Valid until 01/31/2027" or "No expiry"
 	QR         string // what the QR code holds: the PIN or a redeem address
+	Reprint    bool   // the card was printed on a voucher sheet before
 }
 
 // DefaultCompany is printed on cards that belong to no reseller.
@@ -59,6 +60,7 @@ func TileFor(c data.Card, qrTemplate string) Tile {
 		PIN:     data.GroupPIN(c.PIN),
 		Serial:  c.Serial.String(),
 		QR:      QRContent(c, qrTemplate),
+		Reprint: c.Printed > 0,
 	}
 	if t.Company == "" {
 		t.Company = DefaultCompany

@@ -136,15 +136,27 @@ func (l layout) pages(n int64) int {
 
 // Options say how to export.
 type Options struct {
-	Across     int    // tiles across the voucher sheet, 1..MaxAcross (0: 3)
+	Across     int    // tiles across: workbook 1..MaxAcross (0: 3); PDF grid (0: the layout's own)
+	Down       int    // PDF: tiles down a grid page (0: as many as fit)
 	Paper      Paper  // A4 or Letter
 	QRTemplate string // "" : the QR code holds the PIN; else a redeem address with {pin}
 	Force      bool   // overwrite an existing file
+	// PDF only.
+	Layout   string           // a PDFLayouts name; "" : the plain grid of Paper
+	CutMarks bool             // cut marks outside the tile grid
+	Logo     []byte           // PNG or JPEG drawn on every tile
+	Colours  map[int64]string // accent colour per amount (minor units): "#RRGGBB"
 	// Progress is told how far the export is (done of total steps).
 	Progress func(done, total int64)
 }
 
-func (o *Options) normalize() error {
+func (o *Options) normalize(format Format) error {
+	if format == FormatPDF {
+		if o.Paper != PaperA4 && o.Paper != PaperLetter {
+			return data.NewError(data.ErrInvalid, "paper: use A4 or Letter")
+		}
+		return CheckQRTemplate(o.QRTemplate)
+	}
 	if o.Across == 0 {
 		o.Across = 3
 	}
@@ -157,12 +169,25 @@ func (o *Options) normalize() error {
 	return CheckQRTemplate(o.QRTemplate)
 }
 
+// pdfLayout is the PDF layout the options choose.
+func (o Options) pdfLayout() (PDFLayout, error) {
+	name := o.Layout
+	if name == "" {
+		name = "grid-a4"
+		if o.Paper == PaperLetter {
+			name = "grid-letter"
+		}
+	}
+	return LayoutByName(name, o.Across, o.Down)
+}
+
 // Source is what an export reads: the store.
 type Source interface {
 	Now() time.Time
 	Summarize(ctx context.Context, f data.Filter) (data.Summary, error)
 	Each(ctx context.Context, f data.Filter, o data.Sort, fn func(data.Card) error) error
 	LogExport(ctx context.Context, f data.Filter, cards int64, where string) error
+	RecordPrintRun(ctx context.Context, f data.Filter, run data.PrintRun) (data.PrintRun, error)
 }
 
 // progress counts steps and reports them now and then.
@@ -187,7 +212,7 @@ func (p *progress) add(n int64) {
 }
 
 // writeWorkbook writes the voucher workbook of the cards f matches to w.
-func writeWorkbook(ctx context.Context, src Source, f data.Filter, sum data.Summary, opts Options, w io.Writer, prog *progress) error {
+func writeWorkbook(ctx context.Context, src Source, f data.Filter, sum data.Summary, opts Options, w io.Writer, prog *progress, written *[]int64) error {
 	n := sum.Cards
 	lay := newLayout(opts.Across, opts.Paper)
 	title := exportTitle(f)
@@ -204,7 +229,7 @@ func writeWorkbook(ctx context.Context, src Source, f data.Filter, sum data.Summ
 	_ = xf.SetDocProps(&excelize.DocProperties{Title: "Top-up card vouchers: " + title, Creator: "Top-up Cards",
 		Created: src.Now().UTC().Format(time.RFC3339)})
 	var first, last string
-	if err := writeVouchers(ctx, xf, src, f, n, lay, opts, title, prog, &first, &last); err != nil {
+	if err := writeVouchers(ctx, xf, src, f, n, lay, opts, title, prog, &first, &last, written); err != nil {
 		return err
 	}
 	if err := writeCards(ctx, xf, src, f, n, prog); err != nil {
@@ -270,7 +295,7 @@ func makeVoucherStyles(xf *excelize.File) (voucherStyles, error) {
 		{Bold: true, Size: 13, Family: "Courier New"},
 		{Size: 9, Color: "404040", Family: "Calibri"},
 		{Size: 9, Color: "404040", Family: "Calibri"},
-		{Size: 6, Family: "Calibri"},
+		{Bold: true, Size: 8, Color: "C00000", Family: "Calibri"}, // REPRINT
 	}
 	for r := 0; r < rowsPerTile; r++ {
 		for c := 0; c < 2; c++ {
@@ -303,7 +328,7 @@ func makeVoucherStyles(xf *excelize.File) (voucherStyles, error) {
 // writeVouchers writes the tiles' text with page setup, page breaks and the
 // print area; the QR codes are added by addDrawing.
 func writeVouchers(ctx context.Context, xf *excelize.File, src Source, f data.Filter, n int64, lay layout, opts Options,
-	title string, prog *progress, first, last *string) error {
+	title string, prog *progress, first, last *string, written *[]int64) error {
 	sh := SheetVouchers
 	_, _, code := lay.paper.size()
 	portrait, one, zero := "portrait", 1, 0
@@ -386,11 +411,16 @@ func writeVouchers(ctx context.Context, xf *excelize.File, src Source, f data.Fi
 			return err
 		}
 		t := TileFor(c, opts.QRTemplate)
+		*written = append(*written, c.ID)
 		if *first == "" {
 			*first = t.Serial
 		}
 		*last = t.Serial
-		texts := [rowsPerTile]string{t.Company, t.Amount, t.PIN, "S/N " + t.Serial, t.ValidUntil, ""}
+		reprint := ""
+		if t.Reprint {
+			reprint = "REPRINT"
+		}
+		texts := [rowsPerTile]string{t.Company, t.Amount, t.PIN, "S/N " + t.Serial, t.ValidUntil, reprint}
 		for r := 0; r < rowsPerTile; r++ {
 			rows[r][2*col] = excelize.Cell{StyleID: styles[r][0], Value: texts[r]}
 			rows[r][2*col+1] = excelize.Cell{StyleID: styles[r][1]}
