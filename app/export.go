@@ -18,10 +18,11 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 	layout := e.fs.String("layout", "", "PDF layout: "+layoutNames()+" (default: the plain grid of --paper)")
 	cutMarks := e.fs.Bool("cut-marks", false, "PDF: cut marks outside the tile grid")
 	logo := e.fs.String("logo", "", "PDF: a PNG or JPEG logo printed on every tile")
+	colours := e.fs.String("colours", "", "PDF: an accent colour per amount, such as 8.00=#2E7D32,26.00=#1565C0")
 	paper := e.fs.String("paper", "a4", "paper size: a4 or letter")
 	qr := e.fs.String("qr-template", "", "QR content: a redeem address with {pin}, e.g. https://billing.example.com/redeem?pin={pin} (default: the PIN)")
 	force := e.fs.Bool("force", false, "overwrite the file if it exists")
-	if err := e.parse("[FILTER] --out FILE.pdf|FILE.xlsx|FILE.csv [--layout NAME] [--across N --down N] [--paper a4|letter] [--cut-marks] [--logo FILE] [--qr-template TEXT] [--force]"); err != nil {
+	if err := e.parse("[FILTER] --out FILE.pdf|FILE.xlsx|FILE.csv [--layout NAME] [--across N --down N] [--paper a4|letter] [--cut-marks] [--logo FILE] [--colours LIST] [--qr-template TEXT] [--force]"); err != nil {
 		return err
 	}
 	defer e.close()
@@ -49,6 +50,9 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 	opts := export.Options{Across: *across, Down: *down, Paper: p, QRTemplate: *qr, Force: *force,
 		Layout: *layout, CutMarks: *cutMarks}
 	if format == export.FormatPDF {
+		if opts.Colours, err = export.ParseColours(*colours); err != nil {
+			return usagef("--colours: %v", err)
+		}
 		if _, err := export.CheckOptions(opts); err != nil {
 			return usagef("%v", err)
 		}
@@ -60,8 +64,8 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 			opts.Logo = b
 		}
 	} else {
-		if *layout != "" || *down != 0 || *cutMarks || *logo != "" {
-			return usagef("export: --layout, --down, --cut-marks and --logo are for PDF; use --out FILE.pdf")
+		if *layout != "" || *down != 0 || *cutMarks || *logo != "" || *colours != "" {
+			return usagef("export: --layout, --down, --cut-marks, --logo and --colours are for PDF; use --out FILE.pdf")
 		}
 		if opts.Across == 0 {
 			opts.Across = 3

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"image"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -89,22 +91,56 @@ func (m *MainWindow) addShortcuts() {
 	}
 }
 
+// exportOptions turns the dialog's request into export options.
+func exportOptions(r views.ExportRequest) (export.Options, error) {
+	opts := export.Options{Across: r.Across, Down: r.Down, QRTemplate: r.QRTemplate, Force: r.Overwrite,
+		Layout: r.Layout, CutMarks: r.CutMarks, Logo: r.Logo}
+	if r.Letter {
+		opts.Paper = export.PaperLetter
+	}
+	if r.Format == "pdf" {
+		var err error
+		if opts.Colours, err = export.ParseColours(r.Colours); err != nil {
+			return opts, err
+		}
+		if strings.HasPrefix(r.Layout, "grid-") { // the paper picks the grid
+			opts.Layout = ""
+		}
+	}
+	return opts, nil
+}
+
 // exportHooks connect the Export dialog to the export package.
 func (m *MainWindow) exportHooks() views.ExportHooks {
+	var layouts []string
+	for _, l := range export.PDFLayouts() {
+		if l.Name == "grid-letter" {
+			continue // "grid-a4" stands for the plain grid; the paper picks which
+		}
+		layouts = append(layouts, l.Name)
+	}
 	return views.ExportHooks{
 		Run: func(ctx context.Context, r views.ExportRequest, progress func(done, total int64)) (string, error) {
-			opts := export.Options{Across: r.Across, QRTemplate: r.QRTemplate, Force: r.Overwrite, Progress: progress}
-			if r.Letter {
-				opts.Paper = export.PaperLetter
+			opts, err := exportOptions(r)
+			if err != nil {
+				return "", err
 			}
+			opts.Progress = progress
 			res, err := export.Export(ctx, m.store, r.Filter, r.Path, opts)
 			if err != nil {
 				return "", err
 			}
-			if r.Workbook {
-				return fmt.Sprintf("Exported %d cards to %s: %d voucher pages, with the Cards and Summary sheets.", res.Cards, res.Path, res.Pages), nil
+			switch r.Format {
+			case "csv":
+				return fmt.Sprintf("Exported %d cards to %s.", res.Cards, res.Path), nil
+			case "pdf":
+				msg := fmt.Sprintf("Exported %d cards to %s: %d pages, the last with the control totals.", res.Cards, res.Path, res.Pages)
+				if res.Reprints > 0 {
+					msg += fmt.Sprintf(" %d cards were printed before and are marked REPRINT.", res.Reprints)
+				}
+				return msg, nil
 			}
-			return fmt.Sprintf("Exported %d cards to %s.", res.Cards, res.Path), nil
+			return fmt.Sprintf("Exported %d cards to %s: %d voucher pages, with the Cards and Summary sheets.", res.Cards, res.Path, res.Pages), nil
 		},
 		CheckTemplate: export.CheckQRTemplate,
 		Estimate: func(workbook bool, n int64) time.Duration {
@@ -114,5 +150,28 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 			return export.Estimate(export.FormatCSV, n)
 		},
 		MaxWorkbook: export.MaxWorkbookCards,
+		Layouts:     layouts,
+		CheckPDF: func(r views.ExportRequest) error {
+			opts, err := exportOptions(r)
+			if err == nil {
+				_, err = export.CheckOptions(opts)
+			}
+			return err
+		},
+		Preview: func(ctx context.Context, r views.ExportRequest, widthPx int) (image.Image, error) {
+			opts, err := exportOptions(r)
+			if err != nil {
+				return nil, err
+			}
+			lay, err := export.CheckOptions(opts)
+			if err != nil {
+				return nil, err
+			}
+			return export.PreviewPage(func(yield func(export.Tile, data.Card) error) error {
+				return m.store.Each(ctx, r.Filter, data.Sort{}, func(c data.Card) error {
+					return yield(export.TileFor(c, opts.QRTemplate), c)
+				})
+			}, export.PDFOptions{Layout: lay, CutMarks: opts.CutMarks, Logo: opts.Logo, Colours: opts.Colours}, widthPx)
+		},
 	}
 }

@@ -53,6 +53,7 @@ func TestWindowExportDialogWritesWorkbook(t *testing.T) {
 		t.Errorf("bad template accepted: %q", d.Problem.Text)
 	}
 	d.Template.SetText("https://billing.example.com/redeem?pin={pin}")
+	d.Format.SetSelected("Excel voucher sheet (.xlsx)")
 	d.Paper.SetSelected("Letter")
 	d.Across.SetSelected("2")
 	m.Tasks.Wait()
@@ -88,5 +89,58 @@ func TestWindowExportDialogWritesWorkbook(t *testing.T) {
 	h, _ := s.History(ctx, 1)
 	if len(h) != 1 || h[0].Action != "print run" || h[0].Cards != 12 {
 		t.Errorf("history %+v", h)
+	}
+}
+
+// The Export dialog's PDF: a preview of the first page before anything is
+// written, then the file on the chosen stock, recorded as a print run.
+func TestWindowExportDialogPDF(t *testing.T) {
+	a := test.NewTempApp(t)
+	s, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "cards.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Generate(ctx, data.GenerateParams{Amount: 800, Quantity: 14, Series: "3"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMainWindow(a, s)
+	defer m.Close()
+	m.Tasks.Wait()
+	m.View.ShowExport()
+	m.Tasks.Wait()
+	d := m.View.LastExport
+	m.Tasks.Wait()
+	if d.Format.Selected != "PDF voucher sheets (.pdf)" {
+		t.Fatalf("default format %q", d.Format.Selected)
+	}
+	d.Layout.SetSelected("cards-a4-10up")
+	d.CutMarks.SetChecked(true)
+	d.Colours.SetText("8.00=#2E7D32")
+	m.Tasks.Wait()
+	if d.Preview.Image == nil || d.Preview.Image.Bounds().Dx() != 460 {
+		t.Fatalf("no preview (problem %q)", d.Problem.Text)
+	}
+	d.Colours.SetText("8.00=green")
+	m.Tasks.Wait()
+	if !d.Problem.Visible() || !d.SaveAs.Disabled() {
+		t.Errorf("a bad colour was accepted: %q", d.Problem.Text)
+	}
+	d.Colours.SetText("8.00=#2E7D32")
+	m.Tasks.Wait()
+	path := filepath.Join(t.TempDir(), "cards.pdf")
+	d.Start(path, false)
+	m.Tasks.Wait()
+	if !strings.Contains(d.Info.Text, "Exported 14 cards") || !strings.Contains(d.Info.Text, "3 pages") {
+		t.Fatalf("result %q, problem %q", d.Info.Text, d.Problem.Text)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.HasPrefix(string(b[:5]), "%PDF-") {
+		t.Fatalf("not a PDF: %v", err)
+	}
+	runs, _ := s.PrintRuns(ctx, 1)
+	if len(runs) != 1 || runs[0].Format != data.PrintPDF || runs[0].Layout != "cards-a4-10up" || runs[0].Cards != 14 {
+		t.Errorf("print runs %+v", runs)
 	}
 }

@@ -231,3 +231,29 @@ func Estimate(format Format, n int64) time.Duration {
 	}
 	return time.Duration(n) * perCard
 }
+
+// ParseColours reads accent colours per denomination as a person types
+// them: "8.00=#2E7D32, 26.00=#1565C0" (amount=#RRGGBB, separated by commas).
+func ParseColours(s string) (map[int64]string, error) {
+	out := map[int64]string{}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		amount, colour, ok := strings.Cut(part, "=")
+		if !ok {
+			return nil, data.NewError(data.ErrInvalid, "colour %q: write amount=#RRGGBB, such as 8.00=#2E7D32", part)
+		}
+		minor, err := data.ParseAmount(amount)
+		if err != nil {
+			return nil, err
+		}
+		colour = strings.TrimSpace(colour)
+		if _, err := parseColour(colour); err != nil {
+			return nil, data.NewError(data.ErrInvalid, "colour %q for %s: write it as #RRGGBB, such as #2E7D32", colour, strings.TrimSpace(amount))
+		}
+		out[minor] = colour
+	}
+	return out, nil
+}

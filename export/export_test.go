@@ -532,3 +532,15 @@ func TestVoucherExportsArePrintRuns(t *testing.T) {
 		t.Errorf("first print shows %q", v)
 	}
 }
+
+func TestParseColours(t *testing.T) {
+	got, err := ParseColours(" 8.00=#2E7D32, 26=#1565c0 ,")
+	if err != nil || len(got) != 2 || got[800] != "#2E7D32" || got[2600] != "#1565c0" {
+		t.Errorf("%v %v", got, err)
+	}
+	for _, bad := range []string{"8.00", "8.00=green", "x=#000000", "8.00=#12345"} {
+		if _, err := ParseColours(bad); !errors.Is(err, data.ErrInvalid) {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}

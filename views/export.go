@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
@@ -24,10 +27,16 @@ type ExportRequest struct {
 	Filter     data.Filter
 	Cards      int64
 	Path       string
-	Workbook   bool // .xlsx voucher workbook; false: .csv card list
-	Across     int
-	Letter     bool // Letter paper; false: A4
+	Format     string // "pdf", "xlsx" or "csv"
+	Workbook   bool   // a voucher sheet (PDF or workbook), not a card list
+	Across     int    // tiles across (PDF grid: 0 = as many as fit)
+	Down       int    // PDF grid: tiles down (0 = as many as fit)
+	Letter     bool   // Letter paper; false: A4
 	QRTemplate string
+	Layout     string // PDF layout name
+	CutMarks   bool
+	Logo       []byte
+	Colours    string // "8.00=#2E7D32, 26.00=#1565C0"
 	Overwrite  bool
 }
 
@@ -43,6 +52,12 @@ type ExportHooks struct {
 	Estimate func(workbook bool, n int64) time.Duration
 	// MaxWorkbook is the most cards one workbook takes.
 	MaxWorkbook int64
+	// Layouts are the PDF layouts by name, plain grids first.
+	Layouts []string
+	// CheckPDF checks the PDF choices (layout, tiles, colours).
+	CheckPDF func(r ExportRequest) error
+	// Preview draws the first PDF page of the request, widthPx wide.
+	Preview func(ctx context.Context, r ExportRequest, widthPx int) (image.Image, error)
 }
 
 // Export dialog choices.
@@ -50,6 +65,7 @@ const (
 	whatSearch   = "The current search"
 	whatBatch    = "A batch"
 	whatSelected = "The selected card"
+	fmtPDF       = "PDF voucher sheets (.pdf)"
 	fmtWorkbook  = "Excel voucher sheet (.xlsx)"
 	fmtCSV       = "CSV card list (.csv)"
 	qrPIN        = "The PIN"
@@ -71,6 +87,12 @@ type ExportDialog struct {
 	Paper      *widget.Select
 	QRMode     *widget.RadioGroup
 	Template   *widget.Entry
+	Layout     *widget.Select
+	Down       *widget.Select
+	CutMarks   *widget.Check
+	LogoBtn    *widget.Button
+	Colours    *widget.Entry
+	Preview    *canvas.Image
 	Info       *widget.Label
 	Problem    *widget.Label
 	SaveAs     *widget.Button
@@ -87,6 +109,8 @@ type ExportDialog struct {
 	count    int64
 	seq      int64
 	cancel   context.CancelFunc
+	logo     []byte
+	prevSeq  int64
 }
 
 // NewExportDialog builds the dialog for the current search and selection.
@@ -114,9 +138,22 @@ func NewExportDialog(store Store, tasks *Tasks, win fyne.Window, hooks ExportHoo
 			}
 		}
 	}
-	d.Format = widget.NewRadioGroup([]string{fmtWorkbook, fmtCSV}, nil)
-	d.Across = widget.NewSelect([]string{"1", "2", "3", "4", "5", "6"}, nil)
-	d.Across.SetSelected("3")
+	d.Format = widget.NewRadioGroup([]string{fmtPDF, fmtWorkbook, fmtCSV}, nil)
+	d.Across = widget.NewSelect([]string{"auto", "1", "2", "3", "4", "5", "6"}, nil)
+	d.Across.SetSelected("auto")
+	d.Down = widget.NewSelect([]string{"auto", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}, nil)
+	d.Down.SetSelected("auto")
+	d.Layout = widget.NewSelect(hooks.Layouts, nil)
+	if len(hooks.Layouts) > 0 {
+		d.Layout.SetSelectedIndex(0)
+	}
+	d.CutMarks = widget.NewCheck("Cut marks", nil)
+	d.LogoBtn = widget.NewButtonWithIcon("Logo…", theme.FileImageIcon(), d.onLogo)
+	d.Colours = widget.NewEntry()
+	d.Colours.SetPlaceHolder("colour per amount: 8.00=#2E7D32, 26.00=#1565C0")
+	d.Preview = canvas.NewImageFromImage(nil)
+	d.Preview.FillMode = canvas.ImageFillContain
+	d.Preview.SetMinSize(fyne.NewSize(230, 325))
 	d.Paper = widget.NewSelect([]string{"A4", "Letter"}, nil)
 	d.Paper.SetSelected("A4")
 	d.QRMode = widget.NewRadioGroup([]string{qrPIN, qrAddress}, nil)
@@ -143,14 +180,18 @@ func NewExportDialog(store Store, tasks *Tasks, win fyne.Window, hooks ExportHoo
 	form := container.New(newFormLayout(),
 		bold("Cards"), container.NewVBox(d.What, d.Batch),
 		bold("Format"), d.Format,
-		bold("Voucher sheet"), container.NewHBox(widget.NewLabel("Tiles across"), d.Across, widget.NewLabel("Paper"), d.Paper),
+		bold("Layout"), container.NewVBox(d.Layout, container.NewHBox(widget.NewLabel("Across"), d.Across,
+			widget.NewLabel("Down"), d.Down, widget.NewLabel("Paper"), d.Paper)),
+		bold("PDF extras"), container.NewVBox(container.NewHBox(d.CutMarks, d.LogoBtn), d.Colours),
 		bold("QR code holds"), container.NewVBox(d.QRMode, d.Template),
 	)
-	d.form = container.NewVBox(form, d.Info, d.Problem, container.NewHBox(layoutSpacer(), d.Close, d.SaveAs))
+	left := container.NewVBox(form, d.Info, d.Problem)
+	preview := container.NewVBox(widget.NewLabelWithStyle("First page", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}), d.Preview)
+	d.form = container.NewBorder(nil, container.NewHBox(layoutSpacer(), d.Close, d.SaveAs), nil, preview, left)
 	d.busy = container.NewVBox(d.Status, d.Progress, container.NewHBox(layoutSpacer(), d.StopBtn))
 	d.busy.Hide()
 	d.dlg = dialog.NewCustomWithoutButtons("Export", container.NewStack(d.form, d.busy), win)
-	d.dlg.Resize(fyne.NewSize(720, 0))
+	d.dlg.Resize(fyne.NewSize(1000, 0))
 	// Wire the handlers last: setting the first choices fires them.
 	changed := func(string) { d.Changed() }
 	d.What.OnChanged = changed
@@ -163,6 +204,12 @@ func NewExportDialog(store Store, tasks *Tasks, win fyne.Window, hooks ExportHoo
 	}
 	d.Format.OnChanged = changed
 	d.QRMode.OnChanged = changed
+	d.Layout.OnChanged = changed
+	d.Across.OnChanged = changed
+	d.Down.OnChanged = changed
+	d.Paper.OnChanged = changed
+	d.CutMarks.OnChanged = func(bool) { d.Changed() }
+	d.Colours.OnChanged = changed
 	d.Template.OnChanged = func(string) {
 		if d.QRMode.Selected != qrAddress && d.Template.Text != "" {
 			d.QRMode.SetSelected(qrAddress)
@@ -170,7 +217,7 @@ func NewExportDialog(store Store, tasks *Tasks, win fyne.Window, hooks ExportHoo
 		}
 		d.Changed()
 	}
-	d.Format.SetSelected(fmtWorkbook)
+	d.Format.SetSelected(fmtPDF)
 	d.QRMode.SetSelected(qrPIN)
 	if search.Batch != 0 && d.Batch.Selected != "" {
 		d.What.SetSelected(whatBatch)
@@ -204,8 +251,21 @@ func (d *ExportDialog) Request() (ExportRequest, error) {
 	if err != nil {
 		return ExportRequest{}, err
 	}
-	r := ExportRequest{Filter: f, Cards: d.count, Workbook: d.Format.Selected == fmtWorkbook, Letter: d.Paper.Selected == "Letter"}
+	r := ExportRequest{Filter: f, Cards: d.count, Letter: d.Paper.Selected == "Letter", Layout: d.Layout.Selected,
+		CutMarks: d.CutMarks.Checked, Logo: d.logo, Colours: d.Colours.Text}
+	switch d.Format.Selected {
+	case fmtPDF:
+		r.Format, r.Workbook = "pdf", true
+	case fmtWorkbook:
+		r.Format, r.Workbook = "xlsx", true
+	default:
+		r.Format = "csv"
+	}
 	fmt.Sscan(d.Across.Selected, &r.Across)
+	fmt.Sscan(d.Down.Selected, &r.Down)
+	if r.Format == "xlsx" && r.Across == 0 {
+		r.Across = 3
+	}
 	if d.QRMode.Selected == qrAddress {
 		r.QRTemplate = strings.TrimSpace(d.Template.Text)
 		if r.QRTemplate == "" {
@@ -219,7 +279,12 @@ func (d *ExportDialog) Request() (ExportRequest, error) {
 			}
 		}
 	}
-	if r.Workbook && d.hooks.MaxWorkbook > 0 && d.count > d.hooks.MaxWorkbook {
+	if r.Format == "pdf" && d.hooks.CheckPDF != nil {
+		if err := d.hooks.CheckPDF(r); err != nil {
+			return r, err
+		}
+	}
+	if r.Format == "xlsx" && d.hooks.MaxWorkbook > 0 && d.count > d.hooks.MaxWorkbook {
 		return r, fmt.Errorf("%s cards are more than one voucher workbook takes (%s): export a batch or a serial range at a time, or choose CSV",
 			groupInt(d.count), groupInt(d.hooks.MaxWorkbook))
 	}
@@ -228,13 +293,13 @@ func (d *ExportDialog) Request() (ExportRequest, error) {
 
 // Changed counts the chosen cards and updates the advice.
 func (d *ExportDialog) Changed() {
-	workbook := d.Format.Selected == fmtWorkbook
+	sheet := d.Format.Selected != fmtCSV
+	pdf := d.Format.Selected == fmtPDF
 	for _, w := range []fyne.Disableable{d.Across, d.Paper, d.QRMode, d.Template} {
-		if workbook {
-			w.Enable()
-		} else {
-			w.Disable()
-		}
+		setEnabled(w, sheet)
+	}
+	for _, w := range []fyne.Disableable{d.Layout, d.Down, d.CutMarks, d.LogoBtn, d.Colours} {
+		setEnabled(w, pdf)
 	}
 	f, err := d.filter()
 	if err != nil {
@@ -259,18 +324,29 @@ func (d *ExportDialog) Changed() {
 	})
 }
 
+func setEnabled(w fyne.Disableable, on bool) {
+	if on {
+		w.Enable()
+	} else {
+		w.Disable()
+	}
+}
+
 func (d *ExportDialog) updateInfo() {
-	workbook := d.Format.Selected == fmtWorkbook
+	workbook := d.Format.Selected != fmtCSV
 	f, _ := d.filter()
 	text := fmt.Sprintf("%s cards: %s.", groupInt(d.count), f.Describe())
-	over := workbook && d.hooks.MaxWorkbook > 0 && d.count > d.hooks.MaxWorkbook
+	over := d.Format.Selected == fmtWorkbook && d.hooks.MaxWorkbook > 0 && d.count > d.hooks.MaxWorkbook
 	if d.hooks.Estimate != nil && !over {
 		if est := d.hooks.Estimate(workbook, d.count); est > 10*time.Second {
 			text += fmt.Sprintf(" This takes about %s; you can cancel it.", est.Round(time.Second))
 		}
 	}
-	if workbook {
+	switch d.Format.Selected {
+	case fmtWorkbook:
 		text += " The workbook has a printable Vouchers sheet, a Cards sheet and a Summary."
+	case fmtPDF:
+		text += " The PDF ends with a page of control totals. Cards printed before are marked REPRINT."
 	}
 	d.Info.SetText(text)
 	if _, err := d.Request(); err != nil {
@@ -283,6 +359,69 @@ func (d *ExportDialog) updateInfo() {
 	}
 	d.Problem.Hide()
 	d.SaveAs.Enable()
+	d.updatePreview()
+}
+
+// updatePreview draws the first PDF page in the background.
+func (d *ExportDialog) updatePreview() {
+	if d.Format.Selected != fmtPDF || d.hooks.Preview == nil {
+		d.Preview.Image = nil
+		d.Preview.Refresh()
+		return
+	}
+	r, err := d.Request()
+	if err != nil {
+		return
+	}
+	d.prevSeq++
+	seq := d.prevSeq
+	d.tasks.Go(func() {
+		img, err := d.hooks.Preview(context.Background(), r, 460)
+		fyne.Do(func() {
+			if seq != d.prevSeq {
+				return
+			}
+			if err != nil {
+				d.showProblem(err)
+				return
+			}
+			d.Preview.Image = img
+			d.Preview.Refresh()
+		})
+	})
+}
+
+// onLogo lets the person choose a logo image for the PDF tiles.
+func (d *ExportDialog) onLogo() {
+	open := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			d.showProblem(err)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		d.tasks.Go(func() {
+			defer rc.Close()
+			b, err := io.ReadAll(io.LimitReader(rc, 5<<20))
+			fyne.Do(func() {
+				if err != nil {
+					d.showProblem(err)
+					return
+				}
+				d.SetLogo(b, rc.URI().Name())
+			})
+		})
+	}, d.win)
+	open.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
+	open.Show()
+}
+
+// SetLogo uses b (a PNG or JPEG) as the tiles' logo.
+func (d *ExportDialog) SetLogo(b []byte, name string) {
+	d.logo = b
+	d.LogoBtn.SetText("Logo: " + name)
+	d.Changed()
 }
 
 func (d *ExportDialog) showProblem(err error) {
@@ -297,10 +436,7 @@ func (d *ExportDialog) onSaveAs() {
 		d.showProblem(err)
 		return
 	}
-	ext := ".csv"
-	if r.Workbook {
-		ext = ".xlsx"
-	}
+	ext := "." + r.Format
 	save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			d.showProblem(err)
