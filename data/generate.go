@@ -253,8 +253,15 @@ func (s *Store) Generate(ctx context.Context, p GenerateParams, progress Progres
 	if b.ID, err = res.LastInsertId(); err != nil {
 		return Batch{}, fmt.Errorf("generate: %w", err)
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO cards (series, number, pin, amount, currency, reseller_id,
-		batch_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pin) DO NOTHING`)
+	// Ids continue above the highest ever given (deleted cards' ids are not
+	// handed out again: print runs name cards by id).
+	var firstID int64
+	if err := tx.QueryRowContext(ctx, `SELECT max(ifnull((SELECT max(id) FROM cards), 0),
+		ifnull((SELECT value FROM counters WHERE name = 'card_id'), 0)) + 1`).Scan(&firstID); err != nil {
+		return Batch{}, fmt.Errorf("generate: %w", err)
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO cards (id, series, number, pin, amount, currency, reseller_id,
+		batch_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pin) DO NOTHING`)
 	if err != nil {
 		return Batch{}, fmt.Errorf("generate: %w", err)
 	}
@@ -270,9 +277,12 @@ func (s *Store) Generate(ctx context.Context, p GenerateParams, progress Progres
 				progress(i, p.Quantity)
 			}
 		}
-		if err := insertCard(ctx, stmt, &digits, p, b, i, resID, expires, now); err != nil {
+		if err := insertCard(ctx, stmt, &digits, p, b, firstID, i, resID, expires, now); err != nil {
 			return Batch{}, err
 		}
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE counters SET value = ? WHERE name = 'card_id'", firstID+int64(p.Quantity)-1); err != nil {
+		return Batch{}, fmt.Errorf("generate: %w", err)
 	}
 	if progress != nil {
 		progress(p.Quantity, p.Quantity)
@@ -302,14 +312,14 @@ func (s *Store) Generate(ctx context.Context, p GenerateParams, progress Progres
 
 // insertCard inserts card i of the batch, drawing a new PIN until the unique
 // index accepts one.
-func insertCard(ctx context.Context, stmt *sql.Stmt, digits *digitSource, p GenerateParams, b Batch, i int,
+func insertCard(ctx context.Context, stmt *sql.Stmt, digits *digitSource, p GenerateParams, b Batch, firstID int64, i int,
 	resID, expires sql.NullInt64, now time.Time) error {
 	for attempt := 0; attempt < 100; attempt++ {
 		pin, err := digits.pin(p.PINLength, p.CheckDigit)
 		if err != nil {
 			return fmt.Errorf("generate: %w", err)
 		}
-		res, err := stmt.ExecContext(ctx, b.Series, b.FirstNumber+int64(i), pin, p.Amount, p.Currency, resID, b.ID, expires, now.Unix())
+		res, err := stmt.ExecContext(ctx, firstID+int64(i), b.Series, b.FirstNumber+int64(i), pin, p.Amount, p.Currency, resID, b.ID, expires, now.Unix())
 		if err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("generate: cancelled, no cards were made: %w", ctx.Err())

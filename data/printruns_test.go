@@ -658,3 +658,35 @@ func BenchmarkRecordPrintRun(b *testing.B) {
 		})
 	}
 }
+
+// Card ids are never given twice, so a print run's cards stay the cards
+// that were printed, also after every card was deleted and new ones made.
+func TestCardIDsAreNeverReused(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	if _, err := s.Generate(ctx, data.GenerateParams{Amount: 100, Quantity: 5, Series: "R"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	run, err := s.RecordPrintRun(ctx, data.Filter{Batch: 1}, data.PrintRun{Format: data.PrintPDF, Path: "r.pdf"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DeleteAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Generate(ctx, data.GenerateParams{Amount: 100, Quantity: 5, Series: "S"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := s.PrintRunCards(ctx, run.ID)
+	if err != nil || len(ids) != 5 {
+		t.Fatalf("run cards %v, %v", ids, err)
+	}
+	cards, err := s.CardsByID(ctx, ids)
+	if err != nil || len(cards) != 0 {
+		t.Fatalf("the printed cards' ids now name new cards: %+v", cards)
+	}
+	fresh, _ := s.IDs(ctx, data.Filter{}, data.Sort{})
+	if len(fresh) != 5 || fresh[0] <= ids[len(ids)-1] {
+		t.Errorf("new ids %v do not continue above %v", fresh, ids)
+	}
+}
