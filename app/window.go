@@ -167,11 +167,7 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 			if err != nil {
 				return nil, err
 			}
-			return export.PreviewPage(func(yield func(export.Tile, data.Card) error) error {
-				return m.store.Each(ctx, r.Filter, data.Sort{}, func(c data.Card) error {
-					return yield(export.TileFor(c, opts.QRTemplate), c)
-				})
-			}, export.PDFOptions{Layout: lay, CutMarks: opts.CutMarks, Logo: opts.Logo, Colours: opts.Colours}, widthPx)
+			return export.PreviewPage(export.CardsOf(ctx, m.store, r.Filter, opts.QRTemplate, nil), export.PDFOptions{Layout: lay, CutMarks: opts.CutMarks, Logo: opts.Logo, Colours: opts.Colours}, widthPx)
 		},
 	}
 }

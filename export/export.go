@@ -39,6 +39,21 @@ func FormatOf(path string) (Format, error) {
 	return 0, data.NewError(data.ErrInvalid, "export to %s: the file name must end in .pdf (voucher sheets), .xlsx (voucher workbook) or .csv (card list)", path)
 }
 
+// CardsOf is the cards f matches as tiles for WritePDF and PreviewPage, in
+// serial order; seen (if not nil) is told each card as it goes by.
+func CardsOf(ctx context.Context, src interface {
+	Each(ctx context.Context, f data.Filter, o data.Sort, fn func(data.Card) error) error
+}, f data.Filter, qrTemplate string, seen func(data.Card)) PDFCards {
+	return func(yield func(Tile, data.Card) error) error {
+		return src.Each(ctx, f, data.Sort{}, func(c data.Card) error {
+			if seen != nil {
+				seen(c)
+			}
+			return yield(TileFor(c, qrTemplate), c)
+		})
+	}
+}
+
 // CheckOptions checks PDF options before anything is read or written, and
 // returns the layout they choose.
 func CheckOptions(o Options) (PDFLayout, error) {
@@ -123,12 +138,8 @@ func Export(ctx context.Context, src Source, f data.Filter, path string, opts Op
 		err = writeCSV(ctx, w, src, f, prog)
 	case FormatPDF:
 		prog.total = sum.Cards
-		res.Pages, err = WritePDF(ctx, w, func(yield func(Tile, data.Card) error) error {
-			return src.Each(ctx, f, data.Sort{}, func(c data.Card) error {
-				written = append(written, c.ID)
-				return yield(TileFor(c, opts.QRTemplate), c)
-			})
-		}, sum.Cards, PDFOptions{Layout: pdfLayout, CutMarks: opts.CutMarks, Logo: opts.Logo, Colours: opts.Colours}, opts.Progress)
+		cards := CardsOf(ctx, src, f, opts.QRTemplate, func(c data.Card) { written = append(written, c.ID) })
+		res.Pages, err = WritePDF(ctx, w, cards, sum.Cards, PDFOptions{Layout: pdfLayout, CutMarks: opts.CutMarks, Logo: opts.Logo, Colours: opts.Colours}, opts.Progress)
 	default:
 		prog.total = 4 * sum.Cards
 		err = writeWorkbook(ctx, src, f, sum, opts, w, prog, &written)
