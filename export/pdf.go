@@ -897,6 +897,20 @@ func (p *pdfPage) qr(mods [][]bool, x, y, side float64) {
 	p.b = append(p.b, "q "...)
 	p.nums(m, 0, 0, m, x, y)
 	p.b = append(p.b, "cm 0 g\n"...)
+	qrRuns(mods, func(row, start, n int) {
+		p.b = strconv.AppendInt(p.b, int64(start), 10)
+		p.b = append(p.b, ' ')
+		p.b = strconv.AppendInt(p.b, int64(row), 10)
+		p.b = append(p.b, ' ')
+		p.b = strconv.AppendInt(p.b, int64(n), 10)
+		p.b = append(p.b, " 1 re\n"...)
+	})
+	p.b = append(p.b, "f Q\n"...) // Q restores the fill colour set before
+}
+
+// qrRuns calls fn for every horizontal run of dark modules: its row, first
+// column and length. Both the PDF and the preview draw a code as these.
+func qrRuns(mods [][]bool, fn func(row, start, n int)) {
 	for r, row := range mods {
 		for c := 0; c < len(row); {
 			if !row[c] {
@@ -907,15 +921,9 @@ func (p *pdfPage) qr(mods [][]bool, x, y, side float64) {
 			for c < len(row) && row[c] {
 				c++
 			}
-			p.b = strconv.AppendInt(p.b, int64(start), 10)
-			p.b = append(p.b, ' ')
-			p.b = strconv.AppendInt(p.b, int64(r), 10)
-			p.b = append(p.b, ' ')
-			p.b = strconv.AppendInt(p.b, int64(c-start), 10)
-			p.b = append(p.b, " 1 re\n"...)
+			fn(r, start, c-start)
 		}
 	}
-	p.b = append(p.b, "f Q\n"...) // Q restores the fill colour set before
 }
 
 func (p *pdfPage) logo(x, y, w, h float64) {

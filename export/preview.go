@@ -155,19 +155,9 @@ func (s *previewSurface) text(id fontID, size float64, c rgb, x, y float64, str 
 func (s *previewSurface) qr(mods [][]bool, x, y, side float64) {
 	m := side / float64(len(mods))
 	var rs [][4]float64
-	for r, row := range mods {
-		for c := 0; c < len(row); {
-			if !row[c] {
-				c++
-				continue
-			}
-			start := c
-			for c < len(row) && row[c] {
-				c++
-			}
-			rs = append(rs, [4]float64{x + float64(start)*m, y + float64(r)*m, float64(c-start) * m, m})
-		}
-	}
+	qrRuns(mods, func(row, start, n int) {
+		rs = append(rs, [4]float64{x + float64(start)*m, y + float64(row)*m, float64(n) * m, m})
+	})
 	s.rects(rgb{}, rs...)
 }
 
