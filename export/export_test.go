@@ -531,6 +531,11 @@ func TestVoucherExportsArePrintRuns(t *testing.T) {
 	if v, _ := xf2.GetCellValue(SheetVouchers, "A6"); v != "" {
 		t.Errorf("first print shows %q", v)
 	}
+	// The PDF of the second run carries the mark on each of its 7 tiles.
+	needTools(t)
+	if n := strings.Count(pdfText(t, filepath.Join(dir, "b.pdf"), 0), "REPRINT"); n != 7 {
+		t.Errorf("the reprinted PDF shows REPRINT %d times, want 7", n)
+	}
 }
 
 func TestParseColours(t *testing.T) {
