@@ -449,24 +449,30 @@ func (d *ExportDialog) onSaveAs() {
 		wc.Close()
 		// The save dialog made the (empty) file and asked before replacing
 		// one; it does not add the extension, so a name without one gets it,
-		// and replacing that other file must be asked for here.
-		if !strings.EqualFold(filepath.Ext(path), ext) {
-			if st, err := os.Stat(path); err == nil && st.Size() == 0 {
-				os.Remove(path)
+		// and replacing that other file must be asked for here. File work
+		// runs off the UI goroutine.
+		d.tasks.Go(func() {
+			overwrite, ask := true, false
+			if !strings.EqualFold(filepath.Ext(path), ext) {
+				if st, err := os.Stat(path); err == nil && st.Size() == 0 {
+					os.Remove(path)
+				}
+				path += ext
+				_, err := os.Stat(path)
+				overwrite, ask = false, err == nil
 			}
-			path += ext
-			if _, err := os.Stat(path); err == nil {
+			fyne.Do(func() {
+				if !ask {
+					d.Start(path, overwrite)
+					return
+				}
 				dialog.ShowConfirm("Replace file?", path+" exists. Replace it?", func(ok bool) {
 					if ok {
 						d.Start(path, true)
 					}
 				}, d.win)
-				return
-			}
-			d.Start(path, false)
-			return
-		}
-		d.Start(path, true)
+			})
+		})
 	}, d.win)
 	save.SetFileName("vouchers" + ext)
 	save.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
