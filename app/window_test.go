@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -13,24 +14,37 @@ import (
 	"topupcards/data"
 )
 
-// The Export dialog, driven as a person would, writes a real workbook of the
-// current search through the export package.
-func TestWindowExportDialogWritesWorkbook(t *testing.T) {
+// newWindow opens the main window on a new file with a batch of 8.00 USD
+// cards per series (in series order), and waits until it has loaded.
+func newWindow(t *testing.T, batches map[string]int) (*MainWindow, *data.Store) {
+	t.Helper()
 	a := test.NewTempApp(t)
 	s, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "cards.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	ctx := context.Background()
-	for _, series := range []string{"3", "4"} {
-		if _, err := s.Generate(ctx, data.GenerateParams{Amount: 800, Quantity: 12, Series: series}, nil); err != nil {
+	t.Cleanup(func() { s.Close() })
+	series := make([]string, 0, len(batches))
+	for k := range batches {
+		series = append(series, k)
+	}
+	sort.Strings(series)
+	for _, k := range series {
+		if _, err := s.Generate(context.Background(), data.GenerateParams{Amount: 800, Quantity: batches[k], Series: k}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	m := NewMainWindow(a, s)
-	defer m.Close()
+	t.Cleanup(m.Close)
 	m.Tasks.Wait()
+	return m, s
+}
+
+// The Export dialog, driven as a person would, writes a real workbook of the
+// current search through the export package.
+func TestWindowExportDialogWritesWorkbook(t *testing.T) {
+	m, s := newWindow(t, map[string]int{"3": 12, "4": 12})
+	ctx := context.Background()
 	// Search series 4 only, then export it.
 	test.Type(m.View.Search.SerialFrom, "4")
 	test.Type(m.View.Search.SerialTo, "4")
@@ -95,19 +109,8 @@ func TestWindowExportDialogWritesWorkbook(t *testing.T) {
 // The Export dialog's PDF: a preview of the first page before anything is
 // written, then the file on the chosen stock, recorded as a print run.
 func TestWindowExportDialogPDF(t *testing.T) {
-	a := test.NewTempApp(t)
-	s, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "cards.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	m, s := newWindow(t, map[string]int{"3": 14})
 	ctx := context.Background()
-	if _, err := s.Generate(ctx, data.GenerateParams{Amount: 800, Quantity: 14, Series: "3"}, nil); err != nil {
-		t.Fatal(err)
-	}
-	m := NewMainWindow(a, s)
-	defer m.Close()
-	m.Tasks.Wait()
 	m.View.ShowExport()
 	m.Tasks.Wait()
 	d := m.View.LastExport

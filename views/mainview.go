@@ -133,9 +133,10 @@ func (v *MainView) reloadTable(ctx context.Context) error {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		all, sumErr = v.store.Count(ctx, data.Filter{})
-		if sumErr == nil {
-			sum, sumErr = v.store.Summarize(ctx, f)
+		sum, sumErr = v.store.Summarize(ctx, f)
+		all = sum.Cards
+		if sumErr == nil && !f.IsEmpty() { // the empty search has counted them all already
+			all, sumErr = v.store.Count(ctx, data.Filter{})
 		}
 	}()
 	err := v.Table.Load(ctx, f, v.Table.Sort())
