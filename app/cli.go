@@ -53,7 +53,9 @@ Usage:
   topupcards edit     FILTER|--all [--expiry DATE|--clear-expiry] [--reseller NAME] [--block|--unblock]
   topupcards delete   FILTER|--all --yes
   topupcards resellers [list | add NAME | rename OLD NEW | remove NAME]
-  topupcards history  [--limit N]
+  topupcards history  [--limit N] [--format table|csv]
+  topupcards undo     ID --yes                take back a mass edit or delete of the history
+  topupcards settings [journal-days N]        how long edits and deletes can be undone (default 90)
   topupcards backups  [list | restore FILE --yes]
   topupcards export   [FILTER] --out FILE.xlsx|FILE.csv [--across N] [--paper a4|letter]
                       [--qr-template TEXT] [--force]
@@ -127,6 +129,8 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 		"delete":    c.cmdDelete,
 		"resellers": c.cmdResellers,
 		"history":   c.cmdHistory,
+		"undo":      c.cmdUndo,
+		"settings":  c.cmdSettings,
 		"backups":   c.cmdBackups,
 		"export":    c.cmdExport,
 	}

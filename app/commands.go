@@ -351,9 +351,7 @@ func (c *CLI) cmdEdit(ctx context.Context, e *cmdEnv) error {
 		return err
 	}
 	fmt.Fprintf(c.Stdout, "Changed %d cards (%s): %s.\n", res.Cards, f.Describe(), ed.Describe())
-	if res.Snapshot != "" {
-		fmt.Fprintf(c.Stdout, "Snapshot of the database before the change: %s\n", res.Snapshot)
-	}
+	printUndoHint(c.Stdout, res.Op)
 	return nil
 }
 
@@ -396,7 +394,7 @@ func (c *CLI) cmdDelete(ctx context.Context, e *cmdEnv) error {
 		if err != nil {
 			return err
 		}
-		return usagef("delete: this would delete %d cards (%s); add --yes to confirm (a snapshot is saved first)", n, f.Describe())
+		return usagef("delete: this would delete %d cards (%s); add --yes to confirm (it can be undone: topupcards undo)", n, f.Describe())
 	}
 	if err := e.open(ctx); err != nil {
 		return err
@@ -411,9 +409,7 @@ func (c *CLI) cmdDelete(ctx context.Context, e *cmdEnv) error {
 		return err
 	}
 	fmt.Fprintf(c.Stdout, "Deleted %d cards (%s).\n", res.Cards, f.Describe())
-	if res.Snapshot != "" {
-		fmt.Fprintf(c.Stdout, "Snapshot of the database before the deletion: %s\n", res.Snapshot)
-	}
+	printUndoHint(c.Stdout, res.Op)
 	return nil
 }
 
@@ -479,33 +475,6 @@ func (c *CLI) cmdResellers(ctx context.Context, e *cmdEnv) error {
 	return nil
 }
 
-func (c *CLI) cmdHistory(ctx context.Context, e *cmdEnv) error {
-	limit := e.fs.Int("limit", 50, "how many entries, newest first")
-	if err := e.parse("[--limit N]"); err != nil {
-		return err
-	}
-	defer e.close()
-	if err := e.noPositional(); err != nil {
-		return err
-	}
-	if *limit <= 0 {
-		return usagef("--limit %d: give 1 or more", *limit)
-	}
-	if err := e.open(ctx); err != nil {
-		return err
-	}
-	hs, err := e.store.History(ctx, *limit)
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "When\tAction\tCards\tWhat\tWhich cards")
-	for _, h := range hs {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", data.FormatTime(h.At), h.Action, h.Cards, h.Detail, h.Filter)
-	}
-	return tw.Flush()
-}
-
 func (c *CLI) cmdBackups(ctx context.Context, e *cmdEnv) error {
 	yes := e.fs.Bool("yes", false, "confirm the restore")
 	if err := e.parse("[list | restore FILE --yes]"); err != nil {
@@ -545,7 +514,7 @@ func (c *CLI) cmdBackups(ctx context.Context, e *cmdEnv) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.Stdout, "Restored %s: %d cards.\nThe state before the restore is saved in %s\n", args[0], res.Cards, res.Snapshot)
+		fmt.Fprintf(c.Stdout, "Restored %s: %d cards.\n", args[0], res.Cards)
 		return nil
 	}
 	return usagef("backups: use list, or restore FILE --yes")

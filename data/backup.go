@@ -189,7 +189,7 @@ func (s *Store) Restore(ctx context.Context, snapshot string) (Result, error) {
 	if err := tx.Commit(); err != nil {
 		return Result{}, fmt.Errorf("restore: %w", err)
 	}
-	return Result{Cards: cards, Snapshot: before}, nil
+	return Result{Cards: cards}, nil
 }
 
 func copyToTemp(src, dir string) (string, error) {

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -64,12 +65,14 @@ func (e Edit) Describe() string {
 
 // Result says what a mass edit or delete did.
 type Result struct {
-	Cards    int64  // cards changed or deleted
-	Snapshot string // where the snapshot taken before the change is; "" if none was needed
+	Cards int64 // cards changed or deleted
+	// Op is the history entry of the change; Undo(Op) takes it back. 0 when
+	// nothing was changed.
+	Op int64
 }
 
-// MassEdit applies e to exactly the cards f matches, in one transaction,
-// after saving a snapshot when more than one card is affected.
+// MassEdit applies e to exactly the cards f matches, in one transaction
+// that also records the prior values of those cards in the undo journal.
 func (s *Store) MassEdit(ctx context.Context, f Filter, e Edit) (Result, error) {
 	if err := f.Validate(); err != nil {
 		return Result{}, err
@@ -85,31 +88,25 @@ func (s *Store) MassEdit(ctx context.Context, f Filter, e Edit) (Result, error) 
 			return Result{}, err
 		}
 	}
-	n, err := s.Count(ctx, f)
-	if err != nil {
-		return Result{}, err
-	}
-	var res Result
-	if n > 1 {
-		if res.Snapshot, err = s.Snapshot(ctx, "edit"); err != nil {
-			return Result{}, err
-		}
-	}
-	var sets []string
-	var args []any
+	// The new value of each field an edit can change, as SQL over the card
+	// c: what the journal records as "after" and what the UPDATE sets.
+	newExpiry, newReseller, newBlocked := "c.expires_at", "c.reseller_id", "c.blocked"
+	var newArgs []any
 	switch e.Expiry {
 	case ExpirySet:
-		sets, args = append(sets, "expires_at = ?"), append(args, e.ExpireAt.Unix())
+		newExpiry, newArgs = "?", append(newArgs, e.ExpireAt.Unix())
 	case ExpiryClear:
-		sets = append(sets, "expires_at = NULL")
+		newExpiry = "NULL"
 	}
 	switch e.Block {
 	case BlockSet:
-		sets = append(sets, "blocked = 1")
+		newBlocked = "1"
 	case BlockClear:
-		sets = append(sets, "blocked = 0")
+		newBlocked = "0"
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	var res Result
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		args := newArgs
 		if e.Reseller != "" {
 			// The reseller may have been removed since the check above. Set
 			// the id found by the same lookup (which tidies the name's
@@ -118,62 +115,96 @@ func (s *Store) MassEdit(ctx context.Context, f Filter, e Edit) (Result, error) 
 			if err != nil {
 				return err
 			}
-			sets, args = append(sets, "reseller_id = ?"), append(args, id)
+			newReseller, args = "?", append(args[:len(args):len(args)], id)
 		}
-		where, wargs := f.where(s.Now())
-		r, err := tx.ExecContext(ctx, "UPDATE cards AS c SET "+strings.Join(sets, ", ")+" WHERE "+where, append(args, wargs...)...)
+		now := s.Now()
+		op, err := s.beginOp(ctx, tx, now, "edit", f.Describe())
+		if err != nil {
+			return err
+		}
+		where, wargs := f.where(now)
+		r, err := tx.ExecContext(ctx, `INSERT INTO undo_cards (op_id, card_id, deleted, expires_at, reseller_id, blocked,
+				new_expires_at, new_reseller_id, new_blocked)
+			SELECT ?, c.id, 0, c.expires_at, c.reseller_id, c.blocked, `+newExpiry+`, `+newReseller+`, `+newBlocked+`
+			FROM cards c WHERE `+where, append(append([]any{op}, args...), wargs...)...)
 		if err != nil {
 			return fmt.Errorf("mass edit: %w", err)
 		}
-		res.Cards, _ = r.RowsAffected()
-		return s.logTx(ctx, tx, "edit", fmt.Sprintf("mass edit of %d cards: %s", res.Cards, e.Describe()), f.Describe(), res.Cards)
+		if res.Cards, err = r.RowsAffected(); err != nil {
+			return fmt.Errorf("mass edit: %w", err)
+		}
+		if res.Cards == 0 {
+			return errNothing
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE cards SET expires_at = u.new_expires_at, reseller_id = u.new_reseller_id,
+				blocked = u.new_blocked
+			FROM undo_cards u WHERE u.op_id = ? AND u.card_id = cards.id`, op); err != nil {
+			return fmt.Errorf("mass edit: %w", err)
+		}
+		res.Op = op
+		return s.endOp(ctx, tx, op, fmt.Sprintf("mass edit of %d cards: %s", res.Cards, e.Describe()), res.Cards)
 	})
+	if errors.Is(err, errNothing) {
+		return Result{}, nil
+	}
 	if err != nil {
 		return Result{}, err
 	}
 	return res, nil
 }
 
-// Delete removes the cards f matches, after saving a snapshot. An empty
-// filter is refused: deleting everything is DeleteAll, so that it is always
-// asked for by name.
+// Delete removes the cards f matches; the undo journal keeps them whole. An
+// empty filter is refused: deleting everything is DeleteAll, so that it is
+// always asked for by name.
 func (s *Store) Delete(ctx context.Context, f Filter) (Result, error) {
 	if f.IsEmpty() {
 		return Result{}, errf(ErrEmptyFilter, "delete: no search given, which would delete every card; give a search, or use delete all")
 	}
-	return s.deleteWhere(ctx, f)
+	return s.deleteWhere(ctx, f, "delete")
 }
 
-// DeleteAll removes every card (the seed's "Delete all"), after saving a
-// snapshot. Batches and the history stay, so serial numbers continue.
+// DeleteAll removes every card (the seed's "Delete all"); the undo journal
+// keeps them whole. Batches and the history stay, so serial numbers
+// continue.
 func (s *Store) DeleteAll(ctx context.Context) (Result, error) {
-	return s.deleteWhere(ctx, Filter{})
+	return s.deleteWhere(ctx, Filter{}, "delete all")
 }
 
-func (s *Store) deleteWhere(ctx context.Context, f Filter) (Result, error) {
+func (s *Store) deleteWhere(ctx context.Context, f Filter, action string) (Result, error) {
 	if err := f.Validate(); err != nil {
 		return Result{}, err
 	}
-	n, err := s.Count(ctx, f)
-	if err != nil {
-		return Result{}, err
-	}
 	var res Result
-	if n == 0 {
-		return res, nil
-	}
-	if res.Snapshot, err = s.Snapshot(ctx, "delete"); err != nil {
-		return Result{}, err
-	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		where, args := f.where(s.Now())
-		r, err := tx.ExecContext(ctx, "DELETE FROM cards AS c WHERE "+where, args...)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.Now()
+		op, err := s.beginOp(ctx, tx, now, action, f.Describe())
+		if err != nil {
+			return err
+		}
+		where, args := f.where(now)
+		r, err := tx.ExecContext(ctx, `INSERT INTO undo_cards (op_id, card_id, deleted, series, number, pin, amount, currency,
+				reseller_id, batch_id, expires_at, created_at, activated_at, activated_by, blocked, printed)
+			SELECT ?, c.id, 1, c.series, c.number, c.pin, c.amount, c.currency, c.reseller_id, c.batch_id, c.expires_at,
+				c.created_at, c.activated_at, c.activated_by, c.blocked, c.printed
+			FROM cards c WHERE `+where, append([]any{op}, args...)...)
 		if err != nil {
 			return fmt.Errorf("delete: %w", err)
 		}
-		res.Cards, _ = r.RowsAffected()
-		return s.logTx(ctx, tx, "delete", fmt.Sprintf("deleted %d cards; snapshot %s", res.Cards, res.Snapshot), f.Describe(), res.Cards)
+		if res.Cards, err = r.RowsAffected(); err != nil {
+			return fmt.Errorf("delete: %w", err)
+		}
+		if res.Cards == 0 {
+			return errNothing
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM cards WHERE id IN (SELECT card_id FROM undo_cards WHERE op_id = ?)", op); err != nil {
+			return fmt.Errorf("delete: %w", err)
+		}
+		res.Op = op
+		return s.endOp(ctx, tx, op, fmt.Sprintf("deleted %d cards", res.Cards), res.Cards)
 	})
+	if errors.Is(err, errNothing) {
+		return Result{}, nil
+	}
 	if err != nil {
 		return Result{}, err
 	}

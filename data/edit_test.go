@@ -105,10 +105,6 @@ func testMassEdit(t *testing.T, e data.Edit) {
 	for _, f := range filters {
 		before := allCards(t, s)
 		now := clk.now()
-		snapsBefore, err := s.Snapshots()
-		if err != nil {
-			t.Fatal(err)
-		}
 		hist := historyLen(t, s)
 		matched := map[int64]bool{}
 		for _, c := range before {
@@ -136,37 +132,29 @@ func testMassEdit(t *testing.T, e data.Edit) {
 				t.Errorf("%s: card %s\n got %+v\nwant %+v", f.Describe(), c.Serial, after[i], want)
 			}
 		}
-		snapsAfter, err := s.Snapshots()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(matched) > 1 {
-			if res.Snapshot == "" || !fileExists(res.Snapshot) || len(snapsAfter) != len(snapsBefore)+1 {
-				t.Errorf("%s: %d cards edited, snapshot %q; want a new snapshot", f.Describe(), len(matched), res.Snapshot)
+		if len(matched) == 0 {
+			if res.Op != 0 || historyLen(t, s) != hist {
+				t.Errorf("%s: an edit of no card wrote history (op %d, %d -> %d entries)", f.Describe(), res.Op, hist, historyLen(t, s))
 			}
-		} else if res.Snapshot != "" || len(snapsAfter) != len(snapsBefore) {
-			t.Errorf("%s: %d cards edited, snapshot %q; want none", f.Describe(), len(matched), res.Snapshot)
+			continue
 		}
 		h := newestHistory(t, s, 1)
-		if historyLen(t, s) != hist+1 || h[0].Action != "edit" || h[0].Cards != int64(len(matched)) || h[0].Filter != f.Describe() {
+		if historyLen(t, s) != hist+1 || h[0].ID != res.Op || h[0].Action != "edit" || h[0].Cards != int64(len(matched)) ||
+			h[0].Filter != f.Describe() || !h[0].Undoable {
 			t.Errorf("%s: history %+v (%d -> %d entries)", f.Describe(), h, hist, historyLen(t, s))
 		}
+		// Undo puts back exactly the cards as they were.
+		u, err := s.Undo(ctx, res.Op)
+		if err != nil {
+			t.Fatalf("%s: undo: %v", f.Describe(), err)
+		}
+		if u.Reverted != int64(len(matched)) || u.Restored != 0 {
+			t.Errorf("%s: undo %+v, want %d cards reverted", f.Describe(), u, len(matched))
+		}
+		if got := allCards(t, s); !reflect.DeepEqual(got, before) {
+			t.Errorf("%s: after undo the cards differ from before the edit", f.Describe())
+		}
 		clk.advance(time.Minute)
-	}
-}
-
-func TestMassEditSnapshotHoldsTheStateBefore(t *testing.T) {
-	t.Parallel()
-	s, _ := editFixture(t)
-	ctx := context.Background()
-	before := allCards(t, s)
-	res, err := s.MassEdit(ctx, data.Filter{Batch: before[0].BatchID}, data.Edit{Expiry: data.ExpiryClear, Block: data.BlockSet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap := openCopy(t, res.Snapshot)
-	if got := allCards(t, snap); !reflect.DeepEqual(got, before) {
-		t.Errorf("the snapshot does not hold the cards as they were before the edit")
 	}
 }
 
@@ -236,16 +224,22 @@ func TestDeleteWithFilter(t *testing.T) {
 	if after, _ := s.Batches(ctx); !reflect.DeepEqual(after, batches) {
 		t.Error("delete changed the batches")
 	}
-	checkSnapshotFile(t, s, res.Snapshot)
 	h := newestHistory(t, s, 1)[0]
-	if historyLen(t, s) != hist+1 || h.Action != "delete" || h.Cards != res.Cards || h.Filter != f.Describe() {
+	if historyLen(t, s) != hist+1 || h.ID != res.Op || h.Action != "delete" || h.Cards != res.Cards || h.Filter != f.Describe() || !h.Undoable {
 		t.Errorf("history after delete: %+v", h)
 	}
+	u, err := s.Undo(ctx, res.Op)
+	if err != nil || u.Restored != res.Cards || u.Reverted != 0 {
+		t.Fatalf("undo of the delete: %+v, %v", u, err)
+	}
+	if got := allCards(t, s); !reflect.DeepEqual(got, before) {
+		t.Error("after undo of the delete the cards differ from before")
+	}
 
-	// A filter that matches nothing deletes nothing and takes no snapshot.
+	// A filter that matches nothing deletes nothing and writes no history.
 	st := stateOf(t, s)
 	res, err = s.Delete(ctx, data.Filter{Batch: 999})
-	if err != nil || res.Cards != 0 || res.Snapshot != "" {
+	if err != nil || res.Cards != 0 || res.Op != 0 {
 		t.Errorf("delete of nothing: %+v, %v", res, err)
 	}
 	assertUnchanged(t, s, st)
@@ -283,15 +277,13 @@ func TestDeleteAll(t *testing.T) {
 	if after, _ := s.Resellers(ctx); len(after) != len(resellers) {
 		t.Error("delete all removed resellers")
 	}
-	checkSnapshotFile(t, s, res.Snapshot)
-	snap := openCopy(t, res.Snapshot)
-	if got := allCards(t, snap); !reflect.DeepEqual(got, before) {
-		t.Error("the snapshot of delete all does not hold the cards")
+	if h := newestHistory(t, s, 1)[0]; h.ID != res.Op || h.Action != "delete all" || !h.Undoable {
+		t.Errorf("history after delete all: %+v", h)
 	}
-	// Delete all of nothing: no snapshot, no history.
+	// Delete all of nothing: no history.
 	st := stateOf(t, s)
 	res, err = s.DeleteAll(ctx)
-	if err != nil || res.Cards != 0 || res.Snapshot != "" {
+	if err != nil || res.Cards != 0 || res.Op != 0 {
 		t.Errorf("delete all of nothing: %+v, %v", res, err)
 	}
 	assertUnchanged(t, s, st)
@@ -383,8 +375,11 @@ func TestRestore(t *testing.T) {
 	s, clk := editFixture(t)
 	ctx := context.Background()
 	before := stateOf(t, s)
-	res, err := s.Delete(ctx, data.Filter{SerialTo: serialPtr("B", 99)})
+	snapshot, err := s.Snapshot(ctx, "test")
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Delete(ctx, data.Filter{SerialTo: serialPtr("B", 99)}); err != nil {
 		t.Fatal(err)
 	}
 	// More changes after the snapshot: a new batch, a reseller, a redemption.
@@ -394,8 +389,8 @@ func TestRestore(t *testing.T) {
 	afterChanges := stateOf(t, s)
 
 	clk.advance(time.Hour)
-	sum := fileSum(t, res.Snapshot)
-	r, err := s.Restore(ctx, res.Snapshot)
+	sum := fileSum(t, snapshot)
+	r, err := s.Restore(ctx, snapshot)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,26 +415,14 @@ func TestRestore(t *testing.T) {
 	if h := restored.History[0]; h.Action != "restore" || h.Cards != int64(len(before.Cards)) || !h.At.Equal(clk.now()) {
 		t.Errorf("restore history entry %+v", h)
 	}
-	// The state before the restore was saved and holds it.
-	checkSnapshotFile(t, s, r.Snapshot)
-	if got := allCards(t, openCopy(t, r.Snapshot)); !reflect.DeepEqual(got, afterChanges.Cards) {
-		t.Error("the before-restore snapshot does not hold the cards as they were")
-	}
-	// The snapshot restored from is left as it was and can be restored again.
-	if !slices.Equal(fileSum(t, res.Snapshot), sum) {
+	// The snapshot restored from is left as it was.
+	if !slices.Equal(fileSum(t, snapshot), sum) {
 		t.Error("restore changed the snapshot it restored")
-	}
-	// The restore can be undone.
-	if _, err := s.Restore(ctx, r.Snapshot); err != nil {
-		t.Fatal(err)
-	}
-	if got := allCards(t, s); !reflect.DeepEqual(got, afterChanges.Cards) {
-		t.Error("restoring the before-restore snapshot did not undo the restore")
 	}
 	// The series continue after the highest number the restored state used.
 	b := mustGenerate(t, s, data.GenerateParams{Amount: 100, Quantity: 1, Series: "N"})
 	if b.FirstNumber != 4 {
-		t.Errorf("after restores series N continues at %d, want 4", b.FirstNumber)
+		t.Errorf("after the restore series N continues at %d, want 4", b.FirstNumber)
 	}
 	// No leftovers of the restore in the backups folder.
 	entries, _ := os.ReadDir(s.BackupDir())

@@ -17,7 +17,7 @@ func TestHistoryOneEntryPerChange(t *testing.T) {
 	t.Parallel()
 	s, clk := newStore(t)
 	ctx := context.Background()
-	var snapshot string
+	var deleted int64
 	steps := []struct {
 		name   string
 		do     func() error
@@ -50,13 +50,13 @@ func TestHistoryOneEntryPerChange(t *testing.T) {
 		}, "export", 6, "status new", []string{"/tmp/cards.xlsx"}},
 		{"delete", func() error {
 			r, err := s.Delete(ctx, data.Filter{Status: data.StatusBlocked})
-			snapshot = r.Snapshot
+			deleted = r.Op
 			return err
 		}, "delete", 4, "status blocked", nil},
-		{"restore", func() error { _, err := s.Restore(ctx, snapshot); return err }, "restore", 12, "", nil},
+		{"undo", func() error { _, err := s.Undo(ctx, deleted); return err }, "undo", 4, "status blocked", []string{"put back 4 deleted cards"}},
 		{"rename reseller", func() error { return s.RenameReseller(ctx, "Beta", "Gamma") }, "reseller", 0, "", []string{"Beta", "Gamma"}},
 		{"remove reseller", func() error { return s.RemoveReseller(ctx, "Gamma") }, "reseller", 0, "", []string{"Gamma"}},
-		{"delete all", func() error { _, err := s.DeleteAll(ctx); return err }, "delete", 12, "all cards", nil},
+		{"delete all", func() error { _, err := s.DeleteAll(ctx); return err }, "delete all", 12, "all cards", nil},
 	}
 	for _, st := range steps {
 		clk.advance(time.Minute)
@@ -182,7 +182,7 @@ func TestHistoryWriteFailureRollsBackTheChange(t *testing.T) {
 			return err
 		}},
 		{"delete", func() error { _, err := s.Delete(ctx, data.Filter{Batch: 1}); return err }},
-		{"delete", func() error { _, err := s.DeleteAll(ctx); return err }},
+		{"delete all", func() error { _, err := s.DeleteAll(ctx); return err }},
 		{"redeem", func() error { _, err := s.Redeem(ctx, pin, "Bob"); return err }},
 		{"reseller", func() error { _, err := s.AddReseller(ctx, "Beta"); return err }},
 		{"reseller", func() error { return s.RenameReseller(ctx, "Acme Corp", "Gamma") }},

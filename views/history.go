@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -26,56 +27,37 @@ type HistoryDialog struct {
 	PrintRuns *widget.List
 	Restore   *widget.Button
 	Message   *widget.Label
-	dlg       *dialog.CustomDialog
+	// Note says what the last undo did, under the history table.
+	Note *widget.Label
+	dlg  *dialog.CustomDialog
 
 	entries []data.HistoryEntry
+	// Confirm is the open undo confirmation, for tests.
+	confirm *dialog.ConfirmDialog
 	snaps   []data.Snapshot
 	runs    []data.PrintRun
 	sel     int
 
-	// OnRestored is told after a restore.
+	// OnRestored is told after a restore or an undo: the cards changed.
 	OnRestored func(msg string)
 }
 
 // NewHistoryDialog builds the dialog.
 func NewHistoryDialog(store Store, tasks *Tasks, win fyne.Window) *HistoryDialog {
 	h := &HistoryDialog{store: store, tasks: tasks, win: win, sel: -1}
-	h.History = widget.NewTable(func() (int, int) { return len(h.entries), 4 },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			e := h.entries[id.Row]
-			var s string
-			switch id.Col {
-			case 0:
-				s = data.FormatTime(e.At)
-			case 1:
-				s = e.Action
-			case 2:
-				s = groupInt(e.Cards)
-			case 3:
-				s = e.Detail
-				if e.Filter != "" {
-					s += " [" + e.Filter + "]"
-				}
-			}
-			o.(*widget.Label).SetText(s)
-		})
+	h.History = widget.NewTable(func() (int, int) { return len(h.entries), len(historyColumns) },
+		newHistoryCell, h.updateHistoryCell)
 	h.History.ShowHeaderRow = true
 	h.History.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	h.History.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		titles := []string{"When", "Action", "Cards", "What"}
-		if id.Col >= 0 && id.Col < len(titles) {
-			o.(*widget.Label).SetText(titles[id.Col])
+		if id.Col >= 0 && id.Col < len(historyColumns) {
+			o.(*widget.Label).SetText(historyColumns[id.Col].title)
 		}
 	}
-	for i, w := range []float32{210, 120, 70, 640} {
-		h.History.SetColumnWidth(i, w)
+	for i, c := range historyColumns {
+		h.History.SetColumnWidth(i, c.width)
 	}
 	h.Snapshots = widget.NewList(func() int { return len(h.snaps) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
@@ -106,12 +88,115 @@ func NewHistoryDialog(store Store, tasks *Tasks, win fyne.Window) *HistoryDialog
 		})
 	runs := container.NewBorder(widget.NewLabel("Every voucher sheet written (PDF or Excel): when, which cards, which layout, where the file went."),
 		nil, nil, nil, h.PrintRuns)
-	tabs := container.NewAppTabs(container.NewTabItem("History", h.History), container.NewTabItem("Print runs", runs),
+	h.Note = widget.NewLabel("Mass edits and deletes can be undone for a set number of days (90 unless changed); redeemed cards stay redeemed.")
+	h.Note.Wrapping = fyne.TextWrapWord
+	tabs := container.NewAppTabs(container.NewTabItem("History", container.NewBorder(nil, h.Note, nil, nil, h.History)), container.NewTabItem("Print runs", runs),
 		container.NewTabItem("Backups", backups))
 	closeBtn := widget.NewButton("Close", func() { h.dlg.Hide() })
 	h.dlg = dialog.NewCustomWithoutButtons("History & Backups", container.NewBorder(nil, container.NewHBox(layoutSpacer(), closeBtn), nil, nil, tabs), win)
 	h.dlg.Resize(fyne.NewSize(1100, 620))
 	return h
+}
+
+// The history table's columns.
+const (
+	histColID = iota
+	histColWhen
+	histColAction
+	histColCards
+	histColUndo
+	histColWhat
+)
+
+var historyColumns = []struct {
+	title string
+	width float32
+}{
+	histColID: {"#", 60}, histColWhen: {"When", 200}, histColAction: {"Action", 110}, histColCards: {"Cards", 80},
+	histColUndo: {"Undo", 120}, histColWhat: {"What", 600},
+}
+
+// newHistoryCell is a label, or in the Undo column an Undo button over it.
+func newHistoryCell() fyne.CanvasObject {
+	l := widget.NewLabel("")
+	l.Truncation = fyne.TextTruncateEllipsis
+	b := widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), nil)
+	b.Importance = widget.LowImportance
+	b.Hide()
+	return container.NewStack(l, b)
+}
+
+func (h *HistoryDialog) updateHistoryCell(id widget.TableCellID, o fyne.CanvasObject) {
+	st := o.(*fyne.Container)
+	l, b := st.Objects[0].(*widget.Label), st.Objects[1].(*widget.Button)
+	e := h.entries[id.Row]
+	b.Hide()
+	l.Show()
+	var s string
+	switch id.Col {
+	case histColID:
+		s = fmt.Sprintf("%d", e.ID)
+	case histColWhen:
+		s = data.FormatTime(e.At)
+	case histColAction:
+		s = e.Action
+	case histColCards:
+		s = groupInt(e.Cards)
+	case histColUndo:
+		switch {
+		case e.Undoable:
+			l.Hide()
+			b.OnTapped = func() { h.onUndo(e) }
+			b.Show()
+		case e.UndoneBy != 0:
+			s = fmt.Sprintf("undone (#%d)", e.UndoneBy)
+		}
+	case histColWhat:
+		s = e.Detail
+		if e.Filter != "" {
+			s += " [" + e.Filter + "]"
+		}
+	}
+	l.SetText(s)
+}
+
+// onUndo asks before taking back entry e.
+func (h *HistoryDialog) onUndo(e data.HistoryEntry) {
+	what := e.Detail
+	if e.Filter != "" {
+		what += "\n(" + e.Filter + ")"
+	}
+	h.confirm = dialog.NewConfirm(fmt.Sprintf("Undo #%d", e.ID), fmt.Sprintf(
+		"Take back %s of %s:\n%s?\n\nCards redeemed since stay redeemed. If any of these cards was changed since\nby a later edit or delete, nothing is changed and the cards are named.",
+		e.Action, data.FormatTime(e.At), what), func(ok bool) {
+		if ok {
+			h.tasks.Go(func() { h.Undo(context.Background(), e.ID) })
+		}
+	}, h.win)
+	h.confirm.SetConfirmText("Undo")
+	h.confirm.Show()
+}
+
+// Undo takes back history entry op (disk work) and says what it did.
+func (h *HistoryDialog) Undo(ctx context.Context, op int64) {
+	res, err := h.store.Undo(ctx, op)
+	if err != nil {
+		fyne.Do(func() {
+			dialog.ShowError(errors.New(personMessage(err)), h.win)
+		})
+		return
+	}
+	h.Load(ctx)
+	msg := fmt.Sprintf("Undid #%d: %s deleted cards put back, %s cards given their values before.",
+		op, groupInt(res.Restored), groupInt(res.Reverted))
+	fyne.Do(func() {
+		h.Note.SetText(msg)
+		h.Note.Importance = widget.SuccessImportance
+		h.Note.Refresh()
+		if h.OnRestored != nil {
+			h.OnRestored(msg)
+		}
+	})
 }
 
 func humanSize(n int64) string {
@@ -181,7 +266,7 @@ func (h *HistoryDialog) RestoreSnapshot(ctx context.Context, path string) {
 		return
 	}
 	h.Load(ctx)
-	msg := fmt.Sprintf("Restored %s: %s cards.\nThe state before the restore was saved as %s.", filepath.Base(path), groupInt(res.Cards), res.Snapshot)
+	msg := fmt.Sprintf("Restored %s: %s cards.", filepath.Base(path), groupInt(res.Cards))
 	fyne.Do(func() {
 		h.Message.SetText(msg)
 		h.Message.Importance = widget.SuccessImportance

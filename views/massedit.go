@@ -247,7 +247,7 @@ func (m *MassEditDialog) onProcess() {
 	m.Problem.Hide()
 	msg := fmt.Sprintf("Apply to %s cards (%s)?\n\n%s.", groupInt(m.matched), m.filter.Describe(), e.Describe())
 	if m.matched > 1 {
-		msg += "\n\nA snapshot of the database is saved first."
+		msg += "\n\nIt can be undone afterwards in History & Backups."
 	}
 	dialog.ShowConfirm("Process mass edit", msg, func(ok bool) {
 		if ok {
@@ -268,9 +268,8 @@ func (m *MassEditDialog) finish(res data.Result, err error, msg string) {
 			m.showProblem(err)
 			return
 		}
-		if res.Snapshot != "" {
-			msg += "\n\nThe database before the change was saved as\n" + res.Snapshot +
-				"\n(History & Backups can restore it)."
+		if res.Op != 0 {
+			msg += fmt.Sprintf("\n\nThis is #%d in the history: History & Backups (Ctrl+H) can undo it.", res.Op)
 		}
 		m.dlg.Hide()
 		if m.OnChanged != nil {
@@ -285,7 +284,7 @@ func (m *MassEditDialog) onDeleteMatching() {
 		return
 	}
 	m.Confirm = NewTypedConfirm("Delete matching cards",
-		fmt.Sprintf("Delete the %s cards matching the current search (%s)?\nPrinted cards with these PINs can no longer be redeemed.\nA snapshot of the database is saved first.",
+		fmt.Sprintf("Delete the %s cards matching the current search (%s)?\nPrinted cards with these PINs can no longer be redeemed until the delete is undone\n(History & Backups keeps it for undo).",
 			groupInt(m.matched), m.filter.Describe()),
 		"DELETE", m.win, func() {
 			m.tasks.Go(func() {
@@ -298,7 +297,7 @@ func (m *MassEditDialog) onDeleteMatching() {
 
 func (m *MassEditDialog) onDeleteAll() {
 	m.Confirm = NewTypedConfirm("Delete all cards",
-		"Delete EVERY card in this file, whatever the search?\nPrinted cards can no longer be redeemed.\nA snapshot of the database is saved first.",
+		"Delete EVERY card in this file, whatever the search?\nPrinted cards can no longer be redeemed.\nIt can be undone afterwards in History & Backups.",
 		"DELETE ALL", m.win, func() {
 			m.tasks.Go(func() {
 				res, err := m.store.DeleteAll(context.Background())

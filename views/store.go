@@ -33,6 +33,7 @@ type Store interface {
 	RenameReseller(ctx context.Context, old, name string) error
 	RemoveReseller(ctx context.Context, name string) error
 	History(ctx context.Context, limit int) ([]data.HistoryEntry, error)
+	Undo(ctx context.Context, op int64) (data.UndoResult, error)
 	PrintRuns(ctx context.Context, limit int) ([]data.PrintRun, error)
 	Snapshots() ([]data.Snapshot, error)
 	Restore(ctx context.Context, snapshot string) (data.Result, error)

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"topupcards/data"
 )
@@ -407,9 +408,9 @@ func TestMassEditAppliesExactlyToMatched(t *testing.T) {
 	if changed != 17 {
 		t.Errorf("%d matched", changed)
 	}
-	snaps, _ := s.Snapshots()
-	if len(snaps) != 2 { // fixture's block edit + this one
-		t.Errorf("%d snapshots", len(snaps))
+	hs, _ := s.History(context.Background(), 1)
+	if len(hs) != 1 || hs[0].Action != "edit" || hs[0].Cards != 17 || !hs[0].Undoable {
+		t.Errorf("history after the mass edit: %+v", hs)
 	}
 }
 
@@ -448,27 +449,45 @@ func TestDeleteAllNeedsTypedConfirmation(t *testing.T) {
 	if n, _ := s.Count(context.Background(), data.Filter{}); n != 0 {
 		t.Fatalf("%d cards left after delete all", n)
 	}
-	snaps, _ := s.Snapshots()
-	if len(snaps) == 0 || !strings.Contains(snaps[len(snaps)-1].Path, "delete") {
-		t.Fatalf("no snapshot before delete: %v", snaps)
-	}
 	if h.view.Table.Rows() != 0 || !strings.Contains(h.view.EmptyText.Text, "No cards yet") {
 		t.Errorf("table not refreshed: %d rows", h.view.Table.Rows())
 	}
-	// Restore from History & Backups brings the cards back.
+	// Undo in History & Backups brings the cards back.
 	h.view.ShowHistory()
 	h.tasks.Wait()
 	hd := h.view.LastHistory
-	if len(hd.entries) == 0 || hd.entries[0].Action != "delete" {
+	if len(hd.entries) == 0 || hd.entries[0].Action != "delete all" || !hd.entries[0].Undoable {
 		t.Fatalf("history newest first: %+v", hd.entries)
 	}
-	hd.RestoreSnapshot(context.Background(), snaps[len(snaps)-1].Path)
+	// The newest row offers Undo; a row that cannot be undone does not.
+	cell := newHistoryCell()
+	hd.updateHistoryCell(widget.TableCellID{Row: 0, Col: histColUndo}, cell)
+	undo := cell.(*fyne.Container).Objects[1].(*widget.Button)
+	if !undo.Visible() || undo.Text != "Undo" {
+		t.Fatal("the delete all row shows no Undo")
+	}
+	undo.OnTapped()
+	if hd.confirm == nil {
+		t.Fatal("Undo did not ask first")
+	}
+	hd.Undo(context.Background(), hd.entries[0].ID)
 	h.tasks.Wait()
 	if n, _ := s.Count(context.Background(), data.Filter{}); n != 60 {
-		t.Errorf("restore gave %d cards", n)
+		t.Errorf("undo gave %d cards", n)
 	}
 	if h.view.Table.Rows() != 60 {
-		t.Errorf("table after restore: %d rows", h.view.Table.Rows())
+		t.Errorf("table after undo: %d rows", h.view.Table.Rows())
+	}
+	if !strings.Contains(hd.Note.Text, "60 deleted cards put back") {
+		t.Errorf("after undo the dialog says %q", hd.Note.Text)
+	}
+	hd.updateHistoryCell(widget.TableCellID{Row: 0, Col: histColUndo}, cell)
+	if undo.Visible() {
+		t.Error("the undo entry itself offers Undo")
+	}
+	hd.updateHistoryCell(widget.TableCellID{Row: 1, Col: histColUndo}, cell)
+	if undo.Visible() || !strings.Contains(cell.(*fyne.Container).Objects[0].(*widget.Label).Text, "undone") {
+		t.Error("the undone delete all still offers Undo")
 	}
 }
 
