@@ -72,7 +72,7 @@ func TestUndo(t *testing.T) {
 	// history: id first, an Undo column; csv with id,at,action,cards,undo,detail.
 	out := c.ok("history", "--limit", "3")
 	if !regexp.MustCompile(`(?m)^ID\s+When\s+Action\s+Cards\s+Undo\s+What`).MatchString(out) ||
-		!regexp.MustCompile(`(?m)^` + del + `\s.*delete\s+1\s+undone by #\d+\s+deleted 1 cards`).MatchString(out) {
+		!regexp.MustCompile(`(?m)^`+del+`\s.*delete\s+1\s+undone by #\d+\s+deleted 1 cards`).MatchString(out) {
 		t.Errorf("history:\n%s", out)
 	}
 	recs, err := csv.NewReader(strings.NewReader(c.ok("history", "--format", "csv", "--limit", "1000"))).ReadAll()
