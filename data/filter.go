@@ -21,6 +21,16 @@ func init() {
 			}
 			return strings.ToLower(s), nil
 		})
+	// mask_pins(text): MaskPINs, for the migration that masks the PINs
+	// older versions wrote into the history.
+	sqlite.MustRegisterDeterministicScalarFunction("mask_pins", 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			s, ok := args[0].(string)
+			if !ok {
+				return args[0], nil
+			}
+			return MaskPINs(s), nil
+		})
 	// containsfold(text, needle): case-insensitive substring for any
 	// language (SQLite's own LIKE folds only ASCII letters).
 	sqlite.MustRegisterDeterministicScalarFunction("containsfold", 2,
@@ -220,7 +230,7 @@ func (f Filter) Describe() string {
 	}
 	rng("serial", sf, st)
 	if f.PIN != "" {
-		parts = append(parts, "PIN "+GroupPIN(f.PIN))
+		parts = append(parts, "PIN "+MaskPIN(f.PIN))
 	}
 	if f.Status != "" {
 		parts = append(parts, "status "+string(f.Status))

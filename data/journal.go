@@ -54,17 +54,12 @@ const DefaultJournalDays = 90
 // id, which the operation's undo_cards rows name. endOp fills in what the
 // operation did.
 func (s *Store) beginOp(ctx context.Context, tx *sql.Tx, at time.Time, action, filter string) (int64, error) {
-	r, err := tx.ExecContext(ctx, "INSERT INTO history (at, action, detail, filter, cards) VALUES (?, ?, '', ?, 0)",
-		at.Unix(), action, filter)
-	if err != nil {
-		return 0, fmt.Errorf("write history: %w", err)
-	}
-	return r.LastInsertId()
+	return insertHistory(ctx, tx, at, action, "", filter, 0, 0)
 }
 
 // endOp completes operation op's history entry and prunes the journal.
 func (s *Store) endOp(ctx context.Context, tx *sql.Tx, op int64, detail string, cards int64) error {
-	if _, err := tx.ExecContext(ctx, "UPDATE history SET detail = ?, cards = ? WHERE id = ?", detail, cards, op); err != nil {
+	if _, err := tx.ExecContext(ctx, "UPDATE history SET detail = ?, cards = ? WHERE id = ?", MaskPINs(detail), cards, op); err != nil {
 		return fmt.Errorf("write history: %w", err)
 	}
 	return s.pruneJournal(ctx, tx)
@@ -192,13 +187,8 @@ func (s *Store) Undo(ctx context.Context, op int64) (UndoResult, error) {
 			return fmt.Errorf("undo #%d: %w", op, err)
 		}
 		now := s.Now()
-		r, err = tx.ExecContext(ctx, "INSERT INTO history (at, action, detail, filter, cards, undo_of) VALUES (?, 'undo', ?, ?, ?, ?)",
-			now.Unix(), undoDetail(h, res), h.Filter, res.Cards(), op)
-		if err != nil {
-			return fmt.Errorf("write history: %w", err)
-		}
-		if res.Op, err = r.LastInsertId(); err != nil {
-			return fmt.Errorf("write history: %w", err)
+		if res.Op, err = insertHistory(ctx, tx, now, "undo", undoDetail(h, res), h.Filter, res.Cards(), op); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE history SET undone_by = ? WHERE id = ?", res.Op, op); err != nil {
 			return fmt.Errorf("write history: %w", err)

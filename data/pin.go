@@ -3,6 +3,7 @@ package data
 import (
 	"crypto/rand"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -123,6 +124,43 @@ func GroupPIN(pin string) string {
 		b.WriteString(pin[i:end])
 	}
 	return b.String()
+}
+
+// MaskPIN shows only the last four digits of pin, in the grouping of
+// GroupPIN: "•••• •••• 1644". The history, print runs and searches in words
+// never hold more of a PIN than this.
+func MaskPIN(pin string) string {
+	var b strings.Builder
+	for i, r := range pin {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		if i < len(pin)-4 {
+			b.WriteString("•")
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// pinInText is a PIN as texts write it: "PIN " and digits in groups.
+var pinInText = regexp.MustCompile(`PIN (\d[\d -]*\d)`)
+
+// MaskPINs masks every PIN written in text as "PIN 1234 5678 9012".
+func MaskPINs(text string) string {
+	if !strings.Contains(text, "PIN ") {
+		return text
+	}
+	return pinInText.ReplaceAllStringFunc(text, func(m string) string {
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, m)
+		return "PIN " + MaskPIN(digits)
+	})
 }
 
 // Serial identifies a card: a series code and a number within the series.

@@ -341,13 +341,29 @@ func (s *Store) logTx(ctx context.Context, tx *sql.Tx, action, detail, filter st
 // logAtTx writes one history entry inside tx at time at (a change that
 // reads the clock once gives its entry the same time).
 func (s *Store) logAtTx(ctx context.Context, tx *sql.Tx, at time.Time, action, detail, filter string, cards int64) error {
-	_, err := tx.ExecContext(ctx,
-		"INSERT INTO history (at, action, detail, filter, cards) VALUES (?, ?, ?, ?, ?)",
-		at.Unix(), action, detail, filter, cards)
-	if err != nil {
-		return fmt.Errorf("write history: %w", err)
+	_, err := insertHistory(ctx, tx, at, action, detail, filter, cards, 0)
+	return err
+}
+
+// insertHistory is the one place that writes a history entry. Whatever it
+// is given, the entry never holds a whole PIN: every "PIN 1234 5678 9012"
+// in the texts is masked to its last four digits (MaskPINs).
+func insertHistory(ctx context.Context, tx *sql.Tx, at time.Time, action, detail, filter string, cards, undoOf int64) (int64, error) {
+	var of any
+	if undoOf != 0 {
+		of = undoOf
 	}
-	return nil
+	r, err := tx.ExecContext(ctx,
+		"INSERT INTO history (at, action, detail, filter, cards, undo_of) VALUES (?, ?, ?, ?, ?, ?)",
+		at.Unix(), action, MaskPINs(detail), MaskPINs(filter), cards, of)
+	if err != nil {
+		return 0, fmt.Errorf("write history: %w", err)
+	}
+	id, err := r.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("write history: %w", err)
+	}
+	return id, nil
 }
 
 // sqlText quotes s as an SQL string literal (for VACUUM INTO and ATTACH,
