@@ -18,10 +18,8 @@ func main() {
 		Stdout:   os.Stdout,
 		Stderr:   os.Stderr,
 		Terminal: st != nil && st.Mode()&os.ModeCharDevice != 0,
-		OpenWindow: func(ctx context.Context, s *data.Store) error {
-			a := fyneapp.NewWithID(app.AppID)
-			app.NewMainWindow(a, s).ShowAndRun()
-			return nil
+		OpenWindow: func(_ context.Context, path string, exists bool, open func() (*data.Store, error)) error {
+			return app.RunWindow(fyneapp.NewWithID(app.AppID), path, exists, open)
 		},
 	}
 	os.Exit(cli.Run(os.Args[1:]))

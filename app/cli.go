@@ -8,9 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
+	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"topupcards/data"
@@ -31,8 +35,11 @@ const (
 type CLI struct {
 	Stdout, Stderr io.Writer
 	// Terminal says whether Stderr is a terminal (progress is shown then).
-	Terminal   bool
-	OpenWindow func(ctx context.Context, s *data.Store) error
+	Terminal bool
+	// OpenWindow runs the window over the database at path; exists says
+	// whether the file is there (the window asks before creating one) and
+	// open opens it.
+	OpenWindow func(ctx context.Context, path string, exists bool, open func() (*data.Store, error)) error
 }
 
 // usageError marks a mistake on the command line (exit 2).
@@ -71,7 +78,9 @@ Exit status: 0 done, 1 refused, 2 wrong command line.
 
 // Run runs one command line and returns the exit status.
 func (c *CLI) Run(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// A terminal closed (SIGHUP) or a kill (SIGTERM) cancels like Ctrl+C:
+	// a half-written export or backup is removed, a transaction rolled back.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	err := c.run(ctx, args)
 	if err == nil {
@@ -80,7 +89,7 @@ func (c *CLI) Run(args []string) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
 	}
-	fmt.Fprintln(c.Stderr, "topupcards: "+oneLine(err.Error()))
+	fmt.Fprintln(c.Stderr, "topupcards: "+safeMessage(err.Error()))
 	var ue usageError
 	if errors.As(err, &ue) || errors.Is(err, data.ErrInvalid) || errors.Is(err, data.ErrEmptyFilter) {
 		return ExitUsage
@@ -89,6 +98,24 @@ func (c *CLI) Run(args []string) int {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// longQuote is a quoted piece of a message longer than data.MaxQuoted.
+var longQuote = regexp.MustCompile(`"(?:[^"\\]|\\.){` + strconv.Itoa(data.MaxQuoted) + `,}?"`)
+
+// safeMessage is a refusal as printed: one line, whatever it repeats of the
+// command line (flag errors quote the value) cut to data.MaxQuoted
+// characters, and every control character written as an escape, so that
+// an argument cannot move the cursor or clear the terminal.
+func safeMessage(s string) string {
+	s = data.Printable(oneLine(s))
+	return longQuote.ReplaceAllStringFunc(s, func(q string) string {
+		r := []rune(q[1 : len(q)-1])
+		if len(r) <= data.MaxQuoted {
+			return q
+		}
+		return `"` + string(r[:data.MaxQuoted]) + `…"`
+	})
+}
 
 func (c *CLI) run(ctx context.Context, args []string) error {
 	// Global flags may stand before the command.
@@ -113,12 +140,21 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 		if c.OpenWindow == nil {
 			return usagef("no command given; run topupcards -h for help")
 		}
-		s, err := openStore(ctx, *db)
+		env := &cmdEnv{db: *db}
+		path := env.path()
+		_, err := os.Lstat(path)
+		exists := !errors.Is(err, fs.ErrNotExist)
+		open := func() (*data.Store, error) { return openStore(ctx, path) }
+		if !exists {
+			return c.OpenWindow(ctx, path, false, open)
+		}
+		// Refusals (not a card database, a newer schema) go to stderr with
+		// exit 1 before any window opens.
+		s, err := open()
 		if err != nil {
 			return err
 		}
-		defer s.Close()
-		return c.OpenWindow(ctx, s)
+		return c.OpenWindow(ctx, path, true, func() (*data.Store, error) { return s, nil })
 	}
 	cmd, cmdArgs := rest[0], rest[1:]
 	handlers := map[string]func(context.Context, *cmdEnv) error{
@@ -145,7 +181,7 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 	env := &cmdEnv{name: cmd, args: cmdArgs, fs: flag.NewFlagSet("topupcards "+cmd, flag.ContinueOnError), db: *db}
 	env.fs.SetOutput(io.Discard)
 	env.fs.StringVar(&env.db, "db", *db, "database file (default: $TOPUPCARDS_DB or the user data folder)")
-	env.stdout = c.Stdout
+	env.stdout, env.stderr = c.Stdout, c.Stderr
 	return h(ctx, env)
 }
 
@@ -157,6 +193,7 @@ type cmdEnv struct {
 	db         string
 	positional []string
 	stdout     io.Writer
+	stderr     io.Writer
 	store      *data.Store
 }
 
@@ -193,21 +230,31 @@ func (e *cmdEnv) path() string {
 	return p
 }
 
-// exists reports whether the database file exists (a command that only
-// looks need not create it).
-func (e *cmdEnv) exists() bool {
-	_, err := os.Stat(e.path())
-	return err == nil
+// open opens the existing store once the arguments are known to be right.
+// A missing file is refused ("no card database at PATH") and nothing is
+// created: only the commands that add something (generate, resellers add)
+// create the database, through create.
+func (e *cmdEnv) open(ctx context.Context) error {
+	if e.store != nil {
+		return nil
+	}
+	if _, err := os.Lstat(e.path()); errors.Is(err, fs.ErrNotExist) {
+		return data.NewError(data.ErrNotFound, "no card database at %s; check --db (or TOPUPCARDS_DB), or make one with topupcards generate or topupcards resellers add", e.path())
+	}
+	return e.create(ctx)
 }
 
-// open opens the store once the arguments are known to be right.
-func (e *cmdEnv) open(ctx context.Context) error {
+// create opens the store, creating the database if there is none.
+func (e *cmdEnv) create(ctx context.Context) error {
 	if e.store != nil {
 		return nil
 	}
 	s, err := openStore(ctx, e.db)
 	if err != nil {
 		return err
+	}
+	for _, w := range s.Warnings() {
+		fmt.Fprintln(e.stderr, "topupcards: warning: "+safeMessage(w))
 	}
 	e.store = s
 	return nil

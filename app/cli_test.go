@@ -197,8 +197,20 @@ func (c *cli) sample() map[string]string {
 	return pins
 }
 
+// create makes an empty card database (commands that only read refuse a
+// missing one).
+func (c *cli) create() {
+	c.t.Helper()
+	s, err := data.Open(context.Background(), c.db)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	s.Close()
+}
+
 func TestResellers(t *testing.T) {
 	c := newCLI(t)
+	c.create()
 	if out := c.ok("resellers"); !strings.Contains(out, "No resellers yet") {
 		t.Errorf("resellers on a new database: %q", out)
 	}
@@ -361,6 +373,7 @@ func pad9(n int) string {
 
 func TestListFormats(t *testing.T) {
 	c := newCLI(t)
+	c.create()
 	if rows := c.list(); len(rows) != 0 {
 		t.Errorf("new database lists %d cards", len(rows))
 	}
@@ -851,6 +864,7 @@ func TestDelete(t *testing.T) {
 
 func TestHistory(t *testing.T) {
 	c := newCLI(t)
+	c.create()
 	if out := c.ok("history"); strings.TrimSpace(out) != "ID  When  Action  Cards  Undo  What  Which cards" {
 		t.Errorf("history of a new database: %q", out)
 	}
@@ -1067,7 +1081,6 @@ func TestUsageErrorMakesNoDatabase(t *testing.T) {
 		{args: []string{"generate", "--amount", "1", "--quantity", "1", "--series", "3", "--expiry", "2001-01-01"}},
 		{args: []string{"redeem", "--pin", "12ab", "--client", "Rose"}},
 		{args: []string{"resellers", "add", "   "}},
-		{args: []string{"delete", "--batch", "1"}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "typo", "cards.db")

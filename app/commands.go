@@ -55,7 +55,7 @@ func (c *CLI) cmdGenerate(ctx context.Context, e *cmdEnv) error {
 	if err := p.Check(time.Now()); err != nil {
 		return usagef("generate: %v", err)
 	}
-	if err := e.open(ctx); err != nil {
+	if err := e.create(ctx); err != nil {
 		return err
 	}
 	plan, err := e.store.PlanBatch(ctx, p)
@@ -161,7 +161,8 @@ func (c *CLI) cmdList(ctx context.Context, e *cmdEnv) error {
 		fmt.Fprintln(tw, "Status\tSerial Number\tAmount\tPIN Code\tReseller\tExpiry Date\tActivated\tCreated on\tBatch")
 		write = func(cd data.Card) error {
 			_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", cd.StatusAt(now), cd.Serial, cd.Amount,
-				data.GroupPIN(cd.PIN), dash(cd.Reseller), expiryText(cd.ExpiresAt), cd.Activated(), data.FormatTime(cd.CreatedAt), cd.BatchID)
+				data.GroupPIN(cd.PIN), dash(data.Printable(cd.Reseller)), expiryText(cd.ExpiresAt), data.Printable(cd.Activated()),
+				data.FormatTime(cd.CreatedAt), cd.BatchID)
 			return err
 		}
 		finish = func() error {
@@ -172,7 +173,7 @@ func (c *CLI) cmdList(ctx context.Context, e *cmdEnv) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.Stdout, "\n%d cards match (%s)", sum.Cards, f.Describe())
+			fmt.Fprintf(c.Stdout, "\n%d cards match (%s)", sum.Cards, data.Printable(f.Describe()))
 			for _, t := range sum.Totals {
 				fmt.Fprintf(c.Stdout, "; %s face value, %s unredeemed", data.Money{Minor: t.Face, Currency: t.Currency},
 					data.Money{Minor: t.Unredeemed, Currency: t.Currency})
@@ -384,9 +385,6 @@ func (c *CLI) cmdDelete(ctx context.Context, e *cmdEnv) error {
 		return err
 	}
 	if !*yes {
-		if !e.exists() {
-			return usagef("delete: %s holds no cards yet; nothing to delete", e.path())
-		}
 		if err := e.open(ctx); err != nil {
 			return err
 		}
@@ -436,7 +434,11 @@ func (c *CLI) cmdResellers(ctx context.Context, e *cmdEnv) error {
 			return usagef("resellers %s: %v", sub, err)
 		}
 	}
-	if err := e.open(ctx); err != nil {
+	open := e.open
+	if sub == "add" {
+		open = e.create // the first reseller may come before the first card
+	}
+	if err := open(ctx); err != nil {
 		return err
 	}
 	switch sub {
@@ -468,7 +470,7 @@ func (c *CLI) cmdResellers(ctx context.Context, e *cmdEnv) error {
 		tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "Reseller\tCards")
 		for _, r := range rs {
-			fmt.Fprintf(tw, "%s\t%d\n", r.Name, r.Cards)
+			fmt.Fprintf(tw, "%s\t%d\n", data.Printable(r.Name), r.Cards)
 		}
 		return tw.Flush()
 	}

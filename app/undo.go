@@ -76,7 +76,8 @@ func (c *CLI) cmdHistory(ctx context.Context, e *cmdEnv) error {
 	tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tWhen\tAction\tCards\tUndo\tWhat\tWhich cards")
 	for _, h := range hs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\n", h.ID, data.FormatTime(h.At), h.Action, h.Cards, undoText(h), h.Detail, h.Filter)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\n", h.ID, data.FormatTime(h.At), h.Action, h.Cards, undoText(h),
+			data.Printable(h.Detail), data.Printable(h.Filter))
 	}
 	return tw.Flush()
 }
@@ -96,9 +97,6 @@ func (c *CLI) cmdUndo(ctx context.Context, e *cmdEnv) error {
 	id, err := strconv.ParseInt(strings.TrimPrefix(e.positional[0], "#"), 10, 64)
 	if err != nil || id <= 0 {
 		return usagef("undo %q: give the number of a history entry (see topupcards history), such as 12", e.positional[0])
-	}
-	if !e.exists() {
-		return fmt.Errorf("undo: %s holds no cards yet; there is nothing to undo", e.path())
 	}
 	if err := e.open(ctx); err != nil {
 		return err

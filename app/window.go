@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"topupcards/assets"
@@ -31,6 +32,58 @@ type MainWindow struct {
 	View  *views.MainView
 	Tasks *views.Tasks
 	store *data.Store
+}
+
+// RunWindow runs the Fyne app a with the main window over the database at
+// path until the person quits. When there is no file at path it first asks
+// whether to create a new, empty card database there. open opens (or
+// creates) the store; RunWindow closes it at the end.
+func RunWindow(a fyne.App, path string, exists bool, open func() (*data.Store, error)) error {
+	var s *data.Store
+	start := func() error {
+		var err error
+		if s, err = open(); err != nil {
+			return err
+		}
+		w := NewMainWindow(a, s)
+		w.SetTitle("Top-up Cards — " + path)
+		w.Show()
+		if ws := s.Warnings(); len(ws) > 0 {
+			dialog.ShowInformation("The card database is not private", strings.Join(ws, "\n\n"), w)
+		}
+		return nil
+	}
+	if exists {
+		if err := start(); err != nil {
+			return err
+		}
+	} else {
+		ask := a.NewWindow("Top-up Cards")
+		ask.Resize(fyne.NewSize(640, 240))
+		c := dialog.NewConfirm("No card database yet",
+			fmt.Sprintf("There is no card database at\n%s\n\nCreate a new, empty one there?\n(To open another file, quit and start with --db PATH.)", path),
+			func(ok bool) {
+				if !ok {
+					a.Quit()
+					return
+				}
+				if err := start(); err != nil {
+					dialog.ShowError(err, ask)
+					return
+				}
+				ask.Close()
+			}, ask)
+		c.SetConfirmText("Create")
+		c.SetDismissText("Quit")
+		ask.SetCloseIntercept(a.Quit)
+		ask.Show()
+		c.Show()
+	}
+	a.Run()
+	if s != nil {
+		return s.Close()
+	}
+	return nil
 }
 
 // NewMainWindow builds the main window for store s in the Fyne app a.

@@ -121,6 +121,12 @@ func (f Filter) Validate() error {
 	if f.Batch < 0 {
 		return errf(ErrInvalid, "batch %d: a batch number is positive", f.Batch)
 	}
+	if err := CheckText("client", f.Client); err != nil {
+		return err
+	}
+	if err := CheckText("reseller", f.Reseller); err != nil {
+		return err
+	}
 	switch f.Printed {
 	case PrintedAny, PrintedYes, PrintedNo:
 	default:

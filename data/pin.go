@@ -183,17 +183,19 @@ func FormatSerial(series string, number int64) string {
 // ParseSeries checks a series code: 1 to 10 letters or digits. It returns it
 // in upper case.
 func ParseSeries(s string) (string, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
+	t := strings.TrimSpace(s)
+	// Check before upper-casing: ToUpper maps "ı" to "I" and "ſ" to "S".
+	for _, r := range t {
+		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return "", errf(ErrInvalid, "series %s may contain only letters A-Z and digits", Quote(s))
+		}
+	}
+	t = strings.ToUpper(t)
 	if t == "" {
 		return "", errf(ErrInvalid, "series is empty; give 1 to 10 letters or digits, such as 101")
 	}
 	if len(t) > 10 {
-		return "", errf(ErrInvalid, "series %q is longer than 10 characters", s)
-	}
-	for _, r := range t {
-		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z') {
-			return "", errf(ErrInvalid, "series %q may contain only letters A-Z and digits", s)
-		}
+		return "", errf(ErrInvalid, "series %s is longer than 10 characters", Quote(s))
 	}
 	return t, nil
 }

@@ -23,6 +23,9 @@ func (s *Store) Redeem(ctx context.Context, pin, client string) (Card, error) {
 	if err != nil {
 		return Card{}, err
 	}
+	if err := CheckText("client name", client); err != nil {
+		return Card{}, err
+	}
 	who := strings.Join(strings.Fields(client), " ")
 	if who == "" {
 		return Card{}, errf(ErrInvalid, "client name is empty; say who redeems the card")
@@ -65,9 +68,14 @@ func (s *Store) Redeem(ctx context.Context, pin, client string) (Card, error) {
 func (s *Store) whyNot(ctx context.Context, tx *sql.Tx, pin string, now time.Time) (Card, error) {
 	c, err := scanCard(tx.QueryRowContext(ctx, "SELECT "+cardColumns+cardFrom+" WHERE c.pin = ?", pin))
 	if errors.Is(err, sql.ErrNoRows) {
-		var checked int
-		_ = tx.QueryRowContext(ctx, "SELECT count(*) FROM batches WHERE check_digit = 1 AND pin_length = ?", len(pin)).Scan(&checked)
-		if checked > 0 && !LuhnValid(pin) {
+		// A typo only when every batch that could hold the PIN (its length)
+		// has a check digit: one without could hold it as it is.
+		var checked, unchecked int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE check_digit = 1), count(*) FILTER (WHERE check_digit = 0)
+			FROM batches WHERE pin_length = ?`, len(pin)).Scan(&checked, &unchecked); err != nil {
+			return Card{}, fmt.Errorf("redeem: %w", err)
+		}
+		if checked > 0 && unchecked == 0 && !LuhnValid(pin) {
 			return Card{}, errf(ErrTypo, "redeem PIN %s: a digit is mistyped (the check digit does not match); read the card again", GroupPIN(pin))
 		}
 		return Card{}, errf(ErrNotFound, "redeem PIN %s: no card has this PIN; check the digits", GroupPIN(pin))

@@ -18,6 +18,9 @@ type Reseller struct {
 }
 
 func cleanName(name string) (string, error) {
+	if err := CheckText("reseller name", name); err != nil {
+		return "", err
+	}
 	n := strings.Join(strings.Fields(name), " ")
 	if n == "" {
 		return "", errf(ErrInvalid, "reseller name is empty; type a name")

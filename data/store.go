@@ -59,6 +59,32 @@ type Store struct {
 	path string
 	// now is the clock; tests may replace it.
 	now func() time.Time
+	// warnings are what Open found wrong but could not mend (Warnings).
+	warnings []string
+}
+
+// Warnings are what opening the database found wrong but could not mend,
+// such as a database file that others may read and that this user cannot
+// make private. The command line prints them; the window shows them.
+func (s *Store) Warnings() []string { return s.warnings }
+
+// makePrivate gives the database file and its -wal and -shm files mode
+// 0600 (PINs are money): files made by another program, or an earlier
+// version, may be readable by others. What cannot be mended (the file
+// belongs to another user) is returned as a warning.
+func makePrivate(path string) []string {
+	var warnings []string
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(p)
+		if err != nil || st.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if err := os.Chmod(p, 0o600); err != nil {
+			warnings = append(warnings, fmt.Sprintf("%s can be read by other users of this computer (mode %04o) and could not be made private (%v); ask its owner to run: chmod 600 %s",
+				p, st.Mode().Perm(), err, p))
+		}
+	}
+	return warnings
 }
 
 // Path returns the database file the store has open.
@@ -143,11 +169,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
 	}
 	f.Close()
+	// Private before SQLite opens it: SQLite gives the -wal and -shm files
+	// it creates the mode of the database file.
+	warnings := makePrivate(abs)
 	db, err := sql.Open("sqlite", dsn(abs, false))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
 	}
-	s := &Store{db: db, path: abs, now: time.Now}
+	s := &Store{db: db, path: abs, now: time.Now, warnings: warnings}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -168,15 +197,12 @@ func (s *Store) Close() error {
 // checkFile refuses, without writing anything, a file that is not a SQLite
 // database, belongs to another program, or has a newer schema version.
 func checkFile(path string) error {
-	f, err := os.Open(path)
+	// Look before opening: opening a FIFO waits for a writer, and reading
+	// a device never ends.
+	st, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -184,6 +210,14 @@ func checkFile(path string) error {
 		return errf(ErrNotDatabase, "open database %s: it is a folder; give a file name such as %s",
 			path, filepath.Join(path, "cards.db"))
 	}
+	if !st.Mode().IsRegular() {
+		return errf(ErrNotDatabase, "open database %s: it is not a regular file (a pipe, a device or a socket); give a database file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	defer f.Close()
 	if st.Size() == 0 {
 		return nil
 	}
