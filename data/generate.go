@@ -215,6 +215,9 @@ type Progress func(done, total int)
 // index on pin rejects a collision and the card gets a fresh PIN, so a batch
 // is never short. Cancelling ctx rolls the batch back.
 func (s *Store) Generate(ctx context.Context, p GenerateParams, progress Progress) (Batch, error) {
+	if err := s.writable(ctx); err != nil {
+		return Batch{}, err
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return Batch{}, fmt.Errorf("generate: %w", busy(err))

@@ -61,6 +61,13 @@ type Store struct {
 	now func() time.Time
 	// warnings are what Open found wrong but could not mend (Warnings).
 	warnings []string
+	// The integrity check (integrity.go): checked is closed when it is
+	// done, checkErr is its verdict, checkOK says it passed (or the file
+	// was remembered as checked); cancelCheck stops it.
+	checked     chan struct{}
+	checkErr    error
+	checkOK     bool
+	cancelCheck context.CancelFunc
 }
 
 // Warnings are what opening the database found wrong but could not mend,
@@ -161,6 +168,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := checkFile(abs); err != nil {
 		return nil, err
 	}
+	if err := checkShape(abs); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return nil, fmt.Errorf("create folder for database: %w", err)
 	}
@@ -178,6 +188,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	s := &Store{db: db, path: abs, now: time.Now, warnings: warnings}
 	if err := s.migrate(ctx); err != nil {
+		s.stopCheck()
 		db.Close()
 		return nil, err
 	}
@@ -189,9 +200,20 @@ func (s *Store) Close() error {
 	if s == nil || s.db == nil {
 		return nil
 	}
+	s.stopCheck()
+	if !s.checkOK {
+		// Damaged, or not checked to the end: write nothing more.
+		return s.db.Close()
+	}
 	// Let SQLite refresh its planner statistics for the next open.
 	_, _ = s.db.Exec("PRAGMA optimize")
-	return s.db.Close()
+	if err := s.db.Close(); err != nil {
+		return err
+	}
+	// Checked now, or remembered as checked when opened and only written
+	// through SQLite since: the next open need not check it again.
+	rememberClean(s.path)
+	return nil
 }
 
 // checkFile refuses, without writing anything, a file that is not a SQLite
@@ -293,6 +315,20 @@ func (s *Store) migrate(ctx context.Context) error {
 	if appID != ApplicationID && tables > 0 {
 		return errf(ErrNotDatabase, "open database %s: the file is a SQLite database of another program; choose another file", s.path)
 	}
+	// The file is open (its WAL set up); check it in the background.
+	s.startCheck()
+	// Reading the version takes no lock: a file that is up to date (the
+	// usual case) is opened without waiting for another process's write.
+	var version int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("open database %s: %w", s.path, classify(err))
+	}
+	if version == SchemaVersion() {
+		return nil
+	}
+	if err := s.writable(ctx); err != nil {
+		return err
+	}
 	for _, m := range migrations() {
 		if err := s.applyMigration(ctx, m); err != nil {
 			return err
@@ -304,7 +340,7 @@ func (s *Store) migrate(ctx context.Context) error {
 func (s *Store) applyMigration(ctx context.Context, m migration) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("migrate %s: %w", s.path, classify(err))
+		return fmt.Errorf("update the database %s to this version: %w", s.path, busy(classify(err)))
 	}
 	defer tx.Rollback()
 	var version int
@@ -356,6 +392,9 @@ func busy(err error) error {
 
 // inTx runs fn in one write transaction (BEGIN IMMEDIATE) and commits it.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if err := s.writable(ctx); err != nil {
+		return err
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return busy(err)
