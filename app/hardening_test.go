@@ -201,3 +201,29 @@ func TestSeriesASCIIAndTypo(t *testing.T) {
 	c.ok("generate", "--amount", "1", "--quantity", "1", "--series", "B")
 	c.fails(ExitRefused, []string{"no card has this PIN"}, "redeem", "--pin", string(wrong), "--client", "Ann")
 }
+
+// Issue 9, row 7, through the command line: a database cut short inside
+// its last page is refused by every command, exit 1, byte-identical.
+func TestDamagedDatabaseRefusedByEveryCommand(t *testing.T) {
+	c := newCLI(t)
+	pins := c.sample()
+	st, err := os.Stat(c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(c.db, st.Size()-100); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(c.db)
+	for _, args := range [][]string{
+		{"list"}, {"history"}, {"generate", "--amount", "1", "--quantity", "1", "--series", "9"},
+		{"redeem", "--pin", pins["3-000000005"], "--client", "Ann"}, {"resellers", "add", "New"},
+		{"edit", "--all", "--block"}, {"delete", "--all", "--yes"}, {"export", "--out", filepath.Join(t.TempDir(), "x.csv")},
+	} {
+		r := c.run(args[0], args[1:]...)
+		checkFailure(t, r, ExitRefused, []string{"is damaged", "restore the newest backup"}, strings.Join(args, " "))
+		if after, _ := os.ReadFile(c.db); string(after) != string(before) {
+			t.Fatalf("%s changed the damaged file", strings.Join(args, " "))
+		}
+	}
+}
