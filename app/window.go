@@ -104,7 +104,7 @@ func NewMainWindow(a fyne.App, s *data.Store) *MainWindow {
 		p.SetFloat(prefHeight, float64(sz.Height))
 		w.Close()
 	})
-	m.Tasks.Go(func() { m.View.Reload(context.Background()) })
+	m.View.LoadInBackground()
 	return m
 }
 

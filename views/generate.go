@@ -341,8 +341,9 @@ func (v *MainView) ShowGenerate() {
 
 func (v *MainView) onGenerated(b data.Batch) {
 	v.filter = data.Filter{Batch: b.ID}
+	f, o := v.filter, v.Table.Sort()
 	v.tasks.Go(func() {
-		v.Reload(context.Background())
+		v.Reload(context.Background(), f, o)
 		fyne.Do(func() {
 			v.Search.SelectBatch(b.ID)
 			dialog.ShowInformation("Cards generated", fmt.Sprintf(

@@ -280,7 +280,7 @@ func (h *HistoryDialog) RestoreSnapshot(ctx context.Context, path string) {
 // ShowHistory opens History & Backups.
 func (v *MainView) ShowHistory() {
 	h := NewHistoryDialog(v.store, v.tasks, v.win)
-	h.OnRestored = func(string) { v.tasks.Go(func() { v.Reload(context.Background()) }) }
+	h.OnRestored = func(string) { v.LoadInBackground() }
 	v.LastHistory = h
 	h.Show()
 }

@@ -56,7 +56,10 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 	v.Search = NewSearchPanel(win)
 	v.Search.OnSearch = func(f data.Filter) { v.SetFilter(f) }
 	v.Table = NewCardTable(store, tasks)
-	v.Table.OnSortChanged = func(data.Sort) { v.tasks.Go(func() { v.reloadTable(context.Background()) }) }
+	v.Table.OnSortChanged = func(o data.Sort) {
+		f := v.filter
+		v.tasks.Go(func() { v.reloadTable(context.Background(), f, o) })
+	}
 	v.Table.OnSelected = v.onSelected
 	v.Table.OnCounted = v.onCounted
 	v.Footer = widget.NewLabel("Loading…")
@@ -100,13 +103,28 @@ func (v *MainView) Filter() data.Filter { return v.filter }
 // SetFilter searches: the table, footer and choices follow.
 func (v *MainView) SetFilter(f data.Filter) {
 	v.filter = f
-	v.tasks.Go(func() { v.Reload(context.Background()) })
+	v.LoadInBackground()
 }
 
-// Reload reads everything the view shows for the current search. It does
-// disk work: run it through Tasks.
-func (v *MainView) Reload(ctx context.Context) {
-	if err := v.reloadTable(ctx); err != nil {
+// LoadInBackground reads the current search and order now, on the UI
+// goroutine, and loads what the view shows for them through Tasks.
+func (v *MainView) LoadInBackground() {
+	f, o := v.filter, v.Table.Sort()
+	v.tasks.Go(func() { v.Reload(context.Background(), f, o) })
+}
+
+// reloadTableInBackground is LoadInBackground for the table and footer
+// alone (a redemption changes no reseller or batch).
+func (v *MainView) reloadTableInBackground() {
+	f, o := v.filter, v.Table.Sort()
+	v.tasks.Go(func() { v.reloadTable(context.Background(), f, o) })
+}
+
+// Reload reads everything the view shows for the search f in the order o.
+// It does disk work: run it through Tasks, with f and o read on the UI
+// goroutine (LoadInBackground).
+func (v *MainView) Reload(ctx context.Context, f data.Filter, o data.Sort) {
+	if err := v.reloadTable(ctx, f, o); err != nil {
 		return
 	}
 	rs, err1 := v.store.Resellers(ctx)
@@ -124,8 +142,7 @@ func (v *MainView) Reload(ctx context.Context) {
 // reloadTable reloads the table and the footer for the current search.
 // The count and first page show at once; the totals per currency follow
 // (on a million cards they take a few hundred milliseconds).
-func (v *MainView) reloadTable(ctx context.Context) error {
-	f := v.filter
+func (v *MainView) reloadTable(ctx context.Context, f data.Filter, o data.Sort) error {
 	var all int64
 	var sum data.Summary
 	var sumErr error
@@ -139,7 +156,7 @@ func (v *MainView) reloadTable(ctx context.Context) error {
 			all, sumErr = v.store.Count(ctx, data.Filter{})
 		}
 	}()
-	err := v.Table.Load(ctx, f, v.Table.Sort())
+	err := v.Table.Load(ctx, f, o)
 	wg.Wait()
 	if err == nil {
 		err = sumErr

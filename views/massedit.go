@@ -360,8 +360,9 @@ func (v *MainView) ShowMassEdit() {
 			}
 			m := NewMassEditDialog(v.store, v.tasks, v.win, f, rs)
 			m.OnChanged = func(msg string) {
+				f, o := v.filter, v.Table.Sort()
 				v.tasks.Go(func() {
-					v.Reload(context.Background())
+					v.Reload(context.Background(), f, o)
 					fyne.Do(func() { dialog.ShowInformation("Mass Edit", msg, v.win) })
 				})
 			}

@@ -106,7 +106,7 @@ func RedeemOutcome(c data.Card, err error) (string, widget.Importance) {
 // ShowRedeem opens the Redeem dialog.
 func (v *MainView) ShowRedeem() {
 	r := NewRedeemDialog(v.store, v.tasks, v.win)
-	r.OnRedeemed = func(data.Card) { v.tasks.Go(func() { v.reloadTable(context.Background()) }) }
+	r.OnRedeemed = func(data.Card) { v.reloadTableInBackground() }
 	v.LastRedeem = r
 	r.Show()
 }

@@ -143,7 +143,7 @@ func (d *ResellersDialog) onRemove() {
 // ShowResellers opens the Resellers dialog.
 func (v *MainView) ShowResellers() {
 	d := NewResellersDialog(v.store, v.tasks, v.win)
-	d.OnChanged = func() { v.tasks.Go(func() { v.Reload(context.Background()) }) }
+	d.OnChanged = v.LoadInBackground
 	v.LastResellers = d
 	d.Show()
 }

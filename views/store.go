@@ -44,10 +44,19 @@ var _ Store = (*data.Store)(nil)
 // Tasks runs disk work off the UI goroutine and lets tests wait for it.
 type Tasks struct {
 	wg sync.WaitGroup
+	// Synchronous runs each task on the caller's goroutine, to its end. It
+	// is for drivers that run everything on one goroutine: Fyne's test
+	// driver runs fyne.Do at once on the goroutine that calls it, so a task
+	// in a goroutine of its own would touch widgets beside the test.
+	Synchronous bool
 }
 
-// Go runs fn in a new goroutine.
+// Go runs fn in a new goroutine (or, Synchronous, at once).
 func (t *Tasks) Go(fn func()) {
+	if t.Synchronous {
+		fn()
+		return
+	}
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()

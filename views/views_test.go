@@ -48,7 +48,7 @@ func fixture(tb testing.TB) *data.Store {
 	mustGen(tb, s, data.GenerateParams{Amount: 800, Quantity: 30, Series: "3", Reseller: "Reseller 1",
 		ExpiresAt: time.Now().Add(48 * time.Hour)})
 	mustGen(tb, s, data.GenerateParams{Amount: 2600, Quantity: 20, Series: "2", Reseller: "Acme Mobile"})
-	mustGen(tb, s, data.GenerateParams{Amount: 1500, Currency: "EUR", Quantity: 10, Series: "1", CheckDigit: true})
+	mustGen(tb, s, data.GenerateParams{Amount: 1500, Currency: "EUR", Quantity: 10, Series: "1", CheckDigit: true, PINLength: 14})
 	// Redeem the first three cards of series 2 for Rose Orig.
 	cards, _, err := s.Page(ctx, data.Filter{Batch: 2}, data.Sort{}, data.Cursor{}, 3)
 	if err != nil {
@@ -76,12 +76,12 @@ type harness struct {
 func newHarness(t *testing.T, s *data.Store) *harness {
 	t.Helper()
 	test.NewTempApp(t)
-	tasks := &Tasks{}
+	tasks := &Tasks{Synchronous: true}
 	w := test.NewTempWindow(t, nil)
 	v := NewMainView(s, w, tasks)
 	w.SetContent(v)
 	w.Resize(fyne.NewSize(1280, 800))
-	v.Reload(context.Background())
+	v.LoadInBackground()
 	tasks.Wait()
 	return &harness{store: s, win: w, tasks: tasks, view: v}
 }
@@ -347,6 +347,8 @@ func TestGenerateCancelLeavesNothing(t *testing.T) {
 	test.Type(g.Quantity, "300000")
 	test.Type(g.Series, "9")
 	h.tasks.Wait()
+	// Cancelling needs the generation in the background, as in the window.
+	h.tasks.Synchronous = false
 	g.Submit()
 	g.Stop()
 	h.tasks.Wait()
