@@ -105,7 +105,7 @@ func testMassEdit(t *testing.T, e data.Edit) {
 	for _, f := range filters {
 		before := allCards(t, s)
 		now := clk.now()
-		snapsBefore, err := s.Snapshots()
+		snapsBefore, err := s.Backups(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func testMassEdit(t *testing.T, e data.Edit) {
 				t.Errorf("%s: card %s\n got %+v\nwant %+v", f.Describe(), c.Serial, after[i], want)
 			}
 		}
-		snapsAfter, err := s.Snapshots()
+		snapsAfter, err := s.Backups(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,11 +314,11 @@ func checkSnapshotFile(t *testing.T, s *data.Store, path string) {
 	if info.Mode().Perm() != 0o600 {
 		t.Errorf("snapshot mode %v, want 0600", info.Mode().Perm())
 	}
-	snaps, err := s.Snapshots()
+	snaps, err := s.Backups(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(snaps, func(sn data.Snapshot) bool { return sn.Path == path }) {
+	if !slices.ContainsFunc(snaps, func(sn data.Backup) bool { return sn.Path == path }) {
 		t.Errorf("snapshot %s is not listed by Snapshots", path)
 	}
 	// It is a complete database of its own.
@@ -330,188 +330,5 @@ func checkSnapshotFile(t *testing.T, s *data.Store, path string) {
 	var ok string
 	if err := db.QueryRow("PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
 		t.Errorf("snapshot integrity: %q, %v", ok, err)
-	}
-}
-
-func TestSnapshotsKeepTheNewest20(t *testing.T) {
-	t.Parallel()
-	s, _ := newStore(t)
-	ctx := context.Background()
-	var made []string
-	for i := range 22 {
-		p, err := s.Snapshot(ctx, fmt.Sprintf("test%d", i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		made = append(made, p)
-	}
-	snaps, err := s.Snapshots()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, sn := range snaps {
-		got = append(got, sn.Path)
-		if info, err := os.Stat(sn.Path); err != nil || info.Mode().Perm() != 0o600 {
-			t.Errorf("snapshot %s: %v, %v", sn.Path, info, err)
-		}
-	}
-	if !slices.Equal(got, made[2:]) {
-		t.Errorf("kept\n %v\nwant the newest 20\n %v", got, made[2:])
-	}
-	for _, p := range made[:2] {
-		if fileExists(p) {
-			t.Errorf("old snapshot %s still there", p)
-		}
-	}
-	entries, err := os.ReadDir(s.BackupDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(entries) != data.KeepSnapshots {
-		t.Errorf("backups folder holds %d files, want %d", len(entries), data.KeepSnapshots)
-	}
-	for i := 1; i < len(snaps); i++ {
-		if snaps[i].Created.Before(snaps[i-1].Created) {
-			t.Errorf("snapshots not oldest first: %v then %v", snaps[i-1].Created, snaps[i].Created)
-		}
-	}
-}
-
-func TestRestore(t *testing.T) {
-	t.Parallel()
-	s, clk := editFixture(t)
-	ctx := context.Background()
-	before := stateOf(t, s)
-	res, err := s.Delete(ctx, data.Filter{SerialTo: serialPtr("B", 99)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// More changes after the snapshot: a new batch, a reseller, a redemption.
-	clk.advance(time.Hour)
-	mustAddReseller(t, s, "Gamma")
-	mustGenerate(t, s, data.GenerateParams{Amount: 100, Quantity: 3, Series: "N", Reseller: "Gamma"})
-	afterChanges := stateOf(t, s)
-
-	clk.advance(time.Hour)
-	sum := fileSum(t, res.Snapshot)
-	r, err := s.Restore(ctx, res.Snapshot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	restored := stateOf(t, s)
-	if !reflect.DeepEqual(restored.Cards, before.Cards) {
-		t.Errorf("restore: %d cards, want the %d before the delete, unchanged", len(restored.Cards), len(before.Cards))
-	}
-	if !reflect.DeepEqual(restored.Batches, before.Batches) {
-		t.Error("restore did not bring back the batches")
-	}
-	if !reflect.DeepEqual(restored.Resellers, before.Resellers) {
-		t.Errorf("restore: resellers %+v, want %+v", restored.Resellers, before.Resellers)
-	}
-	if r.Cards != int64(len(before.Cards)) {
-		t.Errorf("restore says %d cards, want %d", r.Cards, len(before.Cards))
-	}
-	// The history is kept, with one entry for the restore on top.
-	if len(restored.History) != len(afterChanges.History)+1 ||
-		!reflect.DeepEqual(restored.History[1:], afterChanges.History) {
-		t.Errorf("restore did not keep the history: %d entries, had %d", len(restored.History), len(afterChanges.History))
-	}
-	if h := restored.History[0]; h.Action != "restore" || h.Cards != int64(len(before.Cards)) || !h.At.Equal(clk.now()) {
-		t.Errorf("restore history entry %+v", h)
-	}
-	// The state before the restore was saved and holds it.
-	checkSnapshotFile(t, s, r.Snapshot)
-	if got := allCards(t, openCopy(t, r.Snapshot)); !reflect.DeepEqual(got, afterChanges.Cards) {
-		t.Error("the before-restore snapshot does not hold the cards as they were")
-	}
-	// The snapshot restored from is left as it was and can be restored again.
-	if !slices.Equal(fileSum(t, res.Snapshot), sum) {
-		t.Error("restore changed the snapshot it restored")
-	}
-	// The restore can be undone.
-	if _, err := s.Restore(ctx, r.Snapshot); err != nil {
-		t.Fatal(err)
-	}
-	if got := allCards(t, s); !reflect.DeepEqual(got, afterChanges.Cards) {
-		t.Error("restoring the before-restore snapshot did not undo the restore")
-	}
-	// The series continue after the highest number the restored state used.
-	b := mustGenerate(t, s, data.GenerateParams{Amount: 100, Quantity: 1, Series: "N"})
-	if b.FirstNumber != 4 {
-		t.Errorf("after restores series N continues at %d, want 4", b.FirstNumber)
-	}
-	// No leftovers of the restore in the backups folder.
-	entries, _ := os.ReadDir(s.BackupDir())
-	for _, e := range entries {
-		if filepath.Ext(e.Name()) != ".db" || e.Name()[0] == '.' {
-			t.Errorf("leftover in backups: %s", e.Name())
-		}
-	}
-}
-
-func TestRestoreRefusals(t *testing.T) {
-	t.Parallel()
-	s, _ := editFixture(t)
-	ctx := context.Background()
-	dir := t.TempDir()
-	text := filepath.Join(dir, "notes.txt")
-	if err := os.WriteFile(text, []byte("these are not cards\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	garbage := filepath.Join(dir, "garbage.db")
-	if err := os.WriteFile(garbage, randomBytes(8192, 3), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	foreign := filepath.Join(dir, "other.db")
-	makeForeignDB(t, foreign, "")
-	// A snapshot written by a newer version of the program.
-	good, err := s.Snapshot(ctx, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	newer := filepath.Join(dir, "newer.db")
-	if err := os.Rename(good, newer); err != nil {
-		t.Fatal(err)
-	}
-	func() {
-		db, err := sql.Open("sqlite", newer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", data.SchemaVersion()+1)); err != nil {
-			t.Fatal(err)
-		}
-	}()
-	cases := []struct {
-		path string
-		want error
-	}{
-		{filepath.Join(dir, "missing.db"), data.ErrSnapshotNotFound},
-		{text, data.ErrNotDatabase},
-		{garbage, data.ErrNotDatabase},
-		{foreign, data.ErrNotDatabase},
-		{newer, data.ErrNewerSchema},
-		{s.Path(), data.ErrInvalid},
-	}
-	for _, c := range cases {
-		before := stateOf(t, s)
-		var sum []byte
-		if fileExists(c.path) && c.path != s.Path() {
-			sum = fileSum(t, c.path)
-		}
-		_, err := s.Restore(ctx, c.path)
-		wantErr(t, err, c.want, "restore "+filepath.Base(c.path))
-		assertUnchanged(t, s, before)
-		if sum != nil && !slices.Equal(sum, fileSum(t, c.path)) {
-			t.Errorf("restore of %s changed that file", c.path)
-		}
-		entries, _ := os.ReadDir(s.BackupDir())
-		for _, e := range entries {
-			if e.Name()[0] == '.' {
-				t.Errorf("leftover in backups: %s", e.Name())
-			}
-		}
 	}
 }

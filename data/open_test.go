@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"topupcards/data"
@@ -222,6 +223,11 @@ func TestReopenKeepsEverything(t *testing.T) {
 	}
 	s2, _ := openStoreAt(t, path)
 	after := stateOf(t, s2)
+	// Opening it again the same day made the day's backup.
+	if len(after.Snapshots) != 1 || !strings.Contains(after.Snapshots[0], ".daily.") {
+		t.Errorf("backups after reopening: %v, want the day's", after.Snapshots)
+	}
+	after.Snapshots = before.Snapshots
 	if !reflect.DeepEqual(before, after) {
 		t.Errorf("reopened store differs:\n%+v\n%+v", before, after)
 	}

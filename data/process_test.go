@@ -261,6 +261,7 @@ func TestGenerationKilledMidwayLeavesNothing(t *testing.T) {
 		t.Fatalf("integrity check: %q, %v", check, err)
 	}
 	after := stateOf(t, s2)
+	after.Snapshots = before.Snapshots // reopening made the day's backup
 	if !reflect.DeepEqual(after, before) {
 		t.Errorf("after the killed generation the store holds %d cards, %d batches, %d history entries; before %d, %d, %d",
 			len(after.Cards), len(after.Batches), len(after.History), len(before.Cards), len(before.Batches), len(before.History))

@@ -124,7 +124,14 @@ func dsn(path string, readOnly bool) string {
 // Open opens (creating if needed, mode 0600) the database at path and brings
 // its schema up to date. A file that is not a Top-up Cards database, or one
 // written by a newer schema, is refused and left byte-for-byte unchanged.
+//
+// Opening a database that holds cards makes the day's backup if there is none
+// yet, and one before any schema upgrade (see backupOnOpen).
 func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, true)
+}
+
+func open(ctx context.Context, path string, backups bool) (*Store, error) {
 	if path == "" {
 		return nil, errf(ErrInvalid, "open database: no path given")
 	}
@@ -148,9 +155,19 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
 	}
 	s := &Store{db: db, path: abs, now: time.Now}
+	var warn string
+	if backups {
+		if warn, err = s.backupOnOpen(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if warn != "" {
+		_ = s.inTx(ctx, func(tx *sql.Tx) error { return s.logTx(ctx, tx, "backup", warn, "", 0) })
 	}
 	return s, nil
 }
