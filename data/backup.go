@@ -102,7 +102,7 @@ func (s *Store) createBackup(ctx context.Context, reason string) (Backup, error)
 	if err := syncFile(tmp); err != nil {
 		return Backup{}, fmt.Errorf("back up: %w", err)
 	}
-	info, err := checkBackupFile(ctx, tmp, true)
+	info, err := checkBackupFile(ctx, tmp, checkQuick)
 	if err != nil {
 		return Backup{}, fmt.Errorf("back up: the copy failed its check, nothing was saved: %w", err)
 	}
@@ -219,6 +219,15 @@ func fileCRC(path string) (string, error) {
 	return fmt.Sprintf("%08x", h.Sum32()), nil
 }
 
+// How deep checkBackupFile looks into the file.
+type checkLevel int
+
+const (
+	checkHeader checkLevel = iota // header, length, identity: for listing
+	checkQuick                    // and SQLite's quick_check (every page and b-tree) and foreign keys
+	checkFull                     // and SQLite's integrity_check (indexes against their tables too)
+)
+
 // backupInfo is what a check of a backup file found.
 type backupInfo struct {
 	version  int
@@ -228,10 +237,10 @@ type backupInfo struct {
 
 // checkBackupFile checks that path is a complete Top-up Cards database:
 // its header (SQLite, our application id, a known schema, the file as long
-// as the header says), no journal beside it, and, when full is set,
-// SQLite's integrity check and foreign key check. The file is opened
-// read-only and immutable: nothing is written to it or beside it.
-func checkBackupFile(ctx context.Context, path string, full bool) (backupInfo, error) {
+// as the header says), no journal beside it, and, as level asks, SQLite's
+// own checks. The file is opened read-only and immutable: nothing is
+// written to it or beside it.
+func checkBackupFile(ctx context.Context, path string, level checkLevel) (backupInfo, error) {
 	var info backupInfo
 	f, err := os.Open(path)
 	if err != nil {
@@ -245,11 +254,16 @@ func checkBackupFile(ctx context.Context, path string, full bool) (backupInfo, e
 	var hdr [100]byte
 	_, err = io.ReadFull(f, hdr[:])
 	f.Close()
-	if st.IsDir() || err != nil || string(hdr[:16]) != "SQLite format 3\x00" {
-		if st.Size() == 0 || (err != nil && !st.IsDir()) {
-			return info, errf(ErrBackupDamaged, "%s is empty or cut short; choose another backup", path)
-		}
+	const magic = "SQLite format 3\x00"
+	switch {
+	case st.IsDir():
+		return info, errf(ErrNotDatabase, "%s is a folder, not a Top-up Cards backup; choose a file", path)
+	case st.Size() == 0:
+		return info, errf(ErrBackupDamaged, "%s is empty: a backup that was never finished; choose another backup", path)
+	case !strings.HasPrefix(magic, string(hdr[:min(int(st.Size()), 16)])) && string(hdr[:16]) != magic:
 		return info, errf(ErrNotDatabase, "%s is not a Top-up Cards backup (not a SQLite database); choose another file", path)
+	case err != nil:
+		return info, errf(ErrBackupDamaged, "%s is cut short; choose another backup", path)
 	}
 	if binary.BigEndian.Uint32(hdr[68:72]) != ApplicationID {
 		return info, errf(ErrNotDatabase, "%s is a SQLite database of another program, not a Top-up Cards backup; choose another file", path)
@@ -280,8 +294,12 @@ func checkBackupFile(ctx context.Context, path string, full bool) (backupInfo, e
 	damaged := func(what string) error {
 		return errf(ErrBackupDamaged, "%s is damaged (%s); choose another backup", path, what)
 	}
-	if full {
-		rows, err := db.QueryContext(ctx, "PRAGMA integrity_check")
+	if level >= checkQuick {
+		check := "PRAGMA quick_check"
+		if level == checkFull {
+			check = "PRAGMA integrity_check"
+		}
+		rows, err := db.QueryContext(ctx, check)
 		if err != nil {
 			return info, damaged(err.Error())
 		}
@@ -298,7 +316,7 @@ func checkBackupFile(ctx context.Context, path string, full bool) (backupInfo, e
 			if err != nil {
 				problems = append(problems, err.Error())
 			}
-			return info, damaged("integrity check: " + strings.Join(problems[:min(3, len(problems))], "; "))
+			return info, damaged(strings.TrimPrefix(check, "PRAGMA ") + ": " + strings.Join(problems[:min(3, len(problems))], "; "))
 		}
 		var table string
 		err = db.QueryRowContext(ctx, "PRAGMA foreign_key_check").Scan(&table, new(any), new(any), new(any))
@@ -370,7 +388,7 @@ func (s *Store) Backups(ctx context.Context) ([]Backup, error) {
 			continue
 		}
 		b.Path = filepath.Join(s.BackupDir(), e.Name())
-		info, err := checkBackupFile(ctx, b.Path, false)
+		info, err := checkBackupFile(ctx, b.Path, checkHeader)
 		if err != nil || (info.identity != "" && info.identity != identity) || (info.identity == "" && !b.Legacy && b.id != "none") {
 			continue
 		}

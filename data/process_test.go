@@ -27,6 +27,8 @@ const helperEnv = "TOPUPCARDS_TEST_HELPER"
 //
 //	redeem DB PIN CLIENT: open DB, print "ready", wait for a line on stdin,
 //	  redeem PIN for CLIENT and print "redeemed" or "refused: REASON".
+//	backup DB: open DB (which may make the day's backup), print "ready",
+//	  then make backups without end, printing "made PATH" after each.
 //	generate DB N: open DB, generate N cards in series K with a small page
 //	  cache and print "progress DONE" each time progress is reported past 0.
 func TestHelperProcess(t *testing.T) {
@@ -51,6 +53,16 @@ func TestHelperProcess(t *testing.T) {
 			fmt.Printf("refused: %v\n", err)
 		} else {
 			fmt.Println("redeemed")
+		}
+	case "backup":
+		fmt.Println("ready")
+		for i := 0; ; i++ {
+			b, err := s.CreateBackup(ctx, fmt.Sprintf("test%d", i%3))
+			if err != nil {
+				fmt.Printf("backup: %v\n", err)
+				os.Exit(3)
+			}
+			fmt.Printf("made %s\n", b.Path)
 		}
 	case "generate":
 		n, _ := strconv.Atoi(args[2])
