@@ -407,7 +407,7 @@ func TestMassEditAppliesExactlyToMatched(t *testing.T) {
 	if changed != 17 {
 		t.Errorf("%d matched", changed)
 	}
-	snaps, _ := s.Snapshots()
+	snaps, _ := s.Backups(ctx)
 	if len(snaps) != 2 { // fixture's block edit + this one
 		t.Errorf("%d snapshots", len(snaps))
 	}
@@ -448,7 +448,7 @@ func TestDeleteAllNeedsTypedConfirmation(t *testing.T) {
 	if n, _ := s.Count(context.Background(), data.Filter{}); n != 0 {
 		t.Fatalf("%d cards left after delete all", n)
 	}
-	snaps, _ := s.Snapshots()
+	snaps, _ := s.Backups(context.Background())
 	if len(snaps) == 0 || !strings.Contains(snaps[len(snaps)-1].Path, "delete") {
 		t.Fatalf("no snapshot before delete: %v", snaps)
 	}
@@ -462,7 +462,7 @@ func TestDeleteAllNeedsTypedConfirmation(t *testing.T) {
 	if len(hd.entries) == 0 || hd.entries[0].Action != "delete" {
 		t.Fatalf("history newest first: %+v", hd.entries)
 	}
-	hd.RestoreSnapshot(context.Background(), snaps[len(snaps)-1].Path)
+	hd.RestoreBackup(context.Background(), snaps[len(snaps)-1].Path)
 	h.tasks.Wait()
 	if n, _ := s.Count(context.Background(), data.Filter{}); n != 60 {
 		t.Errorf("restore gave %d cards", n)
