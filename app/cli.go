@@ -54,7 +54,7 @@ Usage:
   topupcards delete   FILTER|--all --yes
   topupcards resellers [list | add NAME | rename OLD NEW | remove NAME]
   topupcards history  [--limit N]
-  topupcards backups  [list | restore FILE --yes]
+  topupcards backups  [list | create | restore FILE --yes]
   topupcards export   [FILTER] --out FILE.xlsx|FILE.csv [--across N] [--paper a4|letter]
                       [--qr-template TEXT] [--force]
 

@@ -497,7 +497,7 @@ func processAlive(pid int) bool {
 // backupOnOpen runs before migrations when a database is opened for
 // writing: it tidies the backups folder, backs up a file that is about to
 // be upgraded (refusing to upgrade if that fails), and makes the day's
-// backup if there is none yet. A failed daily backup does not stop the
+// backup if there is none yet (and anything was ever done in it). A failed daily backup does not stop the
 // store from opening: it is returned as warn, for the history.
 func (s *Store) backupOnOpen(ctx context.Context) (warn string, err error) {
 	removeStrays(s.BackupDir(), time.Now())
@@ -518,6 +518,10 @@ func (s *Store) backupOnOpen(ctx context.Context) (warn string, err error) {
 				s.path, SchemaVersion(), err)
 		}
 		return "", nil
+	}
+	var used bool
+	if err := s.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM history)").Scan(&used); err != nil || !used {
+		return "", nil // nothing has happened in it yet: nothing to lose
 	}
 	bs, err := s.Backups(ctx)
 	if err == nil && len(bs) > 0 {
