@@ -69,6 +69,8 @@ func (s *Store) Snapshot(ctx context.Context, reason string) (string, error) {
 }
 
 // createBackup writes, checks and names one backup, without pruning.
+// b.created says whether the file is new (an unchanged database backed up
+// twice in one second with one reason gives the same file).
 func (s *Store) createBackup(ctx context.Context, reason string) (Backup, error) {
 	reason = cleanReason(reason)
 	dir := s.BackupDir()
@@ -114,7 +116,8 @@ func (s *Store) createBackup(ctx context.Context, reason string) (Backup, error)
 		return Backup{}, fmt.Errorf("back up: %w", err)
 	}
 	final := filepath.Join(dir, backupName(filepath.Base(s.path), at, reason, identity, sum))
-	if err := publish(tmp, final); err != nil {
+	created, err := publish(tmp, final)
+	if err != nil {
 		return Backup{}, fmt.Errorf("back up: %w", err)
 	}
 	done = true
@@ -123,7 +126,7 @@ func (s *Store) createBackup(ctx context.Context, reason string) (Backup, error)
 		return Backup{}, fmt.Errorf("back up: %w", err)
 	}
 	b, _ := parseBackupName(filepath.Base(s.path), filepath.Base(final))
-	b.Path, b.Cards, b.Size, b.mod = final, info.cards, st.Size(), st.ModTime()
+	b.Path, b.Cards, b.Size, b.mod, b.created = final, info.cards, st.Size(), st.ModTime(), created
 	return b, nil
 }
 
@@ -187,23 +190,29 @@ func syncDir(dir string) {
 	}
 }
 
-// publish gives the checked file tmp its final name. The name carries the
-// content's checksum: if it exists already, it is the same backup.
-func publish(tmp, final string) error {
-	err := os.Link(tmp, final)
+// publish gives the checked file tmp its final name, never replacing a
+// file. The name carries the content's checksum: if it exists already, it
+// is the same backup, and created is false.
+func publish(tmp, final string) (created bool, err error) {
+	err = os.Link(tmp, final)
 	switch {
-	case err == nil, errors.Is(err, fs.ErrExist):
+	case err == nil:
+		created = true
+		os.Remove(tmp)
+	case errors.Is(err, fs.ErrExist):
 		os.Remove(tmp)
 	default:
 		// No hard links on this file system.
 		if _, serr := os.Stat(final); serr == nil {
 			os.Remove(tmp)
 		} else if err := os.Rename(tmp, final); err != nil {
-			return err
+			return false, err
+		} else {
+			created = true
 		}
 	}
 	syncDir(filepath.Dir(final))
-	return nil
+	return created, nil
 }
 
 func fileCRC(path string) (string, error) {
@@ -464,6 +473,22 @@ func removeStrays(dir string, now time.Time) {
 	}
 }
 
+// backedUpToday reports whether a backup of this file was made today, by
+// the names alone (only checked backups get such a name), so that opening
+// does not read every backup.
+func (s *Store) backedUpToday(identity string) bool {
+	entries, _ := os.ReadDir(s.BackupDir())
+	y, m, d := s.now().Local().Date()
+	for _, e := range entries {
+		if b, ok := s.ownBackup(e.Name(), identity); ok && !b.Legacy {
+			if by, bm, bd := b.Created.Local().Date(); by == y && bm == m && bd == d {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // tempPID reads the process id out of a temporary file's name.
 func tempPID(name string) int {
 	name = strings.TrimPrefix(strings.TrimPrefix(name, tmpBackupPrefix), tmpRestorePrefix)
@@ -523,18 +548,14 @@ func (s *Store) backupOnOpen(ctx context.Context) (warn string, err error) {
 	if err := s.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM history)").Scan(&used); err != nil || !used {
 		return "", nil // nothing has happened in it yet: nothing to lose
 	}
-	bs, err := s.Backups(ctx)
-	if err == nil && len(bs) > 0 {
-		y1, m1, d1 := bs[len(bs)-1].Created.Local().Date()
-		y2, m2, d2 := s.now().Local().Date()
-		if y1 == y2 && m1 == m2 && d1 == d2 {
-			return "", nil
-		}
-	}
-	if err == nil {
-		_, err = s.CreateBackup(ctx, BackupDaily)
-	}
+	identity, err := readIdentity(ctx, s.db, "main")
 	if err != nil {
+		return "", fmt.Errorf("open database %s: %w", s.path, err)
+	}
+	if s.backedUpToday(identity) {
+		return "", nil
+	}
+	if _, err := s.CreateBackup(ctx, BackupDaily); err != nil {
 		return fmt.Sprintf("the automatic daily backup failed: %v; make one with Back up now or `topupcards backups create`", err), nil
 	}
 	return "", nil

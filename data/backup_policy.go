@@ -46,9 +46,10 @@ type Backup struct {
 	Size    int64     // bytes
 	Legacy  bool      // a snapshot saved by the previous version (no checksum in its name)
 
-	mod time.Time // the file's modification time: orders backups made in the same second
-	id  string    // the identity in the name ("none": made before the database had one)
-	sum string    // the CRC-32C in the name, hex
+	mod     time.Time // the file's modification time: orders backups made in the same second
+	id      string    // the identity in the name ("none": made before the database had one)
+	sum     string    // the CRC-32C in the name, hex
+	created bool      // made by this call of createBackup (not an identical one found)
 }
 
 // backupExt ends the name of every backup this version makes.

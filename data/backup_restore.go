@@ -65,7 +65,9 @@ func (s *Store) Restore(ctx context.Context, file string) (RestoreResult, error)
 	}
 	res, err := s.restoreFrom(ctx, src)
 	if err != nil {
-		removeWithJournal(before.Path)
+		if before.created {
+			removeWithJournal(before.Path)
+		}
 		return RestoreResult{}, err
 	}
 	res.Before = before
