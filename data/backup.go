@@ -467,10 +467,32 @@ func removeStrays(dir string, now time.Time) {
 		case strings.HasSuffix(name, ".db-journal") && old:
 			os.Remove(strings.TrimSuffix(path, "-journal"))
 			os.Remove(path)
-		case strings.HasSuffix(name, ".db") && old && info.Size() == 0:
+		case strings.HasSuffix(name, ".db") && old && (info.Size() == 0 || cutShort(path, info.Size())):
 			os.Remove(path)
 		}
 	}
+}
+
+// cutShort reports whether path is a SQLite file shorter or longer than its
+// header says (a copy that was interrupted).
+func cutShort(path string, size int64) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var hdr [100]byte
+	if _, err := io.ReadFull(f, hdr[:]); err != nil {
+		return string(hdr[:6]) == "SQLite"
+	}
+	if string(hdr[:16]) != "SQLite format 3\x00" || binary.BigEndian.Uint32(hdr[24:28]) != binary.BigEndian.Uint32(hdr[92:96]) {
+		return false
+	}
+	pageSize := int64(binary.BigEndian.Uint16(hdr[16:18]))
+	if pageSize == 1 {
+		pageSize = 65536
+	}
+	return int64(binary.BigEndian.Uint32(hdr[28:32]))*pageSize != size
 }
 
 // backedUpToday reports whether a backup of this file was made today, by

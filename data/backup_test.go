@@ -485,6 +485,7 @@ func TestUnfinishedBackupsAreNeverListed(t *testing.T) {
 		write("cards-20261101-100000-000000000-edit.db", nil, 2*time.Hour),
 		write("cards-20261102-100000-000000000-edit.db", content[:len(content)/2], 2*time.Hour),
 		write("cards-20261102-100000-000000000-edit.db-journal", content[:512], 2*time.Hour),
+		write("cards-20261102-110000-000000000-delete.db", content[:len(content)-1], 2*time.Hour),
 		// This version's temporary files of a process that is gone.
 		write(".backup-999999999-0123456789ab.tmp", content[:len(content)/2], 0),
 		write(".backup-999999999-0123456789ab.tmp-journal", content[:512], 0),
