@@ -59,10 +59,9 @@ func (s *Store) CreateBackup(ctx context.Context, reason string) (Backup, error)
 	return b, nil
 }
 
-// Snapshot makes a verified backup and returns its path. It is what mass
-// edits and deletes called before the undo journal replaced snapshots.
-//
-// Deprecated: use CreateBackup.
+// Snapshot makes a verified backup and returns its path: what mass edits and
+// deletes call until the undo journal replaces those calls (then it goes;
+// use CreateBackup).
 func (s *Store) Snapshot(ctx context.Context, reason string) (string, error) {
 	b, err := s.CreateBackup(ctx, reason)
 	return b.Path, err

@@ -94,50 +94,8 @@ func (s *Store) restoreFrom(ctx context.Context, src *restoreSource) (RestoreRes
 	if err != nil {
 		return RestoreResult{}, err
 	}
-	cardCols, err := tableColumns(ctx, tx, "cards")
-	if err != nil {
-		return RestoreResult{}, err
-	}
-	var sel []string
-	for _, c := range cardCols {
-		switch strings.Trim(c, `"`) {
-		case "activated_at":
-			sel = append(sel, "CASE WHEN s.activated_at IS NULL THEN r.at ELSE s.activated_at END")
-		case "activated_by":
-			sel = append(sel, "CASE WHEN s.activated_at IS NULL THEN r.by ELSE s.activated_by END")
-		case "printed":
-			sel = append(sel, `s.printed + (SELECT count(*) FROM main.print_run_cards pc
-				WHERE pc.card_id = s.id AND pc.run_id > (SELECT ifnull(max(id), 0) FROM snap.print_runs))`)
-		default:
-			sel = append(sel, "s."+c)
-		}
-	}
-	resellerCols, err := tableColumns(ctx, tx, "resellers")
-	if err != nil {
-		return RestoreResult{}, err
-	}
-	batchCols, err := tableColumns(ctx, tx, "batches")
-	if err != nil {
-		return RestoreResult{}, err
-	}
-	rc, bc := strings.Join(resellerCols, ", "), strings.Join(batchCols, ", ")
-	for _, q := range []string{
-		// Card ids are never handed out twice: the counter only grows.
-		`UPDATE main.counters SET value = max(value, (SELECT ifnull(max(id), 0) FROM main.cards),
-			(SELECT ifnull(max(id), 0) FROM snap.cards),
-			ifnull((SELECT value FROM snap.counters WHERE name = 'card_id'), 0)) WHERE name = 'card_id'`,
-		"DELETE FROM main.cards",
-		"DELETE FROM main.resellers",
-		"INSERT INTO main.resellers (" + rc + ") SELECT " + rc + " FROM snap.resellers",
-		// Batches record what was generated (serials continue after them):
-		// the current ones stay, the backup's missing ones come back.
-		"INSERT INTO main.batches (" + bc + ") SELECT " + bc + " FROM snap.batches WHERE id NOT IN (SELECT id FROM main.batches)",
-		"INSERT INTO main.cards (" + strings.Join(cardCols, ", ") + ") SELECT " + strings.Join(sel, ", ") +
-			" FROM snap.cards s LEFT JOIN main.redemptions r ON r.card_id = s.id",
-	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return RestoreResult{}, fmt.Errorf("restore %s: nothing was changed: %w", src.backup.Path, err)
-		}
+	if err := restoreRows(ctx, tx); err != nil {
+		return RestoreResult{}, fmt.Errorf("restore %s: nothing was changed: %w", src.backup.Path, err)
 	}
 	detail := fmt.Sprintf("restored the backup %s of %s; it replaced %d cards: %d made since removed, %d edited since set back (%d unblocked), %d deleted since brought back; %d redemptions and %d print runs since kept",
 		filepath.Base(src.backup.Path), FormatTime(src.backup.Created), plan.Current, plan.Added, plan.Changed, plan.Unblocked, plan.Deleted,
@@ -149,6 +107,83 @@ func (s *Store) restoreFrom(ctx context.Context, src *restoreSource) (RestoreRes
 		return RestoreResult{}, fmt.Errorf("restore: %w", busy(err))
 	}
 	return RestoreResult{Plan: plan, Cards: src.backup.Cards}, nil
+}
+
+// restoreRows makes the open database's cards and resellers the attached
+// backup's, touching only the rows that differ (a restore after a few
+// changes writes a few rows, not every card and index entry again), and
+// adds the backup's missing batches. Each card keeps the redemption the
+// ledger holds for it and counts the prints made since the backup.
+func restoreRows(ctx context.Context, tx *sql.Tx) error {
+	cardCols, err := tableColumns(ctx, tx, "cards")
+	if err != nil {
+		return err
+	}
+	resellerCols, err := tableColumns(ctx, tx, "resellers")
+	if err != nil {
+		return err
+	}
+	batchCols, err := tableColumns(ctx, tx, "batches")
+	if err != nil {
+		return err
+	}
+	// The cards as they are to be: the backup's, with the ledger's
+	// redemptions and the prints since.
+	var sel, differs []string
+	for _, c := range cardCols {
+		switch strings.Trim(c, `"`) {
+		case "activated_at":
+			sel = append(sel, "CASE WHEN s.activated_at IS NULL THEN r.at ELSE s.activated_at END AS activated_at")
+		case "activated_by":
+			sel = append(sel, "CASE WHEN s.activated_at IS NULL THEN r.by ELSE s.activated_by END AS activated_by")
+		case "printed":
+			sel = append(sel, "s.printed + ifnull(p.n, 0) AS printed")
+		default:
+			sel = append(sel, "s."+c)
+		}
+		differs = append(differs, "c."+c+" IS NOT n."+c)
+	}
+	cc, rc, bc := strings.Join(cardCols, ", "), strings.Join(resellerCols, ", "), strings.Join(batchCols, ", ")
+	var nc []string
+	for _, c := range cardCols {
+		nc = append(nc, "n."+c)
+	}
+	var sameReseller []string
+	for _, c := range resellerCols {
+		sameReseller = append(sameReseller, "s."+c+" IS main.resellers."+c)
+	}
+	for _, q := range []string{
+		// Card ids are never handed out twice: the counter only grows.
+		`UPDATE main.counters SET value = max(value, (SELECT ifnull(max(id), 0) FROM main.cards),
+			(SELECT ifnull(max(id), 0) FROM snap.cards),
+			ifnull((SELECT value FROM snap.counters WHERE name = 'card_id'), 0)) WHERE name = 'card_id'`,
+		// Cards and resellers change places in steps: check the references
+		// at the commit.
+		"PRAGMA defer_foreign_keys = ON",
+		"DROP VIEW IF EXISTS temp.restore_cards",
+		"DROP TABLE IF EXISTS temp.restore_prints",
+		`CREATE TEMP TABLE restore_prints (card_id INTEGER PRIMARY KEY, n INTEGER NOT NULL)`,
+		`INSERT INTO temp.restore_prints SELECT card_id, count(*) FROM main.print_run_cards
+			WHERE run_id > (SELECT ifnull(max(id), 0) FROM snap.print_runs) GROUP BY card_id`,
+		"CREATE TEMP VIEW restore_cards AS SELECT " + strings.Join(sel, ", ") + ` FROM snap.cards s
+			LEFT JOIN main.redemptions r ON r.card_id = s.id LEFT JOIN temp.restore_prints p ON p.card_id = s.id`,
+		"DELETE FROM main.resellers WHERE NOT EXISTS (SELECT 1 FROM snap.resellers s WHERE " + strings.Join(sameReseller, " AND ") + ")",
+		"INSERT INTO main.resellers (" + rc + ") SELECT " + rc + " FROM snap.resellers s WHERE NOT EXISTS (SELECT 1 FROM main.resellers m WHERE m.id = s.id)",
+		// Batches record what was generated (serials continue after them):
+		// the current ones stay, the backup's missing ones come back.
+		"INSERT INTO main.batches (" + bc + ") SELECT " + bc + " FROM snap.batches s WHERE NOT EXISTS (SELECT 1 FROM main.batches b WHERE b.id = s.id)",
+		"DELETE FROM main.cards WHERE NOT EXISTS (SELECT 1 FROM snap.cards s WHERE s.id = main.cards.id)",
+		"UPDATE main.cards AS c SET (" + cc + ") = (" + strings.Join(nc, ", ") + ") FROM temp.restore_cards AS n WHERE n.id = c.id AND (" +
+			strings.Join(differs, " OR ") + ")",
+		"INSERT INTO main.cards (" + cc + ") SELECT " + cc + " FROM temp.restore_cards n WHERE NOT EXISTS (SELECT 1 FROM main.cards c WHERE c.id = n.id)",
+		"DROP VIEW temp.restore_cards",
+		"DROP TABLE temp.restore_prints",
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type querier interface {
