@@ -94,7 +94,7 @@ func (s *Store) restoreFrom(ctx context.Context, src *restoreSource) (RestoreRes
 	if err != nil {
 		return RestoreResult{}, err
 	}
-	if err := restoreRows(ctx, tx); err != nil {
+	if err := restoreRows(ctx, tx, plan); err != nil {
 		return RestoreResult{}, fmt.Errorf("restore %s: nothing was changed: %w", src.backup.Path, err)
 	}
 	detail := fmt.Sprintf("restored the backup %s of %s; it replaced %d cards: %d made since removed, %d edited since set back (%d unblocked), %d deleted since brought back; %d redemptions and %d print runs since kept",
@@ -114,7 +114,7 @@ func (s *Store) restoreFrom(ctx context.Context, src *restoreSource) (RestoreRes
 // changes writes a few rows, not every card and index entry again), and
 // adds the backup's missing batches. Each card keeps the redemption the
 // ledger holds for it and counts the prints made since the backup.
-func restoreRows(ctx context.Context, tx *sql.Tx) error {
+func restoreRows(ctx context.Context, tx *sql.Tx, plan RestorePlan) error {
 	cardCols, err := tableColumns(ctx, tx, "cards")
 	if err != nil {
 		return err
@@ -152,6 +152,14 @@ func restoreRows(ctx context.Context, tx *sql.Tx) error {
 	for _, c := range resellerCols {
 		sameReseller = append(sameReseller, "s."+c+" IS main.resellers."+c)
 	}
+	remove := "DELETE FROM main.cards WHERE NOT EXISTS (SELECT 1 FROM snap.cards s WHERE s.id = main.cards.id)"
+	if plan.Added == 0 {
+		remove = "SELECT 1" // no card made since: spare a pass over every card
+	}
+	add := "INSERT INTO main.cards (" + cc + ") SELECT " + cc + " FROM temp.restore_cards n WHERE NOT EXISTS (SELECT 1 FROM main.cards c WHERE c.id = n.id)"
+	if plan.Deleted == 0 {
+		add = "SELECT 1"
+	}
 	for _, q := range []string{
 		// Card ids are never handed out twice: the counter only grows.
 		`UPDATE main.counters SET value = max(value, (SELECT ifnull(max(id), 0) FROM main.cards),
@@ -172,10 +180,10 @@ func restoreRows(ctx context.Context, tx *sql.Tx) error {
 		// Batches record what was generated (serials continue after them):
 		// the current ones stay, the backup's missing ones come back.
 		"INSERT INTO main.batches (" + bc + ") SELECT " + bc + " FROM snap.batches s WHERE NOT EXISTS (SELECT 1 FROM main.batches b WHERE b.id = s.id)",
-		"DELETE FROM main.cards WHERE NOT EXISTS (SELECT 1 FROM snap.cards s WHERE s.id = main.cards.id)",
+		remove,
 		"UPDATE main.cards AS c SET (" + cc + ") = (" + strings.Join(nc, ", ") + ") FROM temp.restore_cards AS n WHERE n.id = c.id AND (" +
 			strings.Join(differs, " OR ") + ")",
-		"INSERT INTO main.cards (" + cc + ") SELECT " + cc + " FROM temp.restore_cards n WHERE NOT EXISTS (SELECT 1 FROM main.cards c WHERE c.id = n.id)",
+		add,
 		"DROP VIEW temp.restore_cards",
 		"DROP TABLE temp.restore_prints",
 	} {
@@ -195,25 +203,30 @@ type querier interface {
 // would change.
 func planRestore(ctx context.Context, q querier, b Backup) (RestorePlan, error) {
 	p := RestorePlan{Backup: b}
+	var inBackup, inBoth int64
 	for _, c := range []struct {
 		dst []any
 		q   string
 	}{
 		{[]any{&p.Current}, "SELECT count(*) FROM main.cards"},
-		{[]any{&p.Added}, "SELECT count(*) FROM main.cards c WHERE NOT EXISTS (SELECT 1 FROM snap.cards s WHERE s.id = c.id)"},
-		{[]any{&p.Deleted}, "SELECT count(*) FROM snap.cards s WHERE NOT EXISTS (SELECT 1 FROM main.cards c WHERE c.id = s.id)"},
-		{[]any{&p.Changed, &p.Unblocked}, `SELECT count(*), ifnull(sum(c.blocked = 1 AND s.blocked = 0 AND c.activated_at IS NULL), 0)
-			FROM snap.cards s JOIN main.cards c ON c.id = s.id
-			WHERE c.expires_at IS NOT s.expires_at OR c.reseller_id IS NOT s.reseller_id OR c.blocked != s.blocked`},
+		{[]any{&inBackup}, "SELECT count(*) FROM snap.cards"},
+		// One pass over the cards in both, in id order.
+		{[]any{&inBoth, &p.Changed, &p.Unblocked}, `SELECT count(*),
+			ifnull(sum(c.expires_at IS NOT s.expires_at OR c.reseller_id IS NOT s.reseller_id OR c.blocked != s.blocked), 0),
+			ifnull(sum(c.blocked = 1 AND s.blocked = 0 AND c.activated_at IS NULL), 0)
+			FROM snap.cards s JOIN main.cards c ON c.id = s.id`},
 		{[]any{&p.Edits}, `SELECT count(*) FROM main.history WHERE id > (SELECT ifnull(max(id), 0) FROM snap.history)
 			AND action IN ('generate', 'edit', 'delete', 'restore', 'undo')`},
 		{[]any{&p.PrintRuns}, "SELECT count(*) FROM main.print_runs WHERE id > (SELECT ifnull(max(id), 0) FROM snap.print_runs)"},
-		{[]any{&p.Redemptions}, "SELECT count(*) FROM snap.cards s JOIN main.redemptions r ON r.card_id = s.id WHERE s.activated_at IS NULL"},
+		{[]any{&p.Redemptions}, "SELECT count(*) FROM main.redemptions r JOIN snap.cards s ON s.id = r.card_id WHERE s.activated_at IS NULL"},
 	} {
 		if err := q.QueryRowContext(ctx, c.q).Scan(c.dst...); err != nil {
 			return p, fmt.Errorf("restore: compare with the backup: %w", err)
 		}
 	}
+	// Card ids are never given twice: a card in one and not the other was
+	// made, or deleted, since the backup.
+	p.Added, p.Deleted = p.Current-inBoth, inBackup-inBoth
 	return p, nil
 }
 
