@@ -375,8 +375,10 @@ func readIdentity(ctx context.Context, q interface {
 // made (named after this file, with this database's identity) and the
 // snapshots the previous version saved for it. A file is listed only when
 // it checks out: a complete SQLite file of this program, as long as its
-// header says, no journal beside it, of this database. (A restore checks
-// it again in full, with its checksum and SQLite's integrity check.)
+// header says, no journal beside it, of this database, and, for a backup of
+// this version, with the checksum its name carries (a changed byte hides
+// it, so a damaged backup never takes a place the retention keeps). A
+// restore checks it again with SQLite's own checks.
 func (s *Store) Backups(ctx context.Context) ([]Backup, error) {
 	identity, err := readIdentity(ctx, s.db, "main")
 	if err != nil {
@@ -401,7 +403,7 @@ func (s *Store) Backups(ctx context.Context) ([]Backup, error) {
 			continue
 		}
 		st, err := e.Info()
-		if err != nil {
+		if err != nil || (!b.Legacy && !s.sumMatches(b, st)) {
 			continue
 		}
 		b.Cards, b.Size, b.mod = info.cards, st.Size(), st.ModTime()
@@ -409,6 +411,22 @@ func (s *Store) Backups(ctx context.Context) ([]Backup, error) {
 	}
 	sortBackups(out)
 	return out, nil
+}
+
+// sumMatches reports whether the backup's content has the checksum its
+// name carries. The answer is remembered for the file as it is (size and
+// time), so a store reads each backup once.
+func (s *Store) sumMatches(b Backup, st fs.FileInfo) bool {
+	key := fmt.Sprintf("%s\x00%d\x00%d", b.Path, st.Size(), st.ModTime().UnixNano())
+	if _, ok := s.summed.Load(key); ok {
+		return true
+	}
+	sum, err := fileCRC(b.Path)
+	if err != nil || sum != b.sum {
+		return false
+	}
+	s.summed.Store(key, true)
+	return true
 }
 
 // ownBackup reports whether name is a backup of this database by its name.

@@ -22,6 +22,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -59,6 +60,8 @@ type Store struct {
 	path string
 	// now is the clock; tests may replace it.
 	now func() time.Time
+	// summed remembers the backups whose checksum matched (backup.go).
+	summed sync.Map
 }
 
 // Path returns the database file the store has open.
