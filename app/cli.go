@@ -63,7 +63,7 @@ Usage:
   topupcards history  [--limit N] [--format table|csv]
   topupcards undo     ID --yes                take back a mass edit or delete of the history
   topupcards settings [journal-days N]        how long edits and deletes can be undone (default 90)
-  topupcards backups  [list | restore FILE --yes]
+  topupcards backups  [list | create | restore FILE --yes]
   topupcards export   [FILTER] --out FILE.xlsx|FILE.csv [--across N] [--paper a4|letter]
                       [--qr-template TEXT] [--force]
 

@@ -891,64 +891,6 @@ func TestHistory(t *testing.T) {
 	}
 }
 
-func TestBackups(t *testing.T) {
-	c := newCLI(t)
-	c.sample()
-	if out := c.ok("backups"); !strings.HasPrefix(out, "No snapshots yet") {
-		t.Errorf("backups of a new database: %q", out)
-	}
-	snapshotOf := func(out string) string {
-		return strings.TrimSpace(out[strings.LastIndex(out, ": ")+2:])
-	}
-	first := snapshotOf(c.ok("delete", "--batch", "2", "--yes"))  // holds all 12 cards
-	second := snapshotOf(c.ok("delete", "--batch", "3", "--yes")) // holds 8
-	third := snapshotOf(c.ok("edit", "--all", "--clear-expiry"))  // holds 5
-	out := c.ok("backups", "list")
-	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if len(lines) != 3 {
-		t.Fatalf("backups list:\n%s", out)
-	}
-	for i, want := range []string{first, second, third} {
-		path, _, _ := strings.Cut(lines[i], "\t")
-		if path != want || !filepath.IsAbs(path) || filepath.Dir(path) != filepath.Join(filepath.Dir(c.db), "backups") {
-			t.Errorf("backups list line %d: %q, want it to start with %s", i+1, lines[i], want)
-		}
-		if !regexp.MustCompile(`\t\d\d/\d\d/\d{4} \d\d:\d\d:\d\d \+0000\t`).MatchString(lines[i]) {
-			t.Errorf("backups list line %q: want the time it was made", lines[i])
-		}
-	}
-
-	before := c.state()
-	c.fails(ExitUsage, []string{"--yes"}, "backups", "restore", first)
-	if c.state() != before {
-		t.Fatal("backups restore without --yes changed the database")
-	}
-	out = c.ok("backups", "restore", first, "--yes")
-	if !strings.HasPrefix(out, "Restored "+first+": 12 cards.\nThe state before the restore is saved in ") {
-		t.Errorf("restore said %q", out)
-	}
-	rows := c.list()
-	if len(rows) != 12 || bySerial(t, rows, "3-000000001")["expires_at"] != "2099-01-31T23:59:59Z" {
-		t.Errorf("after restore: %v", serials(rows))
-	}
-	if h := c.ok("history", "--limit", "1"); !strings.Contains(h, "restore") {
-		t.Errorf("history:\n%s", h)
-	}
-	// The state before the restore is a snapshot of its own, the newest.
-	lines = strings.Split(strings.TrimSuffix(c.ok("backups"), "\n"), "\n")
-	if len(lines) != 4 || !strings.Contains(lines[3], "before-restore") {
-		t.Errorf("backups after restore:\n%s", strings.Join(lines, "\n"))
-	}
-	// A restore can be undone.
-	undo, _, _ := strings.Cut(lines[3], "\t")
-	c.ok("backups", "--yes", "restore", undo)
-	if n := len(c.list()); n != 5 {
-		t.Errorf("after undoing the restore: %d cards, want 5", n)
-	}
-
-	c.fails(ExitRefused, []string{"no such snapshot"}, "backups", "restore", filepath.Join(t.TempDir(), "nothing.db"), "--yes")
-}
-
 func TestUsageErrorsChangeNothing(t *testing.T) {
 	c := newCLI(t)
 	c.sample()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -479,7 +480,7 @@ func (c *CLI) cmdResellers(ctx context.Context, e *cmdEnv) error {
 
 func (c *CLI) cmdBackups(ctx context.Context, e *cmdEnv) error {
 	yes := e.fs.Bool("yes", false, "confirm the restore")
-	if err := e.parse("[list | restore FILE --yes]"); err != nil {
+	if err := e.parse("[list | create | restore FILE --yes]"); err != nil {
 		return err
 	}
 	defer e.close()
@@ -493,21 +494,43 @@ func (c *CLI) cmdBackups(ctx context.Context, e *cmdEnv) error {
 		if err := e.open(ctx); err != nil {
 			return err
 		}
-		snaps, err := e.store.Snapshots()
+		bs, err := e.store.Backups(ctx)
 		if err != nil {
 			return err
 		}
-		if len(snaps) == 0 {
-			fmt.Fprintf(c.Stdout, "No snapshots yet in %s; one is saved before every delete and mass edit.\n", e.store.BackupDir())
+		if len(bs) == 0 {
+			fmt.Fprintf(c.Stdout, "No backups yet of %s in %s; make one with: topupcards backups create\n", e.store.Path(), e.store.BackupDir())
 			return nil
 		}
-		for _, s := range snaps {
-			fmt.Fprintf(c.Stdout, "%s\t%s\t%s\t%d bytes\n", s.Path, data.FormatTime(s.Created), s.Reason, s.Size)
+		for _, b := range bs {
+			fmt.Fprintf(c.Stdout, "%s\t%s\t%d cards\t%d bytes\n", b.Path, data.FormatTime(b.Created), b.Cards, b.Size)
 		}
+		return nil
+	case sub == "create" && len(args) == 0:
+		if err := e.open(ctx); err != nil {
+			return err
+		}
+		b, err := e.store.CreateBackup(ctx, data.BackupManual)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.Stdout, "Backed up %d cards to %s (%d bytes, checked).\n", b.Cards, b.Path, b.Size)
 		return nil
 	case sub == "restore" && len(args) == 1:
 		if !*yes {
-			return usagef("backups restore: this replaces every card with those in %s; add --yes to confirm (the current state is saved as a snapshot first)", args[0])
+			// Without --yes the command asks what a restore would do; a
+			// file or a database that is not there is a mistake in it.
+			if _, err := os.Stat(args[0]); err != nil {
+				return usagef("backups restore: no backup %s; `topupcards backups list` shows them; then add --yes to restore one", args[0])
+			}
+			if err := e.open(ctx); err != nil {
+				return err
+			}
+			plan, err := e.store.RestorePlan(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			return usagef("backups restore: %s; add --yes to restore (the current state is backed up first)", plan.Describe())
 		}
 		if err := e.open(ctx); err != nil {
 			return err
@@ -516,8 +539,10 @@ func (c *CLI) cmdBackups(ctx context.Context, e *cmdEnv) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.Stdout, "Restored %s: %d cards.\n", args[0], res.Cards)
+		p := res.Plan
+		fmt.Fprintf(c.Stdout, "Restored %s: %d cards as of %s; %d made since were removed, %d edited since were set back, %d deleted since came back; %d redemptions since were kept.\nThe state before the restore is backed up in %s\n",
+			args[0], res.Cards, data.FormatTime(p.Backup.Created), p.Added, p.Changed, p.Deleted, p.Redemptions, res.Before.Path)
 		return nil
 	}
-	return usagef("backups: use list, or restore FILE --yes")
+	return usagef("backups: use list, create, or restore FILE --yes")
 }

@@ -48,6 +48,8 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (*data.Store, e
 		w := NewMainWindow(a, s)
 		w.SetTitle("Top-up Cards — " + path)
 		w.Show()
+		// The day's backup, while the person works (writes do not wait).
+		w.Tasks.Go(func() { _ = s.DailyBackup(context.Background()) })
 		if ws := s.Warnings(); len(ws) > 0 {
 			dialog.ShowInformation("The card database is not private", strings.Join(ws, "\n\n"), w)
 		}

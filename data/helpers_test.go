@@ -161,9 +161,9 @@ func stateOf(tb testing.TB, s *data.Store) state {
 	if st.PrintRuns, err = s.PrintRuns(ctx, 1_000_000); err != nil {
 		tb.Fatalf("print runs: %v", err)
 	}
-	snaps, err := s.Snapshots()
+	snaps, err := s.Backups(ctx)
 	if err != nil {
-		tb.Fatalf("snapshots: %v", err)
+		tb.Fatalf("backups: %v", err)
 	}
 	for _, sn := range snaps {
 		st.Snapshots = append(st.Snapshots, sn.Path)

@@ -160,10 +160,11 @@ func TestHistoryWriteFailureRollsBackTheChange(t *testing.T) {
 	ctx := context.Background()
 	mustAddReseller(t, s, "Acme Corp")
 	mustGenerate(t, s, data.GenerateParams{Amount: 800, Quantity: 4, Series: "3"})
-	snap, err := s.Snapshot(ctx, "test")
+	b, err := s.CreateBackup(ctx, data.BackupManual)
 	if err != nil {
 		t.Fatal(err)
 	}
+	snap := b.Path
 	// A difference from the snapshot, for the restore to undo.
 	if _, err := s.DB().Exec("UPDATE cards SET blocked = 1 WHERE id = 2"); err != nil {
 		t.Fatal(err)

@@ -130,13 +130,19 @@ func (s *Store) stopCheck() {
 
 // writable waits for the integrity check and says whether the database
 // may be written.
+//
+// The first write of a store also makes the day's backup (DailyBackup).
 func (s *Store) writable(ctx context.Context) error {
 	select {
 	case <-s.checked:
-		return s.checkErr
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	if s.checkErr != nil {
+		return s.checkErr
+	}
+	_ = s.DailyBackup(ctx) // a failure is logged with the change
+	return nil
 }
 
 // Check waits for the integrity check and returns its verdict: nil, or an

@@ -389,15 +389,16 @@ func TestRecordPrintRunRefusals(t *testing.T) {
 	}
 }
 
-// TestRestoreKeepsPrintRunsAndTakesPrintedFromTheSnapshot: print runs are
-// a record of sheets that exist, kept like the history; the cards,
-// printed counts included, are the snapshot's.
-func TestRestoreKeepsPrintRunsAndTakesPrintedFromTheSnapshot(t *testing.T) {
+// TestRestoreKeepsPrintRunsAndCountsThePrintsSince: print runs are a
+// record of sheets that exist, kept like the history; a restored card is
+// printed as often as the backup says plus the prints made since, so that
+// a card printed after the backup is still marked REPRINT.
+func TestRestoreKeepsPrintRunsAndCountsThePrintsSince(t *testing.T) {
 	t.Parallel()
 	s, clk := editFixture(t) // series A (6), B (5), C (4)
 	ctx := context.Background()
 	r1 := record(t, s, data.Filter{SerialFrom: mustSerial(t, "A", false), SerialTo: mustSerial(t, "A", true)}, data.PrintRun{})
-	snap, err := s.Snapshot(ctx, "test")
+	snap, err := s.CreateBackup(ctx, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -414,21 +415,27 @@ func TestRestoreKeepsPrintRunsAndTakesPrintedFromTheSnapshot(t *testing.T) {
 	beforeRestore := stateOf(t, s)
 
 	clk.advance(time.Hour)
-	_, err = s.Restore(ctx, snap)
+	res, err := s.Restore(ctx, snap.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	restored := stateOf(t, s)
-	// The cards are the snapshot's: A printed once, B never.
-	if !reflect.DeepEqual(restored.Cards, atSnapshot) {
-		t.Error("restore: the cards (printed counts included) are not the snapshot's")
-	}
-	for _, c := range restored.Cards {
-		if want := map[string]int{"A": 1}[c.Serial.Series]; c.Printed != want {
+	// The cards are the backup's, with the second run counted: A printed
+	// twice, B once, C never.
+	for i, c := range restored.Cards {
+		want := map[string]int{"A": 2, "B": 1}[c.Serial.Series]
+		if c.Printed != want {
 			t.Errorf("restored card %s printed %d times, want %d", c.Serial, c.Printed, want)
 		}
+		c.Printed = atSnapshot[i].Printed
+		if c != atSnapshot[i] {
+			t.Errorf("restored card %+v, want the backup's %+v", c, atSnapshot[i])
+		}
 	}
-	// Both runs are kept, once each (the snapshot's copy of r1 is not added).
+	if res.Plan.PrintRuns != 1 {
+		t.Errorf("restore plan: %d print runs since the backup, want 1", res.Plan.PrintRuns)
+	}
+	// Both runs are kept, once each (the backup's copy of r1 is not added).
 	if !reflect.DeepEqual(restored.PrintRuns, []data.PrintRun{r2, r1}) {
 		t.Errorf("print runs after restore %+v, want [r2 r1]", restored.PrintRuns)
 	}
@@ -440,6 +447,14 @@ func TestRestoreKeepsPrintRunsAndTakesPrintedFromTheSnapshot(t *testing.T) {
 	}
 	if !reflect.DeepEqual(restored.History[1:], beforeRestore.History) || restored.History[0].Action != "restore" {
 		t.Error("restore did not keep the history")
+	}
+	// Undoing the restore gives the same counts; the runs stay as they are.
+	if _, err := s.Restore(ctx, res.Before.Path); err != nil {
+		t.Fatal(err)
+	}
+	undone := stateOf(t, s)
+	if !reflect.DeepEqual(undone.Cards, beforeRestore.Cards) || !reflect.DeepEqual(undone.PrintRuns, beforeRestore.PrintRuns) {
+		t.Error("undoing the restore did not bring back the printed counts, or changed the print runs")
 	}
 }
 
@@ -475,8 +490,8 @@ func TestDeletingCardsKeepsThePrintRecord(t *testing.T) {
 
 // TestMigrationFromVersion3 builds a database of schema version 3 with the
 // first three migrations, then opens it: the cards are kept, never
-// printed, and can be printed; a version-3 snapshot restores with printed
-// counts of 0 and keeps the print runs.
+// printed, and can be printed; a version-3 snapshot of the previous version
+// in backups/ restores, keeps the print runs and counts the prints since.
 func TestMigrationFromVersion3(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -513,7 +528,10 @@ func TestMigrationFromVersion3(t *testing.T) {
 		}
 	}
 	db.Close()
-	snap := filepath.Join(dir, "v3-snapshot.db")
+	snap := filepath.Join(dir, "backups", "v3-20260101-090000-000000000-edit.db")
+	if err := os.MkdirAll(filepath.Dir(snap), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	b, err := os.ReadFile(old)
 	if err != nil {
 		t.Fatal(err)
@@ -540,8 +558,8 @@ func TestMigrationFromVersion3(t *testing.T) {
 		t.Fatalf("restore a version-3 snapshot: %v", err)
 	}
 	for _, c := range allCards(t, s) {
-		if c.Printed != 0 {
-			t.Errorf("card %s printed %d times after restoring a version-3 snapshot", c.Serial, c.Printed)
+		if c.Printed != 1 {
+			t.Errorf("card %s printed %d times after restoring a version-3 snapshot, want 1 (the run since)", c.Serial, c.Printed)
 		}
 	}
 	if runs, err := s.PrintRuns(ctx, 0); err != nil || len(runs) != 1 || runs[0] != run {

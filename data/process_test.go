@@ -27,6 +27,8 @@ const helperEnv = "TOPUPCARDS_TEST_HELPER"
 //
 //	redeem DB PIN CLIENT: open DB, print "ready", wait for a line on stdin,
 //	  redeem PIN for CLIENT and print "redeemed" or "refused: REASON".
+//	backup DB: open DB (which may make the day's backup), print "ready",
+//	  then make backups without end, printing "made PATH" after each.
 //	generate DB N: open DB, generate N cards in series K with a small page
 //	  cache and print "progress DONE" each time progress is reported past 0.
 func TestHelperProcess(t *testing.T) {
@@ -52,11 +54,31 @@ func TestHelperProcess(t *testing.T) {
 		} else {
 			fmt.Println("redeemed")
 		}
+	case "backup":
+		fmt.Println("ready")
+		for i := 0; ; i++ {
+			b, err := s.CreateBackup(ctx, fmt.Sprintf("test%d", i%3))
+			if err != nil {
+				fmt.Printf("backup: %v\n", err)
+				os.Exit(3)
+			}
+			fmt.Printf("made %s\n", b.Path)
+		}
 	case "generate":
 		n, _ := strconv.Atoi(args[2])
 		// A small page cache on the one connection, so that the batch
 		// spills into the WAL long before it commits, as a million cards
 		// do with the store's normal cache.
+		// The integrity check (and the day's backup) first, so that the one
+		// connection left is the one the batch is written on.
+		if err := s.Check(ctx); err != nil {
+			fmt.Printf("check: %v\n", err)
+			os.Exit(3)
+		}
+		if err := s.DailyBackup(ctx); err != nil {
+			fmt.Printf("daily backup: %v\n", err)
+			os.Exit(3)
+		}
 		s.DB().SetMaxOpenConns(1)
 		if _, err := s.DB().Exec("PRAGMA cache_size = 50"); err != nil {
 			fmt.Printf("cache size: %v\n", err)
@@ -261,6 +283,7 @@ func TestGenerationKilledMidwayLeavesNothing(t *testing.T) {
 		t.Fatalf("integrity check: %q, %v", check, err)
 	}
 	after := stateOf(t, s2)
+	after.Snapshots = before.Snapshots // reopening made the day's backup
 	if !reflect.DeepEqual(after, before) {
 		t.Errorf("after the killed generation the store holds %d cards, %d batches, %d history entries; before %d, %d, %d",
 			len(after.Cards), len(after.Batches), len(after.History), len(before.Cards), len(before.Batches), len(before.History))

@@ -22,6 +22,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -68,6 +69,12 @@ type Store struct {
 	checkErr    error
 	checkOK     bool
 	cancelCheck context.CancelFunc
+	// backups: whether this store makes the automatic backups (a restore's
+	// temporary copy does not); daily guards the daily one (backup.go).
+	backups bool
+	daily   dailyBackup
+	// summed remembers the backups whose checksum matched (backup.go).
+	summed sync.Map
 }
 
 // Warnings are what opening the database found wrong but could not mend,
@@ -157,7 +164,14 @@ func dsn(path string, readOnly bool) string {
 // Open opens (creating if needed, mode 0600) the database at path and brings
 // its schema up to date. A file that is not a Top-up Cards database, or one
 // written by a newer schema, is refused and left byte-for-byte unchanged.
+//
+// A schema upgrade is preceded by a verified backup; the first write of a
+// day by a verified backup of the day (backup.go, DailyBackup).
 func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, true)
+}
+
+func open(ctx context.Context, path string, backups bool) (*Store, error) {
 	if path == "" {
 		return nil, errf(ErrInvalid, "open database: no path given")
 	}
@@ -186,7 +200,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
 	}
-	s := &Store{db: db, path: abs, now: time.Now, warnings: warnings}
+	s := &Store{db: db, path: abs, now: time.Now, warnings: warnings, backups: backups}
+	if backups {
+		// What a killed backup or restore left behind (a read of the folder).
+		removeStrays(s.BackupDir(), time.Now())
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.stopCheck()
 		db.Close()
@@ -329,6 +347,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := s.writable(ctx); err != nil {
 		return err
 	}
+	if err := s.backupBeforeUpgrade(ctx, version); err != nil {
+		return err
+	}
 	for _, m := range migrations() {
 		if err := s.applyMigration(ctx, m); err != nil {
 			return err
@@ -401,6 +422,9 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := s.logDailyBackupFailure(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()

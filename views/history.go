@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -16,25 +15,28 @@ import (
 	"topupcards/data"
 )
 
-// HistoryDialog shows the audit log, newest first, and the snapshots with
-// a way to restore one.
+// HistoryDialog shows the audit log, newest first, the print runs, and the
+// backups with Back up now and a way to restore one.
 type HistoryDialog struct {
 	store     Store
 	tasks     *Tasks
 	win       fyne.Window
 	History   *widget.Table
-	Snapshots *widget.List
+	Backups   *widget.List
 	PrintRuns *widget.List
+	BackUp    *widget.Button
 	Restore   *widget.Button
 	Message   *widget.Label
 	// Note says what the last undo did, under the history table.
 	Note *widget.Label
 	dlg  *dialog.CustomDialog
+	// confirm is the restore's confirmation while it is shown;
+	// undoConfirm the undo's.
+	confirm     *dialog.ConfirmDialog
+	undoConfirm *dialog.ConfirmDialog
 
 	entries []data.HistoryEntry
-	// Confirm is the open undo confirmation, for tests.
-	confirm *dialog.ConfirmDialog
-	snaps   []data.Snapshot
+	backups []data.Backup
 	runs    []data.PrintRun
 	sel     int
 
@@ -59,24 +61,7 @@ func NewHistoryDialog(store Store, tasks *Tasks, win fyne.Window) *HistoryDialog
 	for i, c := range historyColumns {
 		h.History.SetColumnWidth(i, c.width)
 	}
-	h.Snapshots = widget.NewList(func() int { return len(h.snaps) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			s := h.snaps[len(h.snaps)-1-i] // newest first
-			o.(*widget.Label).SetText(fmt.Sprintf("%s · before %s · %s · %s", data.FormatTime(s.Created), s.Reason,
-				humanSize(s.Size), filepath.Base(s.Path)))
-		})
-	h.Snapshots.OnSelected = func(i widget.ListItemID) {
-		h.sel = len(h.snaps) - 1 - i
-		h.Restore.Enable()
-	}
-	h.Restore = widget.NewButtonWithIcon("Restore selected snapshot…", theme.HistoryIcon(), h.onRestore)
-	h.Restore.Disable()
-	h.Message = widget.NewLabel("")
-	h.Message.Wrapping = fyne.TextWrapWord
-	backups := container.NewBorder(
-		widget.NewLabel("A snapshot of the whole database is saved before every delete and every mass edit of more than one card. Restoring one saves the current state first."),
-		container.NewVBox(h.Message, container.NewHBox(h.Restore)), nil, nil, h.Snapshots)
+	backups := h.makeBackups()
 	h.PrintRuns = widget.NewList(func() int { return len(h.runs) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -166,15 +151,15 @@ func (h *HistoryDialog) onUndo(e data.HistoryEntry) {
 	if e.Filter != "" {
 		what += "\n(" + e.Filter + ")"
 	}
-	h.confirm = dialog.NewConfirm(fmt.Sprintf("Undo #%d", e.ID), fmt.Sprintf(
+	h.undoConfirm = dialog.NewConfirm(fmt.Sprintf("Undo #%d", e.ID), fmt.Sprintf(
 		"Take back %s of %s:\n%s?\n\nCards redeemed since stay redeemed. If any of these cards was changed since\nby a later edit or delete, nothing is changed and the cards are named.",
 		e.Action, data.FormatTime(e.At), what), func(ok bool) {
 		if ok {
 			h.tasks.Go(func() { h.Undo(context.Background(), e.ID) })
 		}
 	}, h.win)
-	h.confirm.SetConfirmText("Undo")
-	h.confirm.Show()
+	h.undoConfirm.SetConfirmText("Undo")
+	h.undoConfirm.Show()
 }
 
 // Undo takes back history entry op (disk work) and says what it did.
@@ -215,13 +200,13 @@ func (h *HistoryDialog) Show() {
 	h.tasks.Go(func() { h.Load(context.Background()) })
 }
 
-// Load reads the history and the snapshots (disk work).
+// Load reads the history, the print runs and the backups (disk work).
 func (h *HistoryDialog) Load(ctx context.Context) {
 	es, err := h.store.History(ctx, 1000)
-	var ss []data.Snapshot
+	var bs []data.Backup
 	var rs []data.PrintRun
 	if err == nil {
-		ss, err = h.store.Snapshots()
+		bs, err = h.store.Backups(ctx)
 	}
 	if err == nil {
 		rs, err = h.store.PrintRuns(ctx, 1000)
@@ -231,49 +216,12 @@ func (h *HistoryDialog) Load(ctx context.Context) {
 			h.Message.SetText(personMessage(err))
 			return
 		}
-		h.entries, h.snaps, h.runs, h.sel = es, ss, rs, -1
+		h.entries, h.backups, h.runs, h.sel = es, bs, rs, -1
 		h.Restore.Disable()
-		h.Snapshots.UnselectAll()
+		h.Backups.UnselectAll()
 		h.History.Refresh()
-		h.Snapshots.Refresh()
+		h.Backups.Refresh()
 		h.PrintRuns.Refresh()
-	})
-}
-
-func (h *HistoryDialog) onRestore() {
-	if h.sel < 0 {
-		return
-	}
-	s := h.snaps[h.sel]
-	dialog.ShowConfirm("Restore snapshot", fmt.Sprintf(
-		"Replace every card, batch and reseller with the snapshot of %s (%s)?\nThe current state is saved as a snapshot first, so this can be undone.",
-		data.FormatTime(s.Created), s.Reason), func(ok bool) {
-		if ok {
-			h.tasks.Go(func() { h.RestoreSnapshot(context.Background(), s.Path) })
-		}
-	}, h.win)
-}
-
-// RestoreSnapshot restores path (disk work).
-func (h *HistoryDialog) RestoreSnapshot(ctx context.Context, path string) {
-	res, err := h.store.Restore(ctx, path)
-	if err != nil {
-		fyne.Do(func() {
-			h.Message.SetText(personMessage(err))
-			h.Message.Importance = widget.DangerImportance
-			h.Message.Refresh()
-		})
-		return
-	}
-	h.Load(ctx)
-	msg := fmt.Sprintf("Restored %s: %s cards.", filepath.Base(path), groupInt(res.Cards))
-	fyne.Do(func() {
-		h.Message.SetText(msg)
-		h.Message.Importance = widget.SuccessImportance
-		h.Message.Refresh()
-		if h.OnRestored != nil {
-			h.OnRestored(msg)
-		}
 	})
 }
 

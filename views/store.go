@@ -35,8 +35,10 @@ type Store interface {
 	History(ctx context.Context, limit int) ([]data.HistoryEntry, error)
 	Undo(ctx context.Context, op int64) (data.UndoResult, error)
 	PrintRuns(ctx context.Context, limit int) ([]data.PrintRun, error)
-	Snapshots() ([]data.Snapshot, error)
-	Restore(ctx context.Context, snapshot string) (data.Result, error)
+	Backups(ctx context.Context) ([]data.Backup, error)
+	CreateBackup(ctx context.Context, reason string) (data.Backup, error)
+	RestorePlan(ctx context.Context, file string) (data.RestorePlan, error)
+	Restore(ctx context.Context, file string) (data.RestoreResult, error)
 }
 
 var _ Store = (*data.Store)(nil)

@@ -469,7 +469,7 @@ func TestDeleteAllNeedsTypedConfirmation(t *testing.T) {
 		t.Fatal("the delete all row shows no Undo")
 	}
 	undo.OnTapped()
-	if hd.confirm == nil {
+	if hd.undoConfirm == nil {
 		t.Fatal("Undo did not ask first")
 	}
 	hd.Undo(context.Background(), hd.entries[0].ID)

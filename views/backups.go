@@ -1,0 +1,151 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"topupcards/data"
+)
+
+// The Backups tab of History & Backups: the verified backups, newest first,
+// Back up now, and Restore, which first checks the backup and says what the
+// restore would lose.
+
+// makeBackups builds the Backups tab.
+func (h *HistoryDialog) makeBackups() fyne.CanvasObject {
+	h.Backups = widget.NewList(func() int { return len(h.backups) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(backupText(h.backups[len(h.backups)-1-i])) // newest first
+		})
+	h.Backups.OnSelected = func(i widget.ListItemID) {
+		h.sel = len(h.backups) - 1 - i
+		h.Restore.Enable()
+	}
+	h.BackUp = widget.NewButtonWithIcon("Back up now", theme.DocumentSaveIcon(), h.onBackUp)
+	h.Restore = widget.NewButtonWithIcon("Restore selected backup…", theme.HistoryIcon(), h.onRestore)
+	h.Restore.Disable()
+	h.Message = widget.NewLabel("")
+	h.Message.Wrapping = fyne.TextWrapWord
+	about := widget.NewLabel(fmt.Sprintf("Backups of this database are made the first time it is opened each day, before an upgrade, "+
+		"before a restore and with Back up now; each is checked before it is listed. The newest %d days and %d weeks are kept. "+
+		"A restore never makes a redeemed card redeemable again.", data.KeepDaily, data.KeepWeekly))
+	about.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(about, container.NewVBox(h.Message, container.NewHBox(h.BackUp, h.Restore)), nil, nil, h.Backups)
+}
+
+// backupText is one line of the backups list.
+func backupText(b data.Backup) string {
+	return fmt.Sprintf("%s · %s cards · %s · %s · %s", data.FormatTime(b.Created), groupInt(b.Cards), humanSize(b.Size),
+		b.Reason, filepath.Base(b.Path))
+}
+
+func (h *HistoryDialog) say(msg string, imp widget.Importance) {
+	h.Message.SetText(msg)
+	h.Message.Importance = imp
+	h.Message.Refresh()
+}
+
+func (h *HistoryDialog) onBackUp() {
+	h.BackUp.Disable()
+	h.say("Backing up and checking the copy…", widget.MediumImportance)
+	h.tasks.Go(func() { h.BackUpNow(context.Background()) })
+}
+
+// BackUpNow makes a backup and lists it (disk work).
+func (h *HistoryDialog) BackUpNow(ctx context.Context) {
+	b, err := h.store.CreateBackup(ctx, data.BackupManual)
+	if err == nil {
+		h.Load(ctx)
+	}
+	fyne.Do(func() {
+		h.BackUp.Enable()
+		if err != nil {
+			h.say(personMessage(err), widget.DangerImportance)
+			return
+		}
+		h.say(fmt.Sprintf("Backed up %s cards to %s.", groupInt(b.Cards), b.Path), widget.SuccessImportance)
+	})
+}
+
+func (h *HistoryDialog) onRestore() {
+	if h.sel < 0 || h.sel >= len(h.backups) {
+		return
+	}
+	path := h.backups[h.sel].Path
+	h.Restore.Disable()
+	h.say("Checking the backup…", widget.MediumImportance)
+	h.tasks.Go(func() { h.PlanRestore(context.Background(), path) })
+}
+
+// PlanRestore checks the backup at path and asks, with what the restore
+// would lose, whether to restore it (disk work, then the question on the
+// UI goroutine).
+func (h *HistoryDialog) PlanRestore(ctx context.Context, path string) {
+	plan, err := h.store.RestorePlan(ctx, path)
+	fyne.Do(func() {
+		h.Restore.Enable()
+		if err != nil {
+			h.say(personMessage(err), widget.DangerImportance)
+			return
+		}
+		h.say("", widget.MediumImportance)
+		h.confirm = dialog.NewConfirm("Restore backup", restorePlanText(plan), func(ok bool) {
+			h.confirm = nil
+			if ok {
+				h.say("Restoring…", widget.MediumImportance)
+				h.tasks.Go(func() { h.RestoreBackup(context.Background(), path) })
+			}
+		}, h.win)
+		h.confirm.SetConfirmText("Restore")
+		h.confirm.Show()
+	})
+}
+
+// restorePlanText says, by count, what restoring would replace and keep.
+func restorePlanText(p data.RestorePlan) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Restore the backup of %s (%s cards)?\nIt replaces the %s cards now:\n",
+		data.FormatTime(p.Backup.Created), groupInt(p.Backup.Cards), groupInt(p.Current))
+	fmt.Fprintf(&b, "• %s cards made since the backup are removed\n", groupInt(p.Added))
+	fmt.Fprintf(&b, "• %s cards edited since are set back", groupInt(p.Changed))
+	if p.Unblocked > 0 {
+		fmt.Fprintf(&b, ", and %s blocked since become unblocked", groupInt(p.Unblocked))
+	}
+	fmt.Fprintf(&b, "\n• %s cards deleted since come back\n", groupInt(p.Deleted))
+	fmt.Fprintf(&b, "• %s changes in the history since the backup are undone\n", groupInt(p.Edits))
+	fmt.Fprintf(&b, "Kept: %s print runs and %s redemptions since the backup (a redeemed card stays redeemed).\n",
+		groupInt(p.PrintRuns), groupInt(p.Redemptions))
+	b.WriteString("The current state is backed up first, so the restore can be undone by restoring that backup.")
+	return b.String()
+}
+
+// RestoreBackup restores the backup at path (disk work).
+func (h *HistoryDialog) RestoreBackup(ctx context.Context, path string) {
+	res, err := h.store.Restore(ctx, path)
+	if err != nil {
+		fyne.Do(func() { h.say(personMessage(err), widget.DangerImportance) })
+		return
+	}
+	h.Load(ctx)
+	msg := fmt.Sprintf("Restored %s: %s cards. The state before the restore was backed up as %s.",
+		filepath.Base(path), groupInt(res.Cards), res.Before.Path)
+	fyne.Do(func() {
+		h.say(msg, widget.SuccessImportance)
+		if h.OnRestored != nil {
+			h.OnRestored(msg)
+		}
+	})
+}
