@@ -173,6 +173,9 @@ type PDFOptions struct {
 	// Colours is an optional accent colour ("#RRGGBB") per amount in minor
 	// units, drawn as a bar along the tile's left edge.
 	Colours map[int64]string
+	// Statuses are the status lines of the control totals (what was
+	// printed, printed stamped void and left out); none: no such section.
+	Statuses []StatusLine
 }
 
 // PDFCards hands every card to be printed, in print order, with its tile
@@ -204,6 +207,25 @@ func WritePDF(ctx context.Context, w io.Writer, cards PDFCards, total int64, opt
 	}, total, opts, progress)
 }
 
+// writePDFFile writes j's voucher tiles and the control totals as a PDF.
+func writePDFFile(ctx context.Context, w io.Writer, j *job) (int, error) {
+	lay, err := j.opts.pdfLayout()
+	if err != nil {
+		return 0, err
+	}
+	cards := func(yield func(Tile, data.Card, bool) error) error {
+		return j.eachTile(ctx, func(t Tile, c data.Card) error {
+			j.printed = append(j.printed, c.ID)
+			return yield(t, c, t.Reprint)
+		})
+	}
+	pages, err := writePDF(ctx, w, cards, j.sel.Cards, j.opts.pdfOptions(lay, j.sel.StatusLines(j.format)), j.opts.Progress)
+	if err == nil && int64(len(j.printed)) != j.sel.Cards {
+		err = fmt.Errorf("the cards changed while the PDF was written: %d tiles for %d cards", len(j.printed), j.sel.Cards)
+	}
+	return pages, err
+}
+
 // pdfPlan is PDFOptions checked and made ready to draw with.
 type pdfPlan struct {
 	lay      PDFLayout
@@ -211,6 +233,7 @@ type pdfPlan struct {
 	colours  map[int64]rgb
 	logo     image.Image // nil: none
 	cutMarks bool
+	statuses []StatusLine
 }
 
 // maxLogoPixels is the longest side a logo keeps: about 500 dpi at the
@@ -225,7 +248,7 @@ func (o PDFOptions) plan() (*pdfPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pdfPlan{lay: o.Layout, fonts: fs, cutMarks: o.CutMarks, colours: map[int64]rgb{}}
+	p := &pdfPlan{lay: o.Layout, fonts: fs, cutMarks: o.CutMarks, colours: map[int64]rgb{}, statuses: o.Statuses}
 	for minor, s := range o.Colours {
 		c, err := parseColour(s)
 		if err != nil {
@@ -477,6 +500,29 @@ func (p *pdfPlan) drawTile(s surface, gc *glyphCache, x, y float64, pt pageTile,
 	rowTop += hs[3] + gap
 	size = fit(fontRegular, sizes[4], tw, t.ValidUntil)
 	s.text(fontRegular, size, grey, textX, baseline(rowTop, hs[4], sizes[4]), t.ValidUntil)
+	if t.Void != "" {
+		drawStamp(s, gc, x, y, w, h, t.Void)
+	}
+}
+
+// drawStamp marks a tile that must not be sold: two red lines from corner
+// to corner across the whole tile (the QR code too) and a red band across
+// its middle saying "VOID — DO NOT SELL" (or REDEEMED, EXPIRED).
+func drawStamp(s surface, gc *glyphCache, x, y, w, h float64, word string) {
+	lw := clamp(h*0.02, 0.5, 1.2)
+	s.line(red, lw, x, y, x+w, y+h)
+	s.line(red, lw, x, y+h, x+w, y)
+	band := clamp(h*0.26, 6, 14)
+	by := y + (h-band)/2
+	s.fill(red, x, by, w, band)
+	text := word + " — DO NOT SELL"
+	size := band / mmPerPt * 0.55
+	if tw := gc.width(fontBold, size, text); tw > w*0.92 {
+		size *= w * 0.92 / tw
+	}
+	tx := x + (w-gc.width(fontBold, size, text))/2
+	base := by + band/2 + size*mmPerPt*(emAscent-emDescent)/2
+	s.text(fontBold, size, white, tx, base, text)
 }
 
 func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
@@ -533,7 +579,7 @@ type totalsLine struct {
 	cells [3]string
 }
 
-func (t *pdfTotals) lines(lay PDFLayout, voucherPages int) []totalsLine {
+func (t *pdfTotals) lines(lay PDFLayout, voucherPages int, statuses []StatusLine) []totalsLine {
 	plural := func(n int64, one, many string) string {
 		if n == 1 {
 			return "1 " + one
@@ -568,6 +614,7 @@ func (t *pdfTotals) lines(lay PDFLayout, voucherPages int) []totalsLine {
 				data.Money{Minor: sum, Currency: k.Currency}.Display()}})
 		}
 	}
+	out = append(out, statusTotalsLines(statuses)...)
 	out = append(out, totalsLine{}, totalsLine{bold: true, cells: [3]string{"Serial range", "Cards"}})
 	for _, r := range t.runs {
 		s := data.FormatSerial(r.series, r.first)
@@ -575,6 +622,20 @@ func (t *pdfTotals) lines(lay PDFLayout, voucherPages int) []totalsLine {
 			s += " – " + data.FormatSerial(r.series, r.last)
 		}
 		out = append(out, totalsLine{cells: [3]string{s, strconv.FormatInt(r.last-r.first+1, 10)}})
+	}
+	return out
+}
+
+// statusTotalsLines say, per status and currency, how many of the cards the
+// search matched were printed, printed stamped void or left out.
+func statusTotalsLines(statuses []StatusLine) []totalsLine {
+	if len(statuses) == 0 {
+		return nil
+	}
+	out := []totalsLine{{}, {bold: true, cells: [3]string{"Cards the search matched, by status", "Cards", "Face value"}}}
+	for _, l := range statuses {
+		out = append(out, totalsLine{cells: [3]string{StatusWord(l.Status) + ": " + l.Fate, strconv.FormatInt(l.Cards, 10),
+			data.Money{Minor: l.Face, Currency: l.Currency}.Display()}})
 	}
 	return out
 }
@@ -669,7 +730,7 @@ func writePDF(ctx context.Context, w io.Writer, cards func(yield func(Tile, data
 	pipe.start() // no-op unless there were no cards
 	doc := pipe.doc
 	voucherPages := len(doc.pages)
-	lines := tot.lines(plan.lay, voucherPages)
+	lines := tot.lines(plan.lay, voucherPages, plan.statuses)
 	pg := newPDFPage(gc)
 	for first := true; first || len(lines) > 0; first = false {
 		pg.reset(plan.lay.PageH)
