@@ -1049,4 +1049,3 @@ func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 	}
 	return nil
 }
-
