@@ -513,7 +513,7 @@ func drawStamp(s surface, gc *glyphCache, x, y, w, h float64, word string) {
 	s.line(red, lw, x, y, x+w, y+h)
 	s.line(red, lw, x, y+h, x+w, y)
 	band := clamp(h*0.26, 6, 14)
-	by := y + (h-band)/2
+	by := y + h*0.42 - band/2 // over the amount and the PIN; the serial stays legible
 	s.fill(red, x, by, w, band)
 	text := word + " — DO NOT SELL"
 	size := band / mmPerPt * 0.55
