@@ -183,3 +183,56 @@ func TestWorkbookVoidCardsLeftOutOrStamped(t *testing.T) {
 		}
 	}
 }
+
+// The workbook prints right where neither Arial nor Calibri is installed:
+// every tile row is tall enough for its text in DejaVu Sans (the widest
+// common fallback), and every Cards column is wider than its widest value
+// in it, so nothing is clipped and no two columns run together.
+func TestWorkbookSizedForFallbackFont(t *testing.T) {
+	s := voidFixture(t)
+	ctx := context.Background()
+	if _, err := s.AddReseller(ctx, "Ольга Žofia Łódź Telecom"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Generate(ctx, data.GenerateParams{Amount: 100000, Quantity: 3, Series: "LONGSERIES", Reseller: "Ольга Žofia Łódź Telecom", PINLength: 16}, nil); err != nil {
+		t.Fatal(err)
+	}
+	m := newMeasure()
+	lineH := func(size float64) float64 { return size * fallbackLineEm } // points
+	for _, paper := range []Paper{PaperA4, PaperLetter} {
+		path := filepath.Join(t.TempDir(), "v.xlsx")
+		if _, err := Export(ctx, s, data.Filter{}, path, Options{Paper: paper, IncludeVoid: true}); err != nil {
+			t.Fatal(err)
+		}
+		xf, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer xf.Close()
+		// Tile rows: company 10, amount 20, PIN 13, serial 9, expiry 9,
+		// REPRINT / VOID 8 points, with a point to spare.
+		for r, size := range []float64{10, 20, 13, 9, 9, 8} {
+			h, err := xf.GetRowHeight(SheetVouchers, r+1)
+			if err != nil || h < lineH(size)+1 {
+				t.Errorf("%s: tile row %d is %.1f pt, want at least %.1f for %g pt text", paper, r+1, h, lineH(size)+1, size)
+			}
+		}
+		if f, _ := xf.GetDefaultFont(); f != sheetFont {
+			t.Errorf("default font %q, want %s (the column width unit)", f, sheetFont)
+		}
+		rows, _ := xf.GetRows(SheetCards)
+		for c := range cardsHeader {
+			col, _ := excelize.ColumnNumberToName(c + 1)
+			w, _ := xf.GetColWidth(SheetCards, col)
+			for _, r := range rows {
+				if c >= len(r) {
+					continue
+				}
+				v := r[c]
+				if need := mmToColWidth(m.width(r[0] == "Serial", 11, v) + 4); w < need {
+					t.Errorf("Cards column %s is %.1f wide; %q needs %.1f in DejaVu Sans", col, w, v, need)
+				}
+			}
+		}
+	}
+}

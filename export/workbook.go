@@ -94,11 +94,12 @@ func rowHeights(tileH float64) [rowsPerTile]float64 {
 func mmToPt(mm float64) float64 { return mm / 25.4 * 72 }
 
 // mmToColWidth converts millimetres to a stored column width: the width in
-// pixels (at 96 dpi) over the maximum digit width of the default font,
-// Calibri 11 (7 pixels). Programs without Calibri (or its metric twin
-// Carlito) draw the columns wider; fit-to-width then scales the page down
-// and the page breaks still fall between tile rows.
-func mmToColWidth(mm float64) float64 { return mm / 25.4 * 96 / 7 }
+// pixels (at 96 dpi) over the maximum digit width of the workbook's default
+// font, Arial 11 (8 pixels; Liberation Sans, its metric twin, the same). A
+// program that has neither falls back to a wider font (DejaVu Sans: 9.3
+// pixels) and draws the columns wider; fit-to-width then scales the page
+// down, evenly, and the page breaks still fall between tile rows.
+func mmToColWidth(mm float64) float64 { return mm / 25.4 * 96 / 8 }
 
 // layout is where tiles go on the voucher sheet.
 type layout struct {
@@ -239,6 +240,9 @@ func writeWorkbook(ctx context.Context, w io.Writer, j *job, lay layout) error {
 	title := exportTitle(j.f)
 	xf := excelize.NewFile()
 	defer xf.Close()
+	if err := xf.SetDefaultFont(sheetFont); err != nil {
+		return err
+	}
 	if err := xf.SetSheetName("Sheet1", SheetVouchers); err != nil {
 		return err
 	}
@@ -569,7 +573,7 @@ func writeCards(ctx context.Context, xf *excelize.File, j *job) error {
 	}
 	font := &excelize.Font{Family: sheetFont, Size: 11}
 	moneyFmt, dateFmt := "#,##0.00", "yyyy-mm-dd hh:mm:ss"
-	text, err := xf.NewStyle(&excelize.Style{Font: font})
+	text, err := xf.NewStyle(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Horizontal: "left", Indent: 1}})
 	if err != nil {
 		return err
 	}
@@ -577,7 +581,7 @@ func writeCards(ctx context.Context, xf *excelize.File, j *job) error {
 	if err != nil {
 		return err
 	}
-	date, err := xf.NewStyle(&excelize.Style{Font: font, CustomNumFmt: &dateFmt})
+	date, err := xf.NewStyle(&excelize.Style{Font: font, CustomNumFmt: &dateFmt, Alignment: &excelize.Alignment{Horizontal: "center"}})
 	if err != nil {
 		return err
 	}
@@ -698,7 +702,7 @@ func cardsColumnWidths(ctx context.Context, j *job) ([]float64, error) {
 	}
 	out := make([]float64, len(widest))
 	for i, w := range widest {
-		out[i] = min(mmToColWidth(w+3), maxTextColumn) // 1.5 mm each side
+		out[i] = min(mmToColWidth(w+8), maxTextColumn) // an indent and a gap
 	}
 	return out, nil
 }
@@ -769,7 +773,7 @@ func writeSummary(xf *excelize.File, j *job, lay layout, first, last string) err
 	if err != nil {
 		return err
 	}
-	rows, moneyRows, boldRows := summaryRows(j, lay, first, last)
+	rows, moneyRows, boldRows, tables := summaryRows(j, lay, first, last)
 	width := []float64{0, 0, 0, 0, 0}
 	m := newMeasure()
 	for i, r := range rows {
@@ -784,6 +788,9 @@ func writeSummary(xf *excelize.File, j *job, lay layout, first, last string) err
 		}
 		_ = xf.SetCellStyle(sh, cell, end, st)
 		for c, v := range r {
+			if c > 0 && i < tables {
+				break // the facts above the tables run on into empty cells
+			}
 			txt := fmt.Sprint(v)
 			if f, ok := v.(float64); ok {
 				txt = amountCellText(int64(math.Round(f * 100)))
@@ -793,23 +800,34 @@ func writeSummary(xf *excelize.File, j *job, lay layout, first, last string) err
 			}
 		}
 	}
-	for _, mr := range moneyRows {
-		_ = xf.SetCellStyle(sh, fmt.Sprintf("C%d", mr), fmt.Sprintf("D%d", mr), money)
+	for _, mr := range moneyRows { // > 0: C and D are money; < 0: C only
+		_ = xf.SetCellStyle(sh, fmt.Sprintf("C%d", abs(mr)), fmt.Sprintf("C%d", abs(mr)), money)
+		if mr > 0 {
+			_ = xf.SetCellStyle(sh, fmt.Sprintf("D%d", mr), fmt.Sprintf("D%d", mr), money)
+		}
 	}
 	for c, w := range width {
 		col, _ := excelize.ColumnNumberToName(c + 1)
-		lim := 24.0
-		if c == 0 {
-			lim = 30 // the labels; the long values of column B run on into empty cells
-		}
-		_ = xf.SetColWidth(sh, col, col, min(mmToColWidth(w+3), lim))
+		_ = xf.SetColWidth(sh, col, col, mmToColWidth(w+6))
 	}
-	return nil
+	portrait, one, zero := "portrait", 1, 0
+	_, _, code := PaperA4.size()
+	if j.opts.Paper == PaperLetter {
+		_, _, code = PaperLetter.size()
+	}
+	if err := xf.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &code, Orientation: &portrait, FitToWidth: &one, FitToHeight: &zero}); err != nil {
+		return err
+	}
+	fit := true
+	return xf.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit})
 }
 
+func abs(n int) int { return max(n, -n) }
+
 // summaryRows are the Summary sheet's rows, the rows (1-based) whose
-// columns C and D are money, and which rows are bold.
-func summaryRows(j *job, lay layout, first, last string) (rows [][]any, moneyRows []int, boldRows map[int]bool) {
+// columns C and D are money (negative: C only), which rows are bold, and
+// where the tables begin.
+func summaryRows(j *job, lay layout, first, last string) (rows [][]any, moneyRows []int, boldRows map[int]bool, tables int) {
 	qr := "the PIN"
 	if j.opts.QRTemplate != "" {
 		qr = j.opts.QRTemplate
@@ -832,6 +850,7 @@ func summaryRows(j *job, lay layout, first, last string) (rows [][]any, moneyRow
 		{"QR codes hold", qr},
 		{},
 	}
+	tables = len(rows)
 	boldRows[len(rows)] = true
 	rows = append(rows, []any{"Currency", "Cards", "Face value", "Unredeemed"})
 	type cur struct{ cards, face, open int64 }
@@ -861,9 +880,9 @@ func summaryRows(j *job, lay layout, first, last string) (rows [][]any, moneyRow
 	rows = append(rows, []any{"Status", "Cards", "Face value", "Currency", "On the vouchers"})
 	for _, l := range j.sel.StatusLines(j.format) {
 		rows = append(rows, []any{StatusWord(l.Status), l.Cards, float64(l.Face) / 100, l.Currency, l.Fate})
-		moneyRows = append(moneyRows, len(rows))
+		moneyRows = append(moneyRows, -len(rows)) // only C is money
 	}
-	return rows, moneyRows, boldRows
+	return rows, moneyRows, boldRows, tables
 }
 
 // Names of the parts addDrawing writes.
