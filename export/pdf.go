@@ -404,47 +404,73 @@ func (p *pdfPlan) drawTile(s surface, gc *glyphCache, x, y float64, pt pageTile,
 	s.qr(mods, qx, qy, q)
 	textR := qx - 0.5
 	tw := textR - textX
+	tt := p.textRows(h, pad, tw, pt.reprint)
+	tt.top += y
+	p.drawText(s, gc, textX, tw, tt, pt)
+	if t.Void != "" {
+		drawStamp(s, gc, x, y, w, h, t.Void)
+	}
+}
 
-	// Rows, top to bottom, and their heights in mm at the nominal sizes.
-	sizes := [5]float64{sizeCompany, sizeAmount, sizePIN, sizeSmall, sizeSmall}
-	lineH := func(size float64) float64 { return size * (emAscent + emDescent) * mmPerPt }
-	logoH, logoW := 0.0, 0.0
+// tileText is where the text rows of a tile go: sizes in points, heights
+// in mm, the REPRINT band, the logo, the gap between rows and the top of
+// the first row (from the tile's top).
+type tileText struct {
+	sizes, hs                      [5]float64
+	scale, band, logoW, logoH, gap float64
+	top                            float64
+}
+
+func lineH(size float64) float64 { return size * (emAscent + emDescent) * mmPerPt }
+
+// textRows lays out the text rows of a tile h mm tall with a text column
+// tw mm wide: the nominal sizes, scaled down evenly when they do not fit,
+// and the room left shared out between the rows.
+func (p *pdfPlan) textRows(h, pad, tw float64, reprint bool) tileText {
+	tt := tileText{sizes: [5]float64{sizeCompany, sizeAmount, sizePIN, sizeSmall, sizeSmall}, scale: 1}
 	if p.logo != nil {
 		b := p.logo.Bounds()
 		aspect := float64(b.Dx()) / float64(b.Dy())
-		logoH = clamp(h*0.16, 5, 9)
-		logoW = min(logoH*aspect, tw*0.3)
-		logoH = logoW / aspect
+		tt.logoH = clamp(h*0.16, 5, 9)
+		tt.logoW = min(tt.logoH*aspect, tw*0.3)
+		tt.logoH = tt.logoW / aspect
 	}
 	// A reprint gets a red band across the text column above the rest.
-	band, gaps := 0.0, 4.0
-	if pt.reprint {
-		band, gaps = lineH(sizeSmall)+1, 5
+	gaps := 4.0
+	if reprint {
+		tt.band, gaps = lineH(sizeSmall)+1, 5
 	}
-	heights := func(scale float64) (hs [5]float64, sum float64) {
-		for i, sz := range sizes {
-			hs[i] = lineH(sz * scale)
+	heights := func() (hs [5]float64, sum float64) {
+		for i, sz := range tt.sizes {
+			hs[i] = lineH(sz)
 		}
-		hs[0] = max(hs[0], logoH*scale)
-		sum = band * scale
+		hs[0] = max(hs[0], tt.logoH)
+		sum = tt.band
 		for _, v := range hs {
 			sum += v
 		}
 		return hs, sum
 	}
 	avail := h - 2*pad
-	scale := 1.0
-	if _, need := heights(1); need > avail {
-		scale = avail / need
+	if _, need := heights(); need > avail {
+		tt.scale = avail / need
 	}
-	for i := range sizes {
-		sizes[i] *= scale
+	for i := range tt.sizes {
+		tt.sizes[i] *= tt.scale
 	}
-	logoH, logoW, band = logoH*scale, logoW*scale, band*scale
-	hs, need := heights(1)
-	gap := min((avail-need)/gaps, 3.5)
-	top := y + pad + (avail-need-gaps*gap)/2
+	tt.logoH, tt.logoW, tt.band = tt.logoH*tt.scale, tt.logoW*tt.scale, tt.band*tt.scale
+	hs, need := heights()
+	tt.hs = hs
+	tt.gap = min((avail-need)/gaps, 3.5)
+	tt.top = pad + (avail-need-gaps*tt.gap)/2
+	return tt
+}
 
+// drawText draws a tile's text rows, laid out by tt, in the text column
+// at textX, tw mm wide.
+func (p *pdfPlan) drawText(s surface, gc *glyphCache, textX, tw float64, tt tileText, pt pageTile) {
+	t := pt.t
+	sizes, hs, gap := tt.sizes, tt.hs, tt.gap
 	// fit shrinks size until s (in font id) is at most width wide.
 	fit := func(id fontID, size, width float64, s string) float64 {
 		if sw := gc.width(id, size, s); sw > width && sw > 0 {
@@ -457,28 +483,27 @@ func (p *pdfPlan) drawTile(s surface, gc *glyphCache, x, y float64, pt pageTile,
 		return rowTop + (rowH-lineH(size))/2 + size*emAscent*mmPerPt
 	}
 
-	rowTop := top
+	rowTop := tt.top
 	if pt.reprint {
-		s.fill(red, textX, rowTop, tw, band)
-		rs := fit(fontBold, sizeSmall*scale, tw-1.6, "REPRINT")
-		s.text(fontBold, rs, white, textX+(tw-gc.width(fontBold, rs, "REPRINT"))/2, baseline(rowTop, band, rs), "REPRINT")
-		rowTop += band + gap
+		s.fill(red, textX, rowTop, tw, tt.band)
+		rs := fit(fontBold, sizeSmall*tt.scale, tw-1.6, "REPRINT")
+		s.text(fontBold, rs, white, textX+(tw-gc.width(fontBold, rs, "REPRINT"))/2, baseline(rowTop, tt.band, rs), "REPRINT")
+		rowTop += tt.band + gap
 	}
 
 	// Row 0: logo and company.
 	cx, cw := textX, tw
 	if p.logo != nil {
-		s.logo(textX, rowTop+(hs[0]-logoH)/2, logoW, logoH)
-		cx += logoW + 1.5
-		cw -= logoW + 1.5
+		s.logo(textX, rowTop+(hs[0]-tt.logoH)/2, tt.logoW, tt.logoH)
+		cx += tt.logoW + 1.5
+		cw -= tt.logoW + 1.5
 	}
 	size := fit(fontBold, sizes[0], cw, t.Company)
 	s.text(fontBold, size, black, cx, baseline(rowTop, hs[0], sizes[0]), t.Company)
 	rowTop += hs[0] + gap
 
 	// Row 1: amount.
-	aw := tw
-	size = fit(fontBold, sizes[1], aw, t.Amount)
+	size = fit(fontBold, sizes[1], tw, t.Amount)
 	s.text(fontBold, size, black, textX, baseline(rowTop, hs[1], sizes[1]), t.Amount)
 	rowTop += hs[1] + gap
 
@@ -500,9 +525,6 @@ func (p *pdfPlan) drawTile(s surface, gc *glyphCache, x, y float64, pt pageTile,
 	rowTop += hs[3] + gap
 	size = fit(fontRegular, sizes[4], tw, t.ValidUntil)
 	s.text(fontRegular, size, grey, textX, baseline(rowTop, hs[4], sizes[4]), t.ValidUntil)
-	if t.Void != "" {
-		drawStamp(s, gc, x, y, w, h, t.Void)
-	}
 }
 
 // drawStamp marks a tile that must not be sold: two red lines from corner
