@@ -745,15 +745,15 @@ func (m measure) width(bold bool, size float64, s string) float64 {
 	if bold {
 		id = fontBold
 	}
-	w := 0.0
+	adv := 0.0 // 1/1000 em
 	for _, r := range s {
-		if _, ok := m.gc.lookup(id, r); ok {
-			w += m.gc.width(id, size, string(r))
+		if g, ok := m.gc.lookup(id, r); ok {
+			adv += g.adv
 		} else {
-			w += size * mmPerPt
+			adv += 1000
 		}
 	}
-	return w
+	return adv * size / 1000 * mmPerPt
 }
 
 // writeSummary says what was exported, when, how many cards, their face
