@@ -64,8 +64,9 @@ Usage:
   topupcards undo     ID --yes                take back a mass edit or delete of the history
   topupcards settings [journal-days N]        how long edits and deletes can be undone (default 90)
   topupcards backups  [list | create | restore FILE --yes]
-  topupcards export   [FILTER] --out FILE.xlsx|FILE.csv [--across N] [--paper a4|letter]
-                      [--qr-template TEXT] [--force]
+  topupcards export   [FILTER] --out FILE.pdf|FILE.xlsx|FILE.csv [--layout NAME] [--across N --down N]
+                      [--paper a4|letter] [--cut-marks] [--logo FILE] [--colours LIST]
+                      [--qr-template TEXT] [--include-void] [--force]
 
 FILTER: --serial-from S --serial-to S --pin P --status new|activated|expired|blocked --reseller NAME
         --amount-from A --amount-to A --expiry-from D --expiry-to D --client TEXT

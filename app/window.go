@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -146,26 +149,41 @@ func (m *MainWindow) addShortcuts() {
 	}
 }
 
-// exportOptions turns the dialog's request into export options.
-func exportOptions(r views.ExportRequest) (export.Options, error) {
-	opts := export.Options{Across: r.Across, Down: r.Down, QRTemplate: r.QRTemplate, Force: r.Overwrite,
-		Layout: r.Layout, CutMarks: r.CutMarks, Logo: r.Logo}
+// exportOptions turns the dialog's request into its format and options.
+func exportOptions(r views.ExportRequest) (*export.Format, export.Options, error) {
+	format, err := export.FormatNamed(r.Format.Name)
+	if err != nil {
+		return nil, export.Options{}, err
+	}
+	opts := export.Options{Across: r.Across, Down: r.Down, QRTemplate: r.QRTemplate, Layout: r.Layout,
+		CutMarks: r.CutMarks, Logo: r.Logo, IncludeVoid: r.IncludeVoid}
 	if r.Letter {
 		opts.Paper = export.PaperLetter
 	}
-	if r.Format == "pdf" {
-		var err error
+	if r.Colours != "" {
 		if opts.Colours, err = export.ParseColours(r.Colours); err != nil {
-			return opts, err
-		}
-		if strings.HasPrefix(r.Layout, "grid-") { // the paper picks the grid
-			opts.Layout = ""
+			return nil, opts, err
 		}
 	}
-	return opts, nil
+	if strings.HasPrefix(r.Layout, "grid-") { // the paper picks the grid
+		opts.Layout = ""
+	}
+	return format, opts, format.Check(opts)
 }
 
-// exportHooks connect the Export dialog to the export package.
+// exportFormats are the export formats as the dialog offers them.
+func exportFormats() []views.ExportFormat {
+	var out []views.ExportFormat
+	for _, f := range export.Formats {
+		out = append(out, views.ExportFormat{Name: f.Name, Ext: f.Ext, Label: f.Label, Vouchers: f.Vouchers,
+			Grid: f.Has(export.TakesGrid), CutMarks: f.Has(export.TakesCutMarks), Logo: f.Has(export.TakesLogo),
+			Colours: f.Has(export.TakesColours), MaxCards: f.MaxCards})
+	}
+	return out
+}
+
+// exportHooks connect the Export dialog to the export package and to the
+// one use case that writes export files (runExport).
 func (m *MainWindow) exportHooks() views.ExportHooks {
 	var layouts []string
 	for _, l := range export.PDFLayouts() {
@@ -175,54 +193,78 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 		layouts = append(layouts, l.Name)
 	}
 	return views.ExportHooks{
+		Formats: exportFormats(),
+		Count: func(ctx context.Context, r views.ExportRequest) (views.ExportCount, error) {
+			format, err := export.FormatNamed(r.Format.Name)
+			if err != nil {
+				return views.ExportCount{}, err
+			}
+			var sel export.Selection
+			err = m.store.Read(ctx, func(rd *data.Reader) error {
+				sel, err = export.Select(ctx, rd, r.Filter, format, export.Options{IncludeVoid: r.IncludeVoid})
+				return err
+			})
+			if errors.Is(err, data.ErrNotFound) { // nothing to export: the dialog says so
+				err = nil
+			}
+			return views.ExportCount{Matched: sel.Matched, Cards: sel.Cards, LeftOut: sel.LeftOutText()}, err
+		},
 		Run: func(ctx context.Context, r views.ExportRequest, progress func(done, total int64)) (string, error) {
-			opts, err := exportOptions(r)
+			format, opts, err := exportOptions(r)
 			if err != nil {
 				return "", err
 			}
 			opts.Progress = progress
-			res, err := export.Export(ctx, m.store, r.Filter, r.Path, opts)
+			res, err := runExport(ctx, m.store, r.Filter, r.Path, format, opts, r.Overwrite)
 			if err != nil {
+				// The save dialog's empty file is not an export: leave nothing.
+				if st, serr := os.Stat(r.Path); serr == nil && st.Size() == 0 {
+					os.Remove(r.Path)
+				}
 				return "", err
 			}
-			switch r.Format {
-			case "csv":
-				return fmt.Sprintf("Exported %d cards to %s.", res.Cards, res.Path), nil
-			case "pdf":
-				msg := fmt.Sprintf("Exported %d cards to %s: %d pages, the last with the control totals.", res.Cards, res.Path, res.Pages)
-				if res.Reprints > 0 {
-					msg += fmt.Sprintf(" %d cards were printed before and are marked REPRINT.", res.Reprints)
-				}
-				return msg, nil
-			}
-			return fmt.Sprintf("Exported %d cards to %s: %d voucher pages, with the Cards and Summary sheets.", res.Cards, res.Path, res.Pages), nil
+			return res.summary(r.Filter, "tick Include void cards to print them stamped"), nil
 		},
+		SavePath:      savePath,
 		CheckTemplate: export.CheckQRTemplate,
-		Estimate: func(workbook bool, n int64) time.Duration {
-			if workbook {
-				return export.Estimate(export.FormatXLSX, n)
+		Estimate: func(name string, n int64) time.Duration {
+			if f, err := export.FormatNamed(name); err == nil {
+				return f.Estimate(n)
 			}
-			return export.Estimate(export.FormatCSV, n)
+			return 0
 		},
-		MaxWorkbook: export.MaxWorkbookCards,
-		Layouts:     layouts,
-		CheckPDF: func(r views.ExportRequest) error {
-			opts, err := exportOptions(r)
-			if err == nil {
-				_, err = export.CheckOptions(opts)
-			}
+		Layouts: layouts,
+		Check: func(r views.ExportRequest) error {
+			_, _, err := exportOptions(r)
 			return err
 		},
 		Preview: func(ctx context.Context, r views.ExportRequest, widthPx int) (image.Image, error) {
-			opts, err := exportOptions(r)
+			_, opts, err := exportOptions(r)
 			if err != nil {
 				return nil, err
 			}
-			lay, err := export.CheckOptions(opts)
-			if err != nil {
-				return nil, err
-			}
-			return export.PreviewPage(export.CardsOf(ctx, m.store, r.Filter, opts.QRTemplate, nil), export.PDFOptions{Layout: lay, CutMarks: opts.CutMarks, Logo: opts.Logo, Colours: opts.Colours}, widthPx)
+			var img image.Image
+			err = m.store.Read(ctx, func(rd *data.Reader) error {
+				img, err = export.Preview(ctx, rd, r.Filter, opts, widthPx)
+				return err
+			})
+			return img, err
 		},
 	}
+}
+
+// savePath is where the save dialog's choice path is exported to: path
+// itself when it ends in ext (the save dialog asked before replacing it);
+// else path+ext, after removing the empty file the save dialog made at
+// path, and exists says whether replacing path+ext must be asked for.
+func savePath(path, ext string) (string, bool, error) {
+	if strings.EqualFold(filepath.Ext(path), ext) {
+		return path, true, nil
+	}
+	if st, err := os.Stat(path); err == nil && st.Size() == 0 {
+		os.Remove(path)
+	}
+	path += ext
+	_, err := os.Stat(path)
+	return path, err == nil, nil
 }

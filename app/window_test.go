@@ -147,3 +147,48 @@ func TestWindowExportDialogPDF(t *testing.T) {
 		t.Errorf("print runs %+v", runs)
 	}
 }
+
+// The Export dialog says, before and after, which cards cannot be sold and
+// are left out of the voucher sheets; ticking Include void cards prints
+// them stamped.
+func TestWindowExportDialogVoidCards(t *testing.T) {
+	m, s := newWindow(t, map[string]int{"3": 10})
+	ctx := context.Background()
+	cards, _, _ := s.Page(ctx, data.Filter{}, data.Sort{}, data.Cursor{}, 3)
+	if _, err := s.MassEdit(ctx, data.Filter{IDs: []int64{cards[0].ID, cards[1].ID}}, data.Edit{Block: data.BlockSet}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Redeem(ctx, cards[2].PIN, "Rose Orig"); err != nil {
+		t.Fatal(err)
+	}
+	m.View.ShowExport()
+	m.Tasks.Wait()
+	d := m.View.LastExport
+	m.Tasks.Wait()
+	if !strings.Contains(d.Info.Text, "10 cards") || !strings.Contains(d.Info.Text, "7 will be printed") ||
+		!strings.Contains(d.Info.Text, "2 blocked, 1 redeemed") || d.IncludeVoid.Disabled() {
+		t.Errorf("info before: %q", d.Info.Text)
+	}
+	path := filepath.Join(t.TempDir(), "sellable.pdf")
+	d.Start(path, false)
+	m.Tasks.Wait()
+	if !strings.Contains(d.Info.Text, "Exported 7 cards") || !strings.Contains(d.Info.Text, "Left out: 2 blocked, 1 redeemed (tick Include void cards") {
+		t.Fatalf("result %q, problem %q", d.Info.Text, d.Problem.Text)
+	}
+	d.IncludeVoid.SetChecked(true)
+	m.Tasks.Wait()
+	if strings.Contains(d.Info.Text, "left out") || !strings.Contains(d.Info.Text, "stamped") {
+		t.Errorf("info with void cards: %q", d.Info.Text)
+	}
+	d.Start(filepath.Join(t.TempDir(), "all.pdf"), false)
+	m.Tasks.Wait()
+	if !strings.Contains(d.Info.Text, "Exported 10 cards") || !strings.Contains(d.Info.Text, "3 cards that cannot be sold are printed stamped") {
+		t.Fatalf("result %q, problem %q", d.Info.Text, d.Problem.Text)
+	}
+	// A card list has every card and no such box.
+	d.Format.SetSelected("CSV card list (.csv)")
+	m.Tasks.Wait()
+	if !d.IncludeVoid.Disabled() || strings.Contains(d.Info.Text, "left out") {
+		t.Errorf("CSV: box enabled %t, info %q", !d.IncludeVoid.Disabled(), d.Info.Text)
+	}
+}

@@ -197,11 +197,6 @@ func restoreRows(ctx context.Context, tx *sql.Tx, plan RestorePlan) error {
 	return nil
 }
 
-type querier interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}
-
 // planRestore counts, with the backup attached as snap, what a restore
 // would change.
 func planRestore(ctx context.Context, q querier, b Backup) (RestorePlan, error) {

@@ -17,7 +17,7 @@ type sortGroup struct {
 }
 
 // sortGroups lists the groups of o's column in o's order.
-func (s *Store) sortGroups(ctx context.Context, o Sort, now time.Time) ([]sortGroup, error) {
+func (v view) sortGroups(ctx context.Context, o Sort, now time.Time) ([]sortGroup, error) {
 	var gs []sortGroup
 	switch o.Column {
 	case ColStatus:
@@ -30,7 +30,7 @@ func (s *Store) sortGroups(ctx context.Context, o Sort, now time.Time) ([]sortGr
 		}
 	case ColReseller:
 		gs = []sortGroup{{"", "c.reseller_id IS NULL", nil}}
-		rows, err := s.db.QueryContext(ctx, "SELECT id, name FROM resellers ORDER BY name COLLATE NOCASE, id")
+		rows, err := v.q.QueryContext(ctx, "SELECT id, name FROM resellers ORDER BY name COLLATE NOCASE, id")
 		if err != nil {
 			return nil, fmt.Errorf("list cards: %w", err)
 		}
@@ -56,9 +56,9 @@ func (s *Store) sortGroups(ctx context.Context, o Sort, now time.Time) ([]sortGr
 }
 
 // pageGroups is Page for a grouped sort: group after group, each in id order.
-func (s *Store) pageGroups(ctx context.Context, f Filter, o Sort, where string, args []any, now time.Time,
+func (v view) pageGroups(ctx context.Context, f Filter, o Sort, where string, args []any, now time.Time,
 	after Cursor, limit int) ([]Card, Cursor, error) {
-	gs, err := s.sortGroups(ctx, o, now)
+	gs, err := v.sortGroups(ctx, o, now)
 	if err != nil {
 		return nil, Cursor{}, err
 	}
@@ -89,7 +89,7 @@ func (s *Store) pageGroups(ctx context.Context, f Filter, o Sort, where string, 
 			cond += " AND c.id " + op + " ?"
 			cargs = append(cargs, after.ID)
 		}
-		page, _, err := s.pageQuery(ctx, nil, nil, cond, cargs, "c.id"+dir, nil, limit-len(cards))
+		page, _, err := v.pageQuery(ctx, nil, nil, cond, cargs, "c.id"+dir, nil, limit-len(cards))
 		if err != nil {
 			return nil, Cursor{}, err
 		}
@@ -102,8 +102,8 @@ func (s *Store) pageGroups(ctx context.Context, f Filter, o Sort, where string, 
 }
 
 // idsGroups is IDs for a grouped sort.
-func (s *Store) idsGroups(ctx context.Context, o Sort, where string, args []any, now time.Time) ([]int64, error) {
-	gs, err := s.sortGroups(ctx, o, now)
+func (v view) idsGroups(ctx context.Context, o Sort, where string, args []any, now time.Time) ([]int64, error) {
+	gs, err := v.sortGroups(ctx, o, now)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func (s *Store) idsGroups(ctx context.Context, o Sort, where string, args []any,
 	ids := make([]int64, 0, 1024)
 	for _, g := range gs {
 		q := "SELECT c.id FROM cards c WHERE " + where + " AND " + g.cond + " ORDER BY c.id" + dir
-		rows, err := s.db.QueryContext(ctx, q, append(append([]any{}, args...), g.args...)...)
+		rows, err := v.q.QueryContext(ctx, q, append(append([]any{}, args...), g.args...)...)
 		if err != nil {
 			return nil, fmt.Errorf("list cards: %w", err)
 		}

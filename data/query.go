@@ -2,9 +2,11 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // CurrencyTotal is the face value of the matched cards in one currency.
@@ -21,15 +23,61 @@ type Summary struct {
 	Totals []CurrencyTotal // by currency code
 }
 
+// querier is what the card queries run on: the pool (*sql.DB) or one read
+// transaction (*sql.Tx, see Store.Read).
+type querier interface {
+	queryer
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// view is where and when the queries read: the store's pool at the clock's
+// time, or one read transaction at the time it began.
+type view struct {
+	q   querier
+	now time.Time
+}
+
+// view reads the pool now.
+func (s *Store) view() view { return view{q: s.db, now: s.Now()} }
+
 // Summarize counts the cards f matches and totals them per currency.
 func (s *Store) Summarize(ctx context.Context, f Filter) (Summary, error) {
+	return s.view().summarize(ctx, f)
+}
+
+// Count returns how many cards f matches.
+func (s *Store) Count(ctx context.Context, f Filter) (int64, error) { return s.view().count(ctx, f) }
+
+// Page returns up to limit cards that f matches in the order o, starting
+// after cursor, and the cursor of the last row returned. It seeks straight
+// to the cursor through the sort's index (keyset paging), so a page deep in
+// a million cards costs what the first page costs.
+func (s *Store) Page(ctx context.Context, f Filter, o Sort, after Cursor, limit int) ([]Card, Cursor, error) {
+	return s.view().page(ctx, f, o, after, limit)
+}
+
+// IDs returns the ids of every card f matches in the order o. The window
+// uses it to map a row number to a card without OFFSET scans.
+func (s *Store) IDs(ctx context.Context, f Filter, o Sort) ([]int64, error) {
+	return s.view().ids(ctx, f, o)
+}
+
+// Each calls fn for every card f matches, in the order o, reading the rows
+// in pages so memory stays flat. Each page is its own query: a card changed
+// between pages may be missed or seen changed. An export reads through
+// Store.Read instead, which sees one state throughout.
+func (s *Store) Each(ctx context.Context, f Filter, o Sort, fn func(Card) error) error {
+	return s.view().each(ctx, f, o, fn)
+}
+
+func (v view) summarize(ctx context.Context, f Filter) (Summary, error) {
 	if err := f.Validate(); err != nil {
 		return Summary{}, err
 	}
-	where, args := f.where(s.Now())
+	where, args := f.where(v.now)
 	q := `SELECT c.currency, count(*), total(c.amount), total(CASE WHEN c.activated_at IS NULL THEN c.amount END)
 		FROM cards c WHERE ` + where + ` GROUP BY c.currency ORDER BY c.currency`
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := v.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return Summary{}, fmt.Errorf("count cards: %w", err)
 	}
@@ -48,12 +96,51 @@ func (s *Store) Summarize(ctx context.Context, f Filter) (Summary, error) {
 	return sum, rows.Err()
 }
 
-// Count returns how many cards f matches.
-func (s *Store) Count(ctx context.Context, f Filter) (int64, error) {
+// StatusTotal is the number and face value of the matched cards of one
+// status in one currency.
+type StatusTotal struct {
+	Status   Status
+	Currency string
+	Cards    int64
+	Face     int64 // minor units
+}
+
+// statusTotals counts the cards f matches per status and currency, in the
+// order of Statuses and then by currency.
+func (v view) statusTotals(ctx context.Context, f Filter) ([]StatusTotal, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	where, args := f.where(v.now)
+	q := `SELECT ` + statusSQL + `, c.currency, count(*), total(c.amount) FROM cards c WHERE ` + where +
+		` GROUP BY 1, 2 ORDER BY 1, 2`
+	rows, err := v.q.QueryContext(ctx, q, append([]any{v.now.Unix()}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("count cards: %w", err)
+	}
+	defer rows.Close()
+	var out []StatusTotal
+	for rows.Next() {
+		var t StatusTotal
+		var status int
+		var face float64
+		if err := rows.Scan(&status, &t.Currency, &t.Cards, &face); err != nil {
+			return nil, fmt.Errorf("count cards: %w", err)
+		}
+		if status < 0 || status >= len(Statuses) {
+			return nil, fmt.Errorf("count cards: status %d", status)
+		}
+		t.Status, t.Face = Statuses[status], int64(face)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+func (v view) count(ctx context.Context, f Filter) (int64, error) {
 	if err := f.Validate(); err != nil {
 		return 0, err
 	}
-	where, args := f.where(s.Now())
+	where, args := f.where(v.now)
 	q := "SELECT count(*) FROM cards c WHERE " + where
 	if rest := f; f.Status == StatusNew {
 		rest.Status = ""
@@ -68,7 +155,7 @@ func (s *Store) Count(ctx context.Context, f Filter) (int64, error) {
 		}
 	}
 	var n int64
-	err := s.db.QueryRowContext(ctx, q, args...).Scan(&n)
+	err := v.q.QueryRowContext(ctx, q, args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count cards: %w", err)
 	}
@@ -85,18 +172,14 @@ type Cursor struct {
 // IsZero reports whether c is the start.
 func (c Cursor) IsZero() bool { return c.ID == 0 && c.Keys == nil }
 
-// Page returns up to limit cards that f matches in the order o, starting
-// after cursor, and the cursor of the last row returned. It seeks straight
-// to the cursor through the sort's index (keyset paging), so a page deep in
-// a million cards costs what the first page costs.
-func (s *Store) Page(ctx context.Context, f Filter, o Sort, after Cursor, limit int) ([]Card, Cursor, error) {
+func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit int) ([]Card, Cursor, error) {
 	if err := f.Validate(); err != nil {
 		return nil, Cursor{}, err
 	}
 	if limit <= 0 {
 		limit = 100
 	}
-	now := s.Now()
+	now := v.now
 	keys, keyArgs := o.keys(now)
 	where, args := f.where(now)
 	if !after.IsZero() && len(after.Keys) != len(keys) {
@@ -104,20 +187,20 @@ func (s *Store) Page(ctx context.Context, f Filter, o Sort, after Cursor, limit 
 	}
 	switch o.Column {
 	case ColStatus, ColReseller:
-		return s.pageGroups(ctx, f, o, where, args, now, after, limit)
+		return v.pageGroups(ctx, f, o, where, args, now, after, limit)
 	}
 	op, dir := ">", " ASC"
 	if o.Desc {
 		op, dir = "<", " DESC"
 	}
 	if after.IsZero() {
-		return s.pageQuery(ctx, keys, keyArgs, where, args, o.orderBy(keys), keyArgs, limit)
+		return v.pageQuery(ctx, keys, keyArgs, where, args, o.orderBy(keys), keyArgs, limit)
 	}
 	if len(keys) > 1 {
 		// The serial: a row value over real columns seeks in cards_serial.
 		cond := where + " AND (" + strings.Join(keys, ", ") + ", c.id) " + op + " (" + strings.Repeat("?, ", len(keys)) + "?)"
 		cargs := append(append(append([]any{}, args...), after.Keys...), after.ID)
-		return s.pageQuery(ctx, keys, keyArgs, cond, cargs, o.orderBy(keys), keyArgs, limit)
+		return v.pageQuery(ctx, keys, keyArgs, cond, cargs, o.orderBy(keys), keyArgs, limit)
 	}
 	// One key: SQLite does not seek on (key, id) > (?, ?), it scans the
 	// key's whole tie group. Finish the cursor's group through (key, rowid),
@@ -125,13 +208,13 @@ func (s *Store) Page(ctx context.Context, f Filter, o Sort, after Cursor, limit 
 	k := keys[0]
 	cond := where + " AND " + k + " = ? AND c.id " + op + " ?"
 	cargs := append(append(append(append([]any{}, keyArgs...), args...), keyArgs...), after.Keys[0], after.ID)
-	cards, next, err := s.pageQuery(ctx, keys, keyArgs, cond, cargs, "c.id"+dir, nil, limit)
+	cards, next, err := v.pageQuery(ctx, keys, keyArgs, cond, cargs, "c.id"+dir, nil, limit)
 	if err != nil || len(cards) == limit {
 		return cards, next, err
 	}
 	cond = where + " AND " + k + " " + op + " ?"
 	cargs = append(append(append([]any{}, args...), keyArgs...), after.Keys[0])
-	more, next2, err := s.pageQuery(ctx, keys, keyArgs, cond, cargs, o.orderBy(keys), keyArgs, limit-len(cards))
+	more, next2, err := v.pageQuery(ctx, keys, keyArgs, cond, cargs, o.orderBy(keys), keyArgs, limit-len(cards))
 	if err != nil {
 		return nil, Cursor{}, err
 	}
@@ -144,7 +227,7 @@ func (s *Store) Page(ctx context.Context, f Filter, o Sort, after Cursor, limit 
 // pageQuery runs one page query: the cards matching cond, in order, at most
 // limit, with the cursor of the last one. keyArgs are bound in the SELECT
 // list, args in cond and orderArgs in the ORDER BY.
-func (s *Store) pageQuery(ctx context.Context, keys []string, keyArgs []any, cond string, args []any,
+func (v view) pageQuery(ctx context.Context, keys []string, keyArgs []any, cond string, args []any,
 	order string, orderArgs []any, limit int) ([]Card, Cursor, error) {
 	var q strings.Builder
 	q.WriteString("SELECT " + cardColumns)
@@ -153,7 +236,7 @@ func (s *Store) pageQuery(ctx context.Context, keys []string, keyArgs []any, con
 	}
 	q.WriteString(cardFrom + " WHERE " + cond + " ORDER BY " + order + " LIMIT ?")
 	all := append(append(append(append([]any{}, keyArgs...), args...), orderArgs...), limit)
-	rows, err := s.db.QueryContext(ctx, q.String(), all...)
+	rows, err := v.q.QueryContext(ctx, q.String(), all...)
 	if err != nil {
 		return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
 	}
@@ -187,20 +270,18 @@ type scanExtra struct {
 
 func (s scanExtra) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.more...)...) }
 
-// IDs returns the ids of every card f matches in the order o. The window
-// uses it to map a row number to a card without OFFSET scans.
-func (s *Store) IDs(ctx context.Context, f Filter, o Sort) ([]int64, error) {
+func (v view) ids(ctx context.Context, f Filter, o Sort) ([]int64, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	now := s.Now()
+	now := v.now
 	keys, keyArgs := o.keys(now)
 	where, args := f.where(now)
 	if o.Column == ColStatus || o.Column == ColReseller {
-		return s.idsGroups(ctx, o, where, args, now)
+		return v.idsGroups(ctx, o, where, args, now)
 	}
 	q := "SELECT c.id FROM cards c WHERE " + where + " ORDER BY " + o.orderBy(keys)
-	rows, err := s.db.QueryContext(ctx, q, append(args, keyArgs...)...)
+	rows, err := v.q.QueryContext(ctx, q, append(args, keyArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list cards: %w", err)
 	}
@@ -240,12 +321,11 @@ func (s *Store) CardsByID(ctx context.Context, ids []int64) ([]Card, error) {
 	return out, rows.Err()
 }
 
-// Each calls fn for every card f matches, in the order o, reading the rows
-// in pages so memory stays flat (exports stream through it).
-func (s *Store) Each(ctx context.Context, f Filter, o Sort, fn func(Card) error) error {
+// each calls fn for every card f matches, in the order o, a page at a time.
+func (v view) each(ctx context.Context, f Filter, o Sort, fn func(Card) error) error {
 	var cur Cursor
 	for {
-		page, next, err := s.Page(ctx, f, o, cur, 1000)
+		page, next, err := v.page(ctx, f, o, cur, 1000)
 		if err != nil {
 			return err
 		}

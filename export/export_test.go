@@ -99,9 +99,10 @@ func TestWorkbookVouchersEveryQRDecodesToItsTile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cards := allCards(t, s, data.Filter{})
-			if res.Cards != int64(len(cards)) || res.Cards != 47 {
-				t.Fatalf("exported %d, store has %d", res.Cards, len(cards))
+			// The one redeemed card is left out.
+			cards := allCards(t, s, data.Filter{Status: data.StatusNew})
+			if res.Cards != int64(len(cards)) || res.Cards != 46 || res.LeftOutText() != "1 redeemed" {
+				t.Fatalf("exported %d, store has %d sellable; left out %q", res.Cards, len(cards), res.LeftOutText())
 			}
 			byPIN := map[string]data.Card{}
 			for _, c := range cards {
@@ -186,7 +187,7 @@ func TestWorkbookPageSetup(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := tc.opts
-		_ = o.normalize(FormatXLSX)
+		_ = o.normalize(XLSX)
 		lay := newLayout(o.Across, o.Paper)
 		wantPages := (100 + lay.tilesPerPage - 1) / lay.tilesPerPage
 		if res.Pages != wantPages {
@@ -345,7 +346,7 @@ func TestWorkbookCardsSheetHasTypedCells(t *testing.T) {
 	for _, r := range sum {
 		text += strings.Join(r, "|") + "\n"
 	}
-	for _, want := range []string{"Number of cards|47", "EUR|7|108.50|108.50", "USD|40|320.00|312.00"} {
+	for _, want := range []string{"Cards matched|47", "Voucher tiles|46", "Left out|1 redeemed", "redeemed|1|8.00|USD|left out", "EUR|7|108.50|108.50", "USD|40|320.00|312.00"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("summary lacks %q:\n%s", want, text)
 		}
@@ -383,39 +384,13 @@ func TestCSVRoundTrips(t *testing.T) {
 	}
 }
 
-func TestExportRefusesOverwriteAndLeavesNoHalfFile(t *testing.T) {
+// Bad input is refused before anything is written.
+func TestWriteRefusesBadInput(t *testing.T) {
 	s := fixture(t)
 	dir := t.TempDir()
-	path := filepath.Join(dir, "v.xlsx")
-	if err := os.WriteFile(path, []byte("keep me"), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	if _, err := Export(ctx, s, data.Filter{}, path, Options{}); !errors.Is(err, ErrExists) {
-		t.Fatalf("overwrite without force: %v", err)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "keep me" {
-		t.Fatal("existing file changed")
-	}
-	// Cancel midway: the existing file stays, no temporary file is left.
-	cctx, cancel := context.WithCancel(ctx)
-	_, err := Export(cctx, s, data.Filter{}, path, Options{Force: true, Progress: func(done, total int64) {
-		if done > 10 {
-			cancel()
-		}
-	}})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled export: %v", err)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "keep me" {
-		t.Fatal("cancelled export touched the file")
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Fatalf("left behind: %v", entries)
-	}
-	// Bad input changes nothing.
-	for _, o := range []Options{{Across: 7}, {QRTemplate: "https://x.example/redeem"}} {
+	path := filepath.Join(dir, "v.xlsx")
+	for _, o := range []Options{{Across: 7}, {QRTemplate: "https://x.example/redeem"}, {Layout: "cards-a4-10up"}} {
 		if _, err := Export(ctx, s, data.Filter{}, path, o); !errors.Is(err, data.ErrInvalid) {
 			t.Errorf("options %+v: %v", o, err)
 		}
@@ -426,18 +401,7 @@ func TestExportRefusesOverwriteAndLeavesNoHalfFile(t *testing.T) {
 	if _, err := Export(ctx, s, data.Filter{Client: "nobody"}, filepath.Join(dir, "none.csv"), Options{}); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("empty export: %v", err)
 	}
-	// With force it is replaced, and the export is in the history.
-	if _, err := Export(ctx, s, data.Filter{}, path, Options{Force: true}); err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(path); !bytes.HasPrefix(b, []byte("PK")) {
-		t.Fatal("not replaced by a workbook")
-	}
-	h, _ := s.History(ctx, 1)
-	if len(h) != 1 || h[0].Action != "print run" || h[0].Cards != 47 || !strings.Contains(h[0].Detail, path) {
-		t.Errorf("history %+v", h)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("left behind: %v", entries)
 	}
 }

@@ -173,6 +173,9 @@ type PDFOptions struct {
 	// Colours is an optional accent colour ("#RRGGBB") per amount in minor
 	// units, drawn as a bar along the tile's left edge.
 	Colours map[int64]string
+	// Statuses are the status lines of the control totals (what was
+	// printed, printed stamped void and left out); none: no such section.
+	Statuses []StatusLine
 }
 
 // PDFCards hands every card to be printed, in print order, with its tile
@@ -204,6 +207,25 @@ func WritePDF(ctx context.Context, w io.Writer, cards PDFCards, total int64, opt
 	}, total, opts, progress)
 }
 
+// writePDFFile writes j's voucher tiles and the control totals as a PDF.
+func writePDFFile(ctx context.Context, w io.Writer, j *job) (int, error) {
+	lay, err := j.opts.pdfLayout()
+	if err != nil {
+		return 0, err
+	}
+	cards := func(yield func(Tile, data.Card, bool) error) error {
+		return j.eachTile(ctx, func(t Tile, c data.Card) error {
+			j.printed = append(j.printed, c.ID)
+			return yield(t, c, t.Reprint)
+		})
+	}
+	pages, err := writePDF(ctx, w, cards, j.sel.Cards, j.opts.pdfOptions(lay, j.sel.StatusLines(j.format)), j.opts.Progress)
+	if err == nil && int64(len(j.printed)) != j.sel.Cards {
+		err = fmt.Errorf("the cards changed while the PDF was written: %d tiles for %d cards", len(j.printed), j.sel.Cards)
+	}
+	return pages, err
+}
+
 // pdfPlan is PDFOptions checked and made ready to draw with.
 type pdfPlan struct {
 	lay      PDFLayout
@@ -211,6 +233,7 @@ type pdfPlan struct {
 	colours  map[int64]rgb
 	logo     image.Image // nil: none
 	cutMarks bool
+	statuses []StatusLine
 }
 
 // maxLogoPixels is the longest side a logo keeps: about 500 dpi at the
@@ -225,7 +248,7 @@ func (o PDFOptions) plan() (*pdfPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pdfPlan{lay: o.Layout, fonts: fs, cutMarks: o.CutMarks, colours: map[int64]rgb{}}
+	p := &pdfPlan{lay: o.Layout, fonts: fs, cutMarks: o.CutMarks, colours: map[int64]rgb{}, statuses: o.Statuses}
 	for minor, s := range o.Colours {
 		c, err := parseColour(s)
 		if err != nil {
@@ -381,47 +404,73 @@ func (p *pdfPlan) drawTile(s surface, gc *glyphCache, x, y float64, pt pageTile,
 	s.qr(mods, qx, qy, q)
 	textR := qx - 0.5
 	tw := textR - textX
+	tt := p.textRows(h, pad, tw, pt.reprint)
+	tt.top += y
+	p.drawText(s, gc, textX, tw, tt, pt)
+	if t.Void != "" {
+		drawStamp(s, gc, x, y, w, h, t.Void)
+	}
+}
 
-	// Rows, top to bottom, and their heights in mm at the nominal sizes.
-	sizes := [5]float64{sizeCompany, sizeAmount, sizePIN, sizeSmall, sizeSmall}
-	lineH := func(size float64) float64 { return size * (emAscent + emDescent) * mmPerPt }
-	logoH, logoW := 0.0, 0.0
+// tileText is where the text rows of a tile go: sizes in points, heights
+// in mm, the REPRINT band, the logo, the gap between rows and the top of
+// the first row (from the tile's top).
+type tileText struct {
+	sizes, hs                      [5]float64
+	scale, band, logoW, logoH, gap float64
+	top                            float64
+}
+
+func lineH(size float64) float64 { return size * (emAscent + emDescent) * mmPerPt }
+
+// textRows lays out the text rows of a tile h mm tall with a text column
+// tw mm wide: the nominal sizes, scaled down evenly when they do not fit,
+// and the room left shared out between the rows.
+func (p *pdfPlan) textRows(h, pad, tw float64, reprint bool) tileText {
+	tt := tileText{sizes: [5]float64{sizeCompany, sizeAmount, sizePIN, sizeSmall, sizeSmall}, scale: 1}
 	if p.logo != nil {
 		b := p.logo.Bounds()
 		aspect := float64(b.Dx()) / float64(b.Dy())
-		logoH = clamp(h*0.16, 5, 9)
-		logoW = min(logoH*aspect, tw*0.3)
-		logoH = logoW / aspect
+		tt.logoH = clamp(h*0.16, 5, 9)
+		tt.logoW = min(tt.logoH*aspect, tw*0.3)
+		tt.logoH = tt.logoW / aspect
 	}
 	// A reprint gets a red band across the text column above the rest.
-	band, gaps := 0.0, 4.0
-	if pt.reprint {
-		band, gaps = lineH(sizeSmall)+1, 5
+	gaps := 4.0
+	if reprint {
+		tt.band, gaps = lineH(sizeSmall)+1, 5
 	}
-	heights := func(scale float64) (hs [5]float64, sum float64) {
-		for i, sz := range sizes {
-			hs[i] = lineH(sz * scale)
+	heights := func() (hs [5]float64, sum float64) {
+		for i, sz := range tt.sizes {
+			hs[i] = lineH(sz)
 		}
-		hs[0] = max(hs[0], logoH*scale)
-		sum = band * scale
+		hs[0] = max(hs[0], tt.logoH)
+		sum = tt.band
 		for _, v := range hs {
 			sum += v
 		}
 		return hs, sum
 	}
 	avail := h - 2*pad
-	scale := 1.0
-	if _, need := heights(1); need > avail {
-		scale = avail / need
+	if _, need := heights(); need > avail {
+		tt.scale = avail / need
 	}
-	for i := range sizes {
-		sizes[i] *= scale
+	for i := range tt.sizes {
+		tt.sizes[i] *= tt.scale
 	}
-	logoH, logoW, band = logoH*scale, logoW*scale, band*scale
-	hs, need := heights(1)
-	gap := min((avail-need)/gaps, 3.5)
-	top := y + pad + (avail-need-gaps*gap)/2
+	tt.logoH, tt.logoW, tt.band = tt.logoH*tt.scale, tt.logoW*tt.scale, tt.band*tt.scale
+	hs, need := heights()
+	tt.hs = hs
+	tt.gap = min((avail-need)/gaps, 3.5)
+	tt.top = pad + (avail-need-gaps*tt.gap)/2
+	return tt
+}
 
+// drawText draws a tile's text rows, laid out by tt, in the text column
+// at textX, tw mm wide.
+func (p *pdfPlan) drawText(s surface, gc *glyphCache, textX, tw float64, tt tileText, pt pageTile) {
+	t := pt.t
+	sizes, hs, gap := tt.sizes, tt.hs, tt.gap
 	// fit shrinks size until s (in font id) is at most width wide.
 	fit := func(id fontID, size, width float64, s string) float64 {
 		if sw := gc.width(id, size, s); sw > width && sw > 0 {
@@ -434,28 +483,27 @@ func (p *pdfPlan) drawTile(s surface, gc *glyphCache, x, y float64, pt pageTile,
 		return rowTop + (rowH-lineH(size))/2 + size*emAscent*mmPerPt
 	}
 
-	rowTop := top
+	rowTop := tt.top
 	if pt.reprint {
-		s.fill(red, textX, rowTop, tw, band)
-		rs := fit(fontBold, sizeSmall*scale, tw-1.6, "REPRINT")
-		s.text(fontBold, rs, white, textX+(tw-gc.width(fontBold, rs, "REPRINT"))/2, baseline(rowTop, band, rs), "REPRINT")
-		rowTop += band + gap
+		s.fill(red, textX, rowTop, tw, tt.band)
+		rs := fit(fontBold, sizeSmall*tt.scale, tw-1.6, "REPRINT")
+		s.text(fontBold, rs, white, textX+(tw-gc.width(fontBold, rs, "REPRINT"))/2, baseline(rowTop, tt.band, rs), "REPRINT")
+		rowTop += tt.band + gap
 	}
 
 	// Row 0: logo and company.
 	cx, cw := textX, tw
 	if p.logo != nil {
-		s.logo(textX, rowTop+(hs[0]-logoH)/2, logoW, logoH)
-		cx += logoW + 1.5
-		cw -= logoW + 1.5
+		s.logo(textX, rowTop+(hs[0]-tt.logoH)/2, tt.logoW, tt.logoH)
+		cx += tt.logoW + 1.5
+		cw -= tt.logoW + 1.5
 	}
 	size := fit(fontBold, sizes[0], cw, t.Company)
 	s.text(fontBold, size, black, cx, baseline(rowTop, hs[0], sizes[0]), t.Company)
 	rowTop += hs[0] + gap
 
 	// Row 1: amount.
-	aw := tw
-	size = fit(fontBold, sizes[1], aw, t.Amount)
+	size = fit(fontBold, sizes[1], tw, t.Amount)
 	s.text(fontBold, size, black, textX, baseline(rowTop, hs[1], sizes[1]), t.Amount)
 	rowTop += hs[1] + gap
 
@@ -477,6 +525,26 @@ func (p *pdfPlan) drawTile(s surface, gc *glyphCache, x, y float64, pt pageTile,
 	rowTop += hs[3] + gap
 	size = fit(fontRegular, sizes[4], tw, t.ValidUntil)
 	s.text(fontRegular, size, grey, textX, baseline(rowTop, hs[4], sizes[4]), t.ValidUntil)
+}
+
+// drawStamp marks a tile that must not be sold: two red lines from corner
+// to corner across the whole tile (the QR code too) and a red band across
+// its middle saying "VOID — DO NOT SELL" (or REDEEMED, EXPIRED).
+func drawStamp(s surface, gc *glyphCache, x, y, w, h float64, word string) {
+	lw := clamp(h*0.02, 0.5, 1.2)
+	s.line(red, lw, x, y, x+w, y+h)
+	s.line(red, lw, x, y+h, x+w, y)
+	band := clamp(h*0.26, 6, 14)
+	by := y + h*0.42 - band/2 // over the amount and the PIN; the serial stays legible
+	s.fill(red, x, by, w, band)
+	text := word + " — DO NOT SELL"
+	size := band / mmPerPt * 0.55
+	if tw := gc.width(fontBold, size, text); tw > w*0.92 {
+		size *= w * 0.92 / tw
+	}
+	tx := x + (w-gc.width(fontBold, size, text))/2
+	base := by + band/2 + size*mmPerPt*(emAscent-emDescent)/2
+	s.text(fontBold, size, white, tx, base, text)
 }
 
 func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
@@ -533,7 +601,7 @@ type totalsLine struct {
 	cells [3]string
 }
 
-func (t *pdfTotals) lines(lay PDFLayout, voucherPages int) []totalsLine {
+func (t *pdfTotals) lines(lay PDFLayout, voucherPages int, statuses []StatusLine) []totalsLine {
 	plural := func(n int64, one, many string) string {
 		if n == 1 {
 			return "1 " + one
@@ -568,6 +636,7 @@ func (t *pdfTotals) lines(lay PDFLayout, voucherPages int) []totalsLine {
 				data.Money{Minor: sum, Currency: k.Currency}.Display()}})
 		}
 	}
+	out = append(out, statusTotalsLines(statuses)...)
 	out = append(out, totalsLine{}, totalsLine{bold: true, cells: [3]string{"Serial range", "Cards"}})
 	for _, r := range t.runs {
 		s := data.FormatSerial(r.series, r.first)
@@ -575,6 +644,20 @@ func (t *pdfTotals) lines(lay PDFLayout, voucherPages int) []totalsLine {
 			s += " – " + data.FormatSerial(r.series, r.last)
 		}
 		out = append(out, totalsLine{cells: [3]string{s, strconv.FormatInt(r.last-r.first+1, 10)}})
+	}
+	return out
+}
+
+// statusTotalsLines say, per status and currency, how many of the cards the
+// search matched were printed, printed stamped void or left out.
+func statusTotalsLines(statuses []StatusLine) []totalsLine {
+	if len(statuses) == 0 {
+		return nil
+	}
+	out := []totalsLine{{}, {bold: true, cells: [3]string{"Cards the search matched, by status", "Cards", "Face value"}}}
+	for _, l := range statuses {
+		out = append(out, totalsLine{cells: [3]string{StatusWord(l.Status) + ": " + l.Fate, strconv.FormatInt(l.Cards, 10),
+			data.Money{Minor: l.Face, Currency: l.Currency}.Display()}})
 	}
 	return out
 }
@@ -669,7 +752,7 @@ func writePDF(ctx context.Context, w io.Writer, cards func(yield func(Tile, data
 	pipe.start() // no-op unless there were no cards
 	doc := pipe.doc
 	voucherPages := len(doc.pages)
-	lines := tot.lines(plan.lay, voucherPages)
+	lines := tot.lines(plan.lay, voucherPages, plan.statuses)
 	pg := newPDFPage(gc)
 	for first := true; first || len(lines) > 0; first = false {
 		pg.reset(plan.lay.PageH)

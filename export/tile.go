@@ -16,6 +16,9 @@ type Tile struct {
 	ValidUntil string // "Valid until 01/31/2027" or "No expiry"
 	QR         string // what the QR code holds: the PIN or a redeem address
 	Reprint    bool   // the card was printed on a voucher sheet before
+	// Void is stamped across the tile of a card that cannot be sold
+	// (VoidStamp: VOID, REDEEMED, EXPIRED); "" for a card that can.
+	Void string
 }
 
 // DefaultCompany is printed on cards that belong to no reseller.

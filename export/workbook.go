@@ -4,12 +4,12 @@ import (
 	"archive/zip"
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -82,7 +82,7 @@ const (
 // rowHeights are the heights of a tile's six rows in points (company,
 // amount, PIN, serial, valid until, bottom) for a tile tileH mm tall.
 func rowHeights(tileH float64) [rowsPerTile]float64 {
-	h := [rowsPerTile]float64{16, 28, 19, 14, 14, 0}
+	h := [rowsPerTile]float64{15, 26, 18, 13, 13, 0}
 	sum := 0.0
 	for _, v := range h {
 		sum += v
@@ -94,11 +94,12 @@ func rowHeights(tileH float64) [rowsPerTile]float64 {
 func mmToPt(mm float64) float64 { return mm / 25.4 * 72 }
 
 // mmToColWidth converts millimetres to a stored column width: the width in
-// pixels (at 96 dpi) over the maximum digit width of the default font,
-// Calibri 11 (7 pixels). Programs without Calibri (or its metric twin
-// Carlito) draw the columns wider; fit-to-width then scales the page down
-// and the page breaks still fall between tile rows.
-func mmToColWidth(mm float64) float64 { return mm / 25.4 * 96 / 7 }
+// pixels (at 96 dpi) over the maximum digit width of the workbook's default
+// font, Arial 11 (8 pixels; Liberation Sans, its metric twin, the same). A
+// program that has neither falls back to a wider font (DejaVu Sans: 9.3
+// pixels) and draws the columns wider; fit-to-width then scales the page
+// down, evenly, and the page breaks still fall between tile rows.
+func mmToColWidth(mm float64) float64 { return mm / 25.4 * 96 / 8 }
 
 // layout is where tiles go on the voucher sheet.
 type layout struct {
@@ -134,13 +135,20 @@ func (l layout) pages(n int64) int {
 	return int((n + int64(l.tilesPerPage) - 1) / int64(l.tilesPerPage))
 }
 
+// DefaultAcross is how many voucher tiles the workbook puts across a page
+// when not told.
+const DefaultAcross = 3
+
 // Options say how to export.
 type Options struct {
-	Across     int    // tiles across: workbook 1..MaxAcross (0: 3); PDF grid (0: the layout's own)
+	Across     int    // tiles across: workbook 1..MaxAcross (0: DefaultAcross); PDF grid (0: the layout's own)
 	Down       int    // PDF: tiles down a grid page (0: as many as fit)
 	Paper      Paper  // A4 or Letter
 	QRTemplate string // "" : the QR code holds the PIN; else a redeem address with {pin}
-	Force      bool   // overwrite an existing file
+	// IncludeVoid prints, on voucher sheets, the cards that cannot be sold
+	// (blocked, redeemed, expired) stamped VOID, REDEEMED or EXPIRED across
+	// the tile; without it they are left out.
+	IncludeVoid bool
 	// PDF only.
 	Layout   string           // a PDFLayouts name; "" : the plain grid of Paper
 	CutMarks bool             // cut marks outside the tile grid
@@ -150,23 +158,31 @@ type Options struct {
 	Progress func(done, total int64)
 }
 
-func (o *Options) normalize(format Format) error {
-	if format == FormatPDF {
-		if o.Paper != PaperA4 && o.Paper != PaperLetter {
-			return data.NewError(data.ErrInvalid, "paper: use A4 or Letter")
-		}
-		return CheckQRTemplate(o.QRTemplate)
+// normalize fills in the defaults for format and checks the options.
+func (o *Options) normalize(format *Format) error {
+	if o.Paper != PaperA4 && o.Paper != PaperLetter {
+		return data.NewError(data.ErrInvalid, "paper: use A4 or Letter")
+	}
+	if err := CheckQRTemplate(o.QRTemplate); err != nil {
+		return err
+	}
+	if !format.Has(TakesGrid) && (o.Layout != "" || o.Down != 0) {
+		return data.NewError(data.ErrInvalid, "export: a layout and tiles down are for PDF; save as .pdf")
+	}
+	if !format.Has(TakesCutMarks) && o.CutMarks || !format.Has(TakesLogo) && o.Logo != nil || !format.Has(TakesColours) && len(o.Colours) > 0 {
+		return data.NewError(data.ErrInvalid, "export: cut marks, a logo and colours are for PDF; save as .pdf")
+	}
+	if format.Has(TakesGrid) {
+		_, err := o.pdfLayout()
+		return err
 	}
 	if o.Across == 0 {
-		o.Across = 3
+		o.Across = DefaultAcross
 	}
 	if o.Across < 1 || o.Across > MaxAcross {
 		return data.NewError(data.ErrInvalid, "tiles across %d: choose 1 to %d", o.Across, MaxAcross)
 	}
-	if o.Paper != PaperA4 && o.Paper != PaperLetter {
-		return data.NewError(data.ErrInvalid, "paper: use A4 or Letter")
-	}
-	return CheckQRTemplate(o.QRTemplate)
+	return nil
 }
 
 // pdfLayout is the PDF layout the options choose.
@@ -181,13 +197,9 @@ func (o Options) pdfLayout() (PDFLayout, error) {
 	return LayoutByName(name, o.Across, o.Down)
 }
 
-// Source is what an export reads: the store.
-type Source interface {
-	Now() time.Time
-	Summarize(ctx context.Context, f data.Filter) (data.Summary, error)
-	Each(ctx context.Context, f data.Filter, o data.Sort, fn func(data.Card) error) error
-	LogExport(ctx context.Context, f data.Filter, cards int64, where string) error
-	RecordPrintRun(ctx context.Context, f data.Filter, run data.PrintRun) (data.PrintRun, error)
+// pdfOptions are the drawing options of layout lay.
+func (o Options) pdfOptions(lay PDFLayout, statuses []StatusLine) PDFOptions {
+	return PDFOptions{Layout: lay, CutMarks: o.CutMarks, Logo: o.Logo, Colours: o.Colours, Statuses: statuses}
 }
 
 // progress counts steps and reports them now and then.
@@ -211,13 +223,26 @@ func (p *progress) add(n int64) {
 	}
 }
 
-// writeWorkbook writes the voucher workbook of the cards f matches to w.
-func writeWorkbook(ctx context.Context, src Source, f data.Filter, sum data.Summary, opts Options, w io.Writer, prog *progress, written *[]int64) error {
-	n := sum.Cards
-	lay := newLayout(opts.Across, opts.Paper)
-	title := exportTitle(f)
+// writeWorkbookFile writes the voucher workbook of j to w: the Vouchers
+// sheet (the tiles' text), the Cards and Summary sheets, then the QR codes
+// in a drawing of its own. It returns the number of voucher pages.
+func writeWorkbookFile(ctx context.Context, w io.Writer, j *job) (int, error) {
+	lay := newLayout(j.opts.Across, j.opts.Paper)
+	// Steps: a tile's text, a card's row, its QR code (2).
+	j.prog.total = 3*j.sel.Cards + j.sel.Matched
+	if err := writeWorkbook(ctx, w, j, lay); err != nil {
+		return 0, err
+	}
+	return lay.pages(j.sel.Cards), nil
+}
+
+func writeWorkbook(ctx context.Context, w io.Writer, j *job, lay layout) error {
+	title := exportTitle(j.f)
 	xf := excelize.NewFile()
 	defer xf.Close()
+	if err := xf.SetDefaultFont(sheetFont); err != nil {
+		return err
+	}
 	if err := xf.SetSheetName("Sheet1", SheetVouchers); err != nil {
 		return err
 	}
@@ -227,15 +252,15 @@ func writeWorkbook(ctx context.Context, src Source, f data.Filter, sum data.Summ
 		}
 	}
 	_ = xf.SetDocProps(&excelize.DocProperties{Title: "Top-up card vouchers: " + title, Creator: "Top-up Cards",
-		Created: src.Now().UTC().Format(time.RFC3339)})
+		Created: j.now.Format(time.RFC3339)})
 	var first, last string
-	if err := writeVouchers(ctx, xf, src, f, n, lay, opts, title, prog, &first, &last, written); err != nil {
+	if err := writeVouchers(ctx, xf, j, lay, title, &first, &last); err != nil {
 		return err
 	}
-	if err := writeCards(ctx, xf, src, f, n, prog); err != nil {
+	if err := writeCards(ctx, xf, j); err != nil {
 		return err
 	}
-	if err := writeSummary(xf, src.Now(), f, sum, lay, opts, first, last); err != nil {
+	if err := writeSummary(xf, j, lay, first, last); err != nil {
 		return err
 	}
 	// excelize's own picture placement scans every picture already placed,
@@ -262,7 +287,7 @@ func writeWorkbook(ctx context.Context, src Source, f data.Filter, sum data.Summ
 	if err != nil {
 		return err
 	}
-	return addDrawing(ctx, zr, w, src, f, n, lay, opts, prog)
+	return addDrawing(ctx, zr, w, j, lay)
 }
 
 // exportTitle says what was exported, for the footer and the summary.
@@ -277,8 +302,23 @@ func exportTitle(f data.Filter) string {
 	return f.Describe()
 }
 
-// voucherStyles are the style ids of a tile's cells: [row][0 text, 1 QR].
-type voucherStyles [rowsPerTile][2]int
+// Fonts of the workbook. Arial is on Windows and macOS, and Linux maps it
+// to its metric twin Liberation Sans; where neither is installed a printer
+// falls back to a wider sans (DejaVu Sans), so tiles and columns are sized
+// for DejaVu Sans's widths and line heights (fallbackLineEm), the widest
+// of them.
+const (
+	sheetFont      = "Arial"
+	pinFont        = "Courier New"
+	fallbackLineEm = 1.17 // DejaVu Sans: ascent 0.93 + descent 0.24 em
+)
+
+// voucherStyles are the style ids of a tile's cells: rows[row][0 text, 1
+// QR], and void, the bottom row of a tile that cannot be sold.
+type voucherStyles struct {
+	rows [rowsPerTile][2]int
+	void [2]int
+}
 
 func makeVoucherStyles(xf *excelize.File) (voucherStyles, error) {
 	var st voucherStyles
@@ -289,21 +329,22 @@ func makeVoucherStyles(xf *excelize.File) (voucherStyles, error) {
 		}
 		return b
 	}
-	fonts := [rowsPerTile]*excelize.Font{
-		{Bold: true, Size: 10, Color: "1F3864", Family: "Calibri"},
-		{Bold: true, Size: 20, Family: "Calibri"},
-		{Bold: true, Size: 13, Family: "Courier New"},
-		{Size: 9, Color: "404040", Family: "Calibri"},
-		{Size: 9, Color: "404040", Family: "Calibri"},
-		{Bold: true, Size: 8, Color: "C00000", Family: "Calibri"}, // REPRINT
+	fonts := [rowsPerTile + 1]*excelize.Font{
+		{Bold: true, Size: 10, Color: "1F3864", Family: sheetFont},
+		{Bold: true, Size: 20, Family: sheetFont},
+		{Bold: true, Size: 13, Family: pinFont},
+		{Size: 9, Color: "404040", Family: sheetFont},
+		{Size: 9, Color: "404040", Family: sheetFont},
+		{Bold: true, Size: 8, Color: "C00000", Family: sheetFont}, // REPRINT
+		{Bold: true, Size: 8, Color: "FFFFFF", Family: sheetFont}, // VOID — DO NOT SELL, on red
 	}
-	for r := 0; r < rowsPerTile; r++ {
+	for r := 0; r <= rowsPerTile; r++ {
 		for c := 0; c < 2; c++ {
 			var sides []string
 			if r == 0 {
 				sides = append(sides, "top")
 			}
-			if r == rowsPerTile-1 {
+			if r >= rowsPerTile-1 {
 				sides = append(sides, "bottom")
 			}
 			if c == 0 {
@@ -311,15 +352,23 @@ func makeVoucherStyles(xf *excelize.File) (voucherStyles, error) {
 			} else {
 				sides = append(sides, "right")
 			}
-			id, err := xf.NewStyle(&excelize.Style{
+			style := &excelize.Style{
 				Border:    cut(sides...),
 				Font:      fonts[r],
 				Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center", Indent: 1, ShrinkToFit: true},
-			})
+			}
+			if r == rowsPerTile {
+				style.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"C00000"}}
+			}
+			id, err := xf.NewStyle(style)
 			if err != nil {
 				return st, err
 			}
-			st[r][c] = id
+			if r == rowsPerTile {
+				st.void[c] = id
+			} else {
+				st.rows[r][c] = id
+			}
 		}
 	}
 	return st, nil
@@ -327,8 +376,67 @@ func makeVoucherStyles(xf *excelize.File) (voucherStyles, error) {
 
 // writeVouchers writes the tiles' text with page setup, page breaks and the
 // print area; the QR codes are added by addDrawing.
-func writeVouchers(ctx context.Context, xf *excelize.File, src Source, f data.Filter, n int64, lay layout, opts Options,
-	title string, prog *progress, first, last *string, written *[]int64) error {
+func writeVouchers(ctx context.Context, xf *excelize.File, j *job, lay layout, title string, first, last *string) error {
+	if err := setupVoucherPage(xf, lay, j.sel.Cards, title); err != nil {
+		return err
+	}
+	styles, err := makeVoucherStyles(xf)
+	if err != nil {
+		return err
+	}
+	sw, err := xf.NewStreamWriter(SheetVouchers)
+	if err != nil {
+		return err
+	}
+	for c := 0; c < lay.across; c++ {
+		if err := sw.SetColWidth(2*c+1, 2*c+1, mmToColWidth(lay.textW)); err != nil {
+			return err
+		}
+		if err := sw.SetColWidth(2*c+2, 2*c+2, mmToColWidth(lay.qrColW)); err != nil {
+			return err
+		}
+	}
+	tr := newTileRows(sw, lay)
+	pictured := false
+	err = j.eachTile(ctx, func(t Tile, c data.Card) error {
+		j.printed = append(j.printed, c.ID)
+		if *first == "" {
+			*first = t.Serial
+		}
+		*last = t.Serial
+		tr.add(t, styles)
+		if !pictured {
+			// One picture through excelize, so that it makes the drawing
+			// part, its relationships and content types; addDrawing then
+			// writes the drawing with every card's QR code.
+			img, err := QRPNG(t.QR)
+			if err != nil {
+				return err
+			}
+			if err := xf.AddPictureFromBytes(SheetVouchers, "B1", &excelize.Picture{Extension: ".png", File: img,
+				Format: &excelize.GraphicOptions{Positioning: "oneCell"}}); err != nil {
+				return err
+			}
+			pictured = true
+		}
+		j.prog.add(1)
+		if tr.col == lay.across {
+			return tr.flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := tr.flush(); err != nil {
+		return err
+	}
+	return sw.Flush()
+}
+
+// setupVoucherPage sets the Vouchers sheet's paper, margins, footer and
+// print area for n tiles.
+func setupVoucherPage(xf *excelize.File, lay layout, n int64, title string) error {
 	sh := SheetVouchers
 	_, _, code := lay.paper.size()
 	portrait, one, zero := "portrait", 1, 0
@@ -354,105 +462,77 @@ func writeVouchers(ctx context.Context, xf *excelize.File, src Source, f data.Fi
 	lastCol, _ := excelize.ColumnNumberToName(2 * lay.across)
 	tileRows := int((n + int64(lay.across) - 1) / int64(lay.across))
 	lastRow := tileRows * rowsPerTile
-	if err := xf.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area",
-		RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", sh, lastCol, lastRow), Scope: sh}); err != nil {
-		return err
+	return xf.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area",
+		RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", sh, lastCol, lastRow), Scope: sh})
+}
+
+// tileRows collects one row of tiles (rowsPerTile sheet rows of
+// lay.across tiles) and writes it to the sheet.
+type tileRows struct {
+	sw           *excelize.StreamWriter
+	lay          layout
+	rows         [][]any
+	tileRow, col int
+}
+
+func newTileRows(sw *excelize.StreamWriter, lay layout) *tileRows {
+	tr := &tileRows{sw: sw, lay: lay, rows: make([][]any, rowsPerTile)}
+	for r := range tr.rows {
+		tr.rows[r] = make([]any, 2*lay.across)
 	}
-	styles, err := makeVoucherStyles(xf)
-	if err != nil {
-		return err
+	return tr
+}
+
+// add puts tile t in the next place of the row. The bottom line says
+// REPRINT, or for a card that cannot be sold "VOID — DO NOT SELL" (or
+// REDEEMED, EXPIRED) white on red.
+func (tr *tileRows) add(t Tile, styles voucherStyles) {
+	bottom, bottomStyle := "", styles.rows[rowsPerTile-1]
+	if t.Reprint {
+		bottom = "REPRINT"
 	}
-	sw, err := xf.NewStreamWriter(sh)
-	if err != nil {
-		return err
+	if t.Void != "" {
+		// A void card is not sold: REPRINT does not matter on it.
+		bottom, bottomStyle = t.Void+" — DO NOT SELL", styles.void
 	}
-	for c := 0; c < lay.across; c++ {
-		if err := sw.SetColWidth(2*c+1, 2*c+1, mmToColWidth(lay.textW)); err != nil {
-			return err
+	texts := [rowsPerTile]string{t.Company, t.Amount, t.PIN, "S/N " + t.Serial, t.ValidUntil, bottom}
+	for r := 0; r < rowsPerTile; r++ {
+		st := styles.rows[r]
+		if r == rowsPerTile-1 {
+			st = bottomStyle
 		}
-		if err := sw.SetColWidth(2*c+2, 2*c+2, mmToColWidth(lay.qrColW)); err != nil {
-			return err
-		}
+		tr.rows[r][2*tr.col] = excelize.Cell{StyleID: st[0], Value: texts[r]}
+		tr.rows[r][2*tr.col+1] = excelize.Cell{StyleID: st[1]}
 	}
-	// One tile row at a time: rowsPerTile sheet rows of lay.across tiles.
-	rows := make([][]any, rowsPerTile)
-	for r := range rows {
-		rows[r] = make([]any, 2*lay.across)
-	}
-	tileRow, col := 0, 0
-	flush := func() error {
-		if col == 0 {
-			return nil
-		}
-		for c := col; c < lay.across; c++ { // an unfinished last row: empty tiles without cut lines
-			for r := range rows {
-				rows[r][2*c], rows[r][2*c+1] = nil, nil
-			}
-		}
-		base := tileRow*rowsPerTile + 1
-		if tileRow > 0 && tileRow%lay.tileRowsPage == 0 {
-			if err := sw.InsertPageBreak(fmt.Sprintf("A%d", base)); err != nil {
-				return err
-			}
-		}
-		for r := range rows {
-			cell, _ := excelize.CoordinatesToCellName(1, base+r)
-			if err := sw.SetRow(cell, rows[r], excelize.RowOpts{Height: lay.heights[r]}); err != nil {
-				return err
-			}
-		}
-		tileRow++
-		col = 0
+	tr.col++
+}
+
+// flush writes the row of tiles collected so far, after a page break when
+// a new page begins.
+func (tr *tileRows) flush() error {
+	if tr.col == 0 {
 		return nil
 	}
-	var pictured bool
-	err = src.Each(ctx, f, data.Sort{}, func(c data.Card) error {
-		if err := ctx.Err(); err != nil {
+	for c := tr.col; c < tr.lay.across; c++ { // an unfinished last row: empty tiles without cut lines
+		for r := range tr.rows {
+			tr.rows[r][2*c], tr.rows[r][2*c+1] = nil, nil
+		}
+	}
+	base := tr.tileRow*rowsPerTile + 1
+	if tr.tileRow > 0 && tr.tileRow%tr.lay.tileRowsPage == 0 {
+		if err := tr.sw.InsertPageBreak(fmt.Sprintf("A%d", base)); err != nil {
 			return err
 		}
-		t := TileFor(c, opts.QRTemplate)
-		*written = append(*written, c.ID)
-		if *first == "" {
-			*first = t.Serial
-		}
-		*last = t.Serial
-		reprint := ""
-		if t.Reprint {
-			reprint = "REPRINT"
-		}
-		texts := [rowsPerTile]string{t.Company, t.Amount, t.PIN, "S/N " + t.Serial, t.ValidUntil, reprint}
-		for r := 0; r < rowsPerTile; r++ {
-			rows[r][2*col] = excelize.Cell{StyleID: styles[r][0], Value: texts[r]}
-			rows[r][2*col+1] = excelize.Cell{StyleID: styles[r][1]}
-		}
-		if !pictured {
-			// One picture through excelize, so that it makes the drawing
-			// part, its relationships and content types; addDrawing then
-			// writes the drawing with every card's QR code.
-			img, err := QRPNG(t.QR)
-			if err != nil {
-				return err
-			}
-			if err := xf.AddPictureFromBytes(sh, "B1", &excelize.Picture{Extension: ".png", File: img,
-				Format: &excelize.GraphicOptions{Positioning: "oneCell"}}); err != nil {
-				return err
-			}
-			pictured = true
-		}
-		col++
-		prog.add(1)
-		if col == lay.across {
-			return flush()
-		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
-	if err := flush(); err != nil {
-		return err
+	for r := range tr.rows {
+		cell, _ := excelize.CoordinatesToCellName(1, base+r)
+		if err := tr.sw.SetRow(cell, tr.rows[r], excelize.RowOpts{Height: tr.lay.heights[r]}); err != nil {
+			return err
+		}
 	}
-	return sw.Flush()
+	tr.tileRow++
+	tr.col = 0
+	return nil
 }
 
 // footerText escapes & for a header/footer string and keeps it short.
@@ -473,15 +553,99 @@ func wallClock(t time.Time) time.Time {
 	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)
 }
 
-// writeCards writes one row per card with real number and date cells, a
-// bold frozen header and an autofilter.
-func writeCards(ctx context.Context, xf *excelize.File, src Source, f data.Filter, n int64, prog *progress) error {
+// writeCards writes one row per card the search matches, with real number
+// and date cells, a bold frozen header and an autofilter; every column as
+// wide as its widest value in the fallback font.
+func writeCards(ctx context.Context, xf *excelize.File, j *job) error {
+	sh := SheetCards
+	if err := setupCardsPage(xf, j.sel.Matched); err != nil {
+		return err
+	}
+	widths, err := cardsColumnWidths(ctx, j)
+	if err != nil {
+		return err
+	}
+	head, err := xf.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Family: sheetFont, Size: 11},
+		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE5F0"}},
+		Border: []excelize.Border{{Type: "bottom", Color: "7F7F7F", Style: 1}}})
+	if err != nil {
+		return err
+	}
+	font := &excelize.Font{Family: sheetFont, Size: 11}
+	moneyFmt, dateFmt := "#,##0.00", "yyyy-mm-dd hh:mm:ss"
+	text, err := xf.NewStyle(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Horizontal: "left", Indent: 1}})
+	if err != nil {
+		return err
+	}
+	money, err := xf.NewStyle(&excelize.Style{Font: font, CustomNumFmt: &moneyFmt})
+	if err != nil {
+		return err
+	}
+	date, err := xf.NewStyle(&excelize.Style{Font: font, CustomNumFmt: &dateFmt, Alignment: &excelize.Alignment{Horizontal: "center"}})
+	if err != nil {
+		return err
+	}
+	sw, err := xf.NewStreamWriter(sh)
+	if err != nil {
+		return err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	for i, w := range widths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	header := make([]any, len(cardsHeader))
+	for i, h := range cardsHeader {
+		header[i] = excelize.Cell{StyleID: head, Value: h}
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return err
+	}
+	row := 1
+	vals := make([]any, len(cardsHeader))
+	textCell := func(s string) any { return excelize.Cell{StyleID: text, Value: s} }
+	dateCell := func(t time.Time) any {
+		if t.IsZero() {
+			return nil
+		}
+		return excelize.Cell{StyleID: date, Value: wallClock(t)}
+	}
+	err = j.r.Each(ctx, j.f, data.Sort{}, func(c data.Card) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		row++
+		vals[0] = textCell(c.Serial.String())
+		vals[1] = textCell(c.PIN) // text: a PIN may start with 0
+		vals[2] = excelize.Cell{StyleID: money, Value: float64(c.Amount.Minor) / 100}
+		vals[3] = textCell(c.Amount.Currency)
+		vals[4] = textCell(c.Reseller)
+		vals[5] = dateCell(c.ExpiresAt)
+		vals[6] = textCell(string(c.StatusAt(j.now)))
+		vals[7] = dateCell(c.CreatedAt)
+		vals[8] = textCell(c.ActivatedBy)
+		vals[9] = dateCell(c.ActivatedAt)
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		j.prog.add(1)
+		return sw.SetRow(cell, vals)
+	})
+	if err != nil {
+		return err
+	}
+	return sw.Flush()
+}
+
+// setupCardsPage sets the Cards sheet's autofilter over n rows and its
+// printing: landscape, one page wide, the header on every page.
+func setupCardsPage(xf *excelize.File, n int64) error {
 	sh := SheetCards
 	lastCol, _ := excelize.ColumnNumberToName(len(cardsHeader))
 	if err := xf.AutoFilter(sh, fmt.Sprintf("A1:%s%d", lastCol, n+1), nil); err != nil {
 		return err
 	}
-	// Printed: landscape, one page wide, the header on every page.
 	landscape, one, zero := "landscape", 1, 0
 	_, _, code := PaperA4.size()
 	if err := xf.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &code, Orientation: &landscape, FitToWidth: &one, FitToHeight: &zero}); err != nil {
@@ -494,125 +658,231 @@ func writeCards(ctx context.Context, xf *excelize.File, src Source, f data.Filte
 	if err := xf.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: sh + "!$1:$1", Scope: sh}); err != nil {
 		return err
 	}
-	_ = xf.SetHeaderFooter(sh, &excelize.HeaderFooterOptions{OddFooter: "&L&8Top-up Cards · card list&R&8Page &P of &N"})
-	head, err := xf.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Family: "Calibri"},
-		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE5F0"}},
-		Border: []excelize.Border{{Type: "bottom", Color: "7F7F7F", Style: 1}}})
-	if err != nil {
-		return err
-	}
-	moneyFmt, dateFmt := "#,##0.00", "yyyy-mm-dd hh:mm:ss"
-	money, err := xf.NewStyle(&excelize.Style{CustomNumFmt: &moneyFmt})
-	if err != nil {
-		return err
-	}
-	date, err := xf.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	if err != nil {
-		return err
-	}
-	sw, err := xf.NewStreamWriter(sh)
-	if err != nil {
-		return err
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	for i, w := range []float64{14, 24, 12, 9, 24, 20, 11, 20, 24, 20} {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return err
-		}
-	}
-	header := make([]any, len(cardsHeader))
-	for i, h := range cardsHeader {
-		header[i] = excelize.Cell{StyleID: head, Value: h}
-	}
-	if err := sw.SetRow("A1", header); err != nil {
-		return err
-	}
-	now := src.Now()
-	row := 1
-	vals := make([]any, len(cardsHeader))
-	dateCell := func(t time.Time) any {
-		if t.IsZero() {
-			return nil
-		}
-		return excelize.Cell{StyleID: date, Value: wallClock(t)}
-	}
-	err = src.Each(ctx, f, data.Sort{}, func(c data.Card) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		row++
-		vals[0] = c.Serial.String()
-		vals[1] = c.PIN // text: a PIN may start with 0
-		vals[2] = excelize.Cell{StyleID: money, Value: float64(c.Amount.Minor) / 100}
-		vals[3] = c.Amount.Currency
-		vals[4] = c.Reseller
-		vals[5] = dateCell(c.ExpiresAt)
-		vals[6] = string(c.StatusAt(now))
-		vals[7] = dateCell(c.CreatedAt)
-		vals[8] = c.ActivatedBy
-		vals[9] = dateCell(c.ActivatedAt)
-		cell, _ := excelize.CoordinatesToCellName(1, row)
-		prog.add(1)
-		return sw.SetRow(cell, vals)
-	})
-	if err != nil {
-		return err
-	}
-	return sw.Flush()
+	return xf.SetHeaderFooter(sh, &excelize.HeaderFooterOptions{OddFooter: "&L&8Top-up Cards · card list&R&8Page &P of &N"})
 }
 
-// writeSummary says what was exported, when, how many cards and their face
-// value per currency.
-func writeSummary(xf *excelize.File, now time.Time, f data.Filter, sum data.Summary, lay layout, opts Options, first, last string) error {
+// maxTextColumn is the widest a text column of the Cards sheet gets (in
+// characters); a longer name is cut at the column's edge.
+const maxTextColumn = 60
+
+// cardsColumnWidths measures every value of the Cards sheet (one pass over
+// the cards) in DejaVu Sans 11, the widest font a printer without Arial or
+// Calibri falls back to, and returns each column's width: the widest value
+// (the bold header included) and a margin.
+func cardsColumnWidths(ctx context.Context, j *job) ([]float64, error) {
+	m := newMeasure()
+	const size = 11.0
+	widest := make([]float64, len(cardsHeader)) // mm
+	see := func(i int, bold bool, s string) {
+		if w := m.width(bold, size, s); w > widest[i] {
+			widest[i] = w
+		}
+	}
+	for i, h := range cardsHeader {
+		see(i, true, h)
+	}
+	// Numbers and dates: their widest forms.
+	for _, i := range []int{5, 7, 9} {
+		see(i, false, "0000-00-00 00:00:00")
+	}
+	for _, st := range data.Statuses {
+		see(6, false, string(st))
+	}
+	err := j.r.Each(ctx, j.f, data.Sort{}, func(c data.Card) error {
+		see(0, false, c.Serial.String())
+		see(1, false, c.PIN)
+		see(2, false, amountCellText(c.Amount.Minor))
+		see(3, false, c.Amount.Currency)
+		see(4, false, c.Reseller)
+		see(8, false, c.ActivatedBy)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(widest))
+	for i, w := range widest {
+		out[i] = min(mmToColWidth(w+8), maxTextColumn) // an indent and a gap
+	}
+	return out, nil
+}
+
+// amountCellText is an amount as #,##0.00 shows it.
+func amountCellText(minor int64) string {
+	s := data.FormatMinor(minor)
+	whole, frac, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	whole = strings.TrimPrefix(whole, "-")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String() + "." + frac
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// measure measures text in DejaVu Sans, the font sheets are sized for.
+type measure struct{ gc *glyphCache }
+
+func newMeasure() measure {
+	fs, err := loadFonts()
+	if err != nil {
+		panic(err) // the fonts are embedded: this is a broken build
+	}
+	return measure{gc: newGlyphCache(fs, nil)}
+}
+
+// width is s's width in mm at size points; a character DejaVu lacks (a CJK
+// name, say) counts one em.
+func (m measure) width(bold bool, size float64, s string) float64 {
+	id := fontRegular
+	if bold {
+		id = fontBold
+	}
+	adv := 0.0 // 1/1000 em
+	for _, r := range s {
+		if g, ok := m.gc.lookup(id, r); ok {
+			adv += g.adv
+		} else {
+			adv += 1000
+		}
+	}
+	return adv * size / 1000 * mmPerPt
+}
+
+// writeSummary says what was exported, when, how many cards, their face
+// value per currency, and per status what the export did with them.
+func writeSummary(xf *excelize.File, j *job, lay layout, first, last string) error {
 	sh := SheetSummary
-	bold, err := xf.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Family: "Calibri"}})
+	bold, err := xf.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Family: sheetFont, Size: 11}})
 	if err != nil {
 		return err
 	}
 	moneyFmt := "#,##0.00"
-	money, err := xf.NewStyle(&excelize.Style{CustomNumFmt: &moneyFmt})
+	money, err := xf.NewStyle(&excelize.Style{Font: &excelize.Font{Family: sheetFont, Size: 11}, CustomNumFmt: &moneyFmt})
 	if err != nil {
 		return err
 	}
-	left, err := xf.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left"}})
+	plain, err := xf.NewStyle(&excelize.Style{Font: &excelize.Font{Family: sheetFont, Size: 11}, Alignment: &excelize.Alignment{Horizontal: "left"}})
 	if err != nil {
 		return err
 	}
-	qr := "the PIN"
-	if opts.QRTemplate != "" {
-		qr = opts.QRTemplate
-	}
-	rows := [][]any{
-		{"Top-up Cards export"},
-		{"Cards exported", f.Describe()},
-		{"Exported on", data.FormatTime(now)},
-		{"Number of cards", sum.Cards},
-		{"Serials", first + " to " + last},
-		{"Voucher sheet", fmt.Sprintf("%d across on %s, %d a page, %d pages", lay.across, lay.paper, lay.tilesPerPage, lay.pages(sum.Cards))},
-		{"QR codes hold", qr},
-		{},
-		{"Currency", "Cards", "Face value", "Unredeemed"},
-	}
-	for _, t := range sum.Totals {
-		rows = append(rows, []any{t.Currency, t.Cards, float64(t.Face) / 100, float64(t.Unredeemed) / 100})
-	}
+	rows, moneyRows, boldRows, tables := summaryRows(j, lay, first, last)
+	width := []float64{0, 0, 0, 0, 0}
+	m := newMeasure()
 	for i, r := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := xf.SetSheetRow(sh, cell, &r); err != nil {
 			return err
 		}
+		end, _ := excelize.CoordinatesToCellName(max(len(r), 1), i+1)
+		st := plain
+		if boldRows[i] {
+			st = bold
+		}
+		_ = xf.SetCellStyle(sh, cell, end, st)
+		for c, v := range r {
+			if c > 0 && i < tables {
+				break // the facts above the tables run on into empty cells
+			}
+			txt := fmt.Sprint(v)
+			if f, ok := v.(float64); ok {
+				txt = amountCellText(int64(math.Round(f * 100)))
+			}
+			if c < len(width) {
+				width[c] = max(width[c], m.width(boldRows[i], 11, txt))
+			}
+		}
 	}
-	_ = xf.SetCellStyle(sh, "A1", "A7", bold)
-	_ = xf.SetCellStyle(sh, "A9", "D9", bold)
-	if len(sum.Totals) > 0 {
-		_ = xf.SetCellStyle(sh, "C10", fmt.Sprintf("D%d", 9+len(sum.Totals)), money)
+	for _, mr := range moneyRows { // > 0: C and D are money; < 0: C only
+		_ = xf.SetCellStyle(sh, fmt.Sprintf("C%d", abs(mr)), fmt.Sprintf("C%d", abs(mr)), money)
+		if mr > 0 {
+			_ = xf.SetCellStyle(sh, fmt.Sprintf("D%d", mr), fmt.Sprintf("D%d", mr), money)
+		}
 	}
-	_ = xf.SetCellStyle(sh, "B4", "B4", left)
-	_ = xf.SetColWidth(sh, "A", "A", 20)
-	_ = xf.SetColWidth(sh, "B", "D", 16)
-	return nil
+	for c, w := range width {
+		col, _ := excelize.ColumnNumberToName(c + 1)
+		_ = xf.SetColWidth(sh, col, col, mmToColWidth(w+6))
+	}
+	portrait, one, zero := "portrait", 1, 0
+	_, _, code := PaperA4.size()
+	if j.opts.Paper == PaperLetter {
+		_, _, code = PaperLetter.size()
+	}
+	if err := xf.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &code, Orientation: &portrait, FitToWidth: &one, FitToHeight: &zero}); err != nil {
+		return err
+	}
+	fit := true
+	return xf.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit})
+}
+
+func abs(n int) int { return max(n, -n) }
+
+// summaryRows are the Summary sheet's rows, the rows (1-based) whose
+// columns C and D are money (negative: C only), which rows are bold, and
+// where the tables begin.
+func summaryRows(j *job, lay layout, first, last string) (rows [][]any, moneyRows []int, boldRows map[int]bool, tables int) {
+	qr := "the PIN"
+	if j.opts.QRTemplate != "" {
+		qr = j.opts.QRTemplate
+	}
+	leftOut := "none"
+	if t := j.sel.LeftOutText(); t != "" {
+		leftOut = t + " (cannot be sold; listed on the Cards sheet)"
+	}
+	boldRows = map[int]bool{0: true}
+	rows = [][]any{
+		{"Top-up Cards export"},
+		{"Cards exported", j.f.Describe()},
+		{"Exported on", data.FormatTime(j.now)},
+		{"Cards matched", j.sel.Matched},
+		{"Voucher tiles", j.sel.Cards},
+		{"Printed void", j.sel.Void},
+		{"Left out", leftOut},
+		{"Serials", first + " to " + last},
+		{"Voucher sheet", fmt.Sprintf("%d across on %s, %d a page, %d pages", lay.across, lay.paper, lay.tilesPerPage, lay.pages(j.sel.Cards))},
+		{"QR codes hold", qr},
+		{},
+	}
+	tables = len(rows)
+	boldRows[len(rows)] = true
+	rows = append(rows, []any{"Currency", "Cards", "Face value", "Unredeemed"})
+	type cur struct{ cards, face, open int64 }
+	var order []string
+	byCur := map[string]*cur{}
+	for _, t := range j.sel.Totals {
+		c := byCur[t.Currency]
+		if c == nil {
+			c = &cur{}
+			byCur[t.Currency] = c
+			order = append(order, t.Currency)
+		}
+		c.cards += t.Cards
+		c.face += t.Face
+		if t.Status != data.StatusActivated {
+			c.open += t.Face
+		}
+	}
+	slices.Sort(order)
+	for _, k := range order {
+		c := byCur[k]
+		rows = append(rows, []any{k, c.cards, float64(c.face) / 100, float64(c.open) / 100})
+		moneyRows = append(moneyRows, len(rows))
+	}
+	rows = append(rows, []any{})
+	boldRows[len(rows)] = true
+	rows = append(rows, []any{"Status", "Cards", "Face value", "Currency", "On the vouchers"})
+	for _, l := range j.sel.StatusLines(j.format) {
+		rows = append(rows, []any{StatusWord(l.Status), l.Cards, float64(l.Face) / 100, l.Currency, l.Fate})
+		moneyRows = append(moneyRows, -len(rows)) // only C is money
+	}
+	return rows, moneyRows, boldRows, tables
 }
 
 // Names of the parts addDrawing writes.
@@ -627,7 +897,8 @@ const emuPerMM = 36000
 // addDrawing copies the workbook zr to w, replacing the one-picture drawing
 // with one QR code per card. The QR codes are encoded on every core and
 // written as they come, so memory does not grow with the number of cards.
-func addDrawing(ctx context.Context, zr *zip.Reader, w io.Writer, src Source, f data.Filter, n int64, lay layout, opts Options, prog *progress) error {
+func addDrawing(ctx context.Context, zr *zip.Reader, w io.Writer, j *job, lay layout) error {
+	n := j.sel.Cards
 	zw := zip.NewWriter(w)
 	for _, e := range zr.File {
 		switch {
@@ -644,7 +915,7 @@ func addDrawing(ctx context.Context, zr *zip.Reader, w io.Writer, src Source, f 
 	if err := writeDrawingRels(zw, n); err != nil {
 		return err
 	}
-	if err := writeMedia(ctx, zw, src, f, opts, prog); err != nil {
+	if err := writeMedia(ctx, zw, j, n); err != nil {
 		return err
 	}
 	return zw.Close()
@@ -704,12 +975,15 @@ func writeDrawingRels(zw *zip.Writer, n int64) error {
 	return bw.Flush()
 }
 
-// writeMedia encodes every card's QR code on all cores and stores the PNGs
-// (already compressed) in the zip as they come.
-func writeMedia(ctx context.Context, zw *zip.Writer, src Source, f data.Filter, opts Options, prog *progress) error {
+// writeMedia encodes every tile's QR code on all cores and stores the PNGs
+// (already compressed) in the zip as they come. The tiles are read again
+// through the same Reader, so image i is the QR code of tile i; n is how
+// many the drawing shows, and any other number is an error, never a
+// drawing that points at a missing image.
+func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	type job struct {
+	type qrJob struct {
 		i       int64
 		content string
 	}
@@ -719,15 +993,18 @@ func writeMedia(ctx context.Context, zw *zip.Writer, src Source, f data.Filter, 
 		err error
 	}
 	workers := runtime.GOMAXPROCS(0)
-	jobs := make(chan job, 4*workers)
+	jobs := make(chan qrJob, 4*workers)
 	results := make(chan result, 4*workers)
 	var feedErr error
 	go func() {
 		defer close(jobs)
 		var i int64
-		feedErr = src.Each(ctx, f, data.Sort{}, func(c data.Card) error {
+		feedErr = j.eachTile(ctx, func(t Tile, _ data.Card) error {
+			if i == n {
+				return fmt.Errorf("the cards changed while the workbook was written: more than %d tiles", n)
+			}
 			select {
-			case jobs <- job{i, QRContent(c, opts.QRTemplate)}:
+			case jobs <- qrJob{i, t.QR}:
 				i++
 				return nil
 			case <-ctx.Done():
@@ -755,6 +1032,7 @@ func writeMedia(ctx context.Context, zw *zip.Writer, src Source, f data.Filter, 
 		close(results)
 	}()
 	var werr error
+	var written int64
 	for r := range results {
 		if werr != nil {
 			continue
@@ -773,7 +1051,8 @@ func writeMedia(ctx context.Context, zw *zip.Writer, src Source, f data.Filter, 
 			cancel()
 			continue
 		}
-		prog.add(2)
+		j.prog.add(2)
+		written++
 	}
 	if werr != nil {
 		return werr
@@ -781,8 +1060,11 @@ func writeMedia(ctx context.Context, zw *zip.Writer, src Source, f data.Filter, 
 	if feedErr != nil {
 		return feedErr
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if written != n {
+		return fmt.Errorf("the cards changed while the workbook was written: %d QR codes for %d tiles", written, n)
+	}
+	return nil
 }
-
-// ErrExists is returned when the output file exists and Force is not set.
-var ErrExists = errors.New("file exists")

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"image"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -22,40 +20,69 @@ import (
 	"topupcards/data"
 )
 
-// ExportRequest is what the person asked the Export dialog for.
-type ExportRequest struct {
-	Filter     data.Filter
-	Cards      int64
-	Path       string
-	Format     string // "pdf", "xlsx" or "csv"
-	Workbook   bool   // a voucher sheet (PDF or workbook), not a card list
-	Across     int    // tiles across (PDF grid: 0 = as many as fit)
-	Down       int    // PDF grid: tiles down (0 = as many as fit)
-	Letter     bool   // Letter paper; false: A4
-	QRTemplate string
-	Layout     string // PDF layout name
-	CutMarks   bool
-	Logo       []byte
-	Colours    string // "8.00=#2E7D32, 26.00=#1565C0"
-	Overwrite  bool
+// ExportFormat is one export format as the dialog offers it; the app fills
+// them in from the export package's table of formats.
+type ExportFormat struct {
+	Name  string // "pdf", "xlsx", "csv"
+	Ext   string // ".pdf"
+	Label string // "PDF voucher sheets (.pdf)"
+	// Vouchers: voucher tiles (tiles across, paper, QR code, void cards
+	// left out unless included); otherwise a card list.
+	Vouchers bool
+	// The PDF choices the format takes: a layout and tiles down, cut
+	// marks, a logo, colours.
+	Grid, CutMarks, Logo, Colours bool
+	MaxCards                      int64 // the most cards one file takes; 0: no limit
 }
 
-// ExportHooks are what the dialog needs from the export package, wired by
-// the app (views know no file formats).
+// ExportCount is what an export of the chosen cards holds.
+type ExportCount struct {
+	Matched int64  // cards the choice matches
+	Cards   int64  // cards in the file: voucher tiles, or rows of a list
+	LeftOut string // cards that cannot be sold, left out: "5 blocked, 1 redeemed"; "" none
+}
+
+// ExportRequest is what the person asked the Export dialog for.
+type ExportRequest struct {
+	Filter      data.Filter
+	Cards       int64
+	Path        string
+	Format      ExportFormat
+	Across      int  // tiles across (0: the format's default)
+	Down        int  // PDF grid: tiles down (0 = as many as fit)
+	Letter      bool // Letter paper; false: A4
+	QRTemplate  string
+	Layout      string // PDF layout name
+	CutMarks    bool
+	Logo        []byte
+	Colours     string // "8.00=#2E7D32, 26.00=#1565C0"
+	IncludeVoid bool   // print cards that cannot be sold, stamped
+	Overwrite   bool
+}
+
+// ExportHooks are what the dialog needs from the export package and the
+// files, wired by the app (views know no file formats and touch no files).
 type ExportHooks struct {
+	// Formats are the formats offered, the first chosen at first.
+	Formats []ExportFormat
+	// Count says what exporting r holds (cards in the file, left out).
+	Count func(ctx context.Context, r ExportRequest) (ExportCount, error)
 	// Run writes the export, reporting progress; it returns a sentence
 	// saying what was written.
 	Run func(ctx context.Context, r ExportRequest, progress func(done, total int64)) (string, error)
+	// SavePath turns the save dialog's choice into the export's path (the
+	// extension added when missing, and the empty file the save dialog
+	// made under the other name removed); exists: a file is at that path
+	// and replacing it must be asked for.
+	SavePath func(path, ext string) (final string, exists bool, err error)
 	// CheckTemplate validates a redeem-address template.
 	CheckTemplate func(string) error
-	// Estimate says how long exporting n cards takes.
-	Estimate func(workbook bool, n int64) time.Duration
-	// MaxWorkbook is the most cards one workbook takes.
-	MaxWorkbook int64
+	// Estimate says how long exporting n cards in the format takes.
+	Estimate func(format string, n int64) time.Duration
 	// Layouts are the PDF layouts by name, plain grids first.
 	Layouts []string
-	// CheckPDF checks the PDF choices (layout, tiles, colours).
-	CheckPDF func(r ExportRequest) error
+	// Check checks the choices for the format (layout, tiles, colours).
+	Check func(r ExportRequest) error
 	// Preview draws the first PDF page of the request, widthPx wide.
 	Preview func(ctx context.Context, r ExportRequest, widthPx int) (image.Image, error)
 }
@@ -65,9 +92,6 @@ const (
 	whatSearch   = "The current search"
 	whatBatch    = "A batch"
 	whatSelected = "The selected card"
-	fmtPDF       = "PDF voucher sheets (.pdf)"
-	fmtWorkbook  = "Excel voucher sheet (.xlsx)"
-	fmtCSV       = "CSV card list (.csv)"
 	qrPIN        = "The PIN"
 	qrAddress    = "A redeem address"
 )
@@ -80,33 +104,34 @@ type ExportDialog struct {
 	win   fyne.Window
 	hooks ExportHooks
 
-	What       *widget.RadioGroup
-	Batch      *widget.Select
-	Format     *widget.RadioGroup
-	Across     *widget.Select
-	Paper      *widget.Select
-	QRMode     *widget.RadioGroup
-	Template   *widget.Entry
-	Layout     *widget.Select
-	Down       *widget.Select
-	CutMarks   *widget.Check
-	LogoBtn    *widget.Button
-	Colours    *widget.Entry
-	Preview    *canvas.Image
-	Info       *widget.Label
-	Problem    *widget.Label
-	SaveAs     *widget.Button
-	Close      *widget.Button
-	Progress   *widget.ProgressBar
-	Status     *widget.Label
-	StopBtn    *widget.Button
-	form, busy fyne.CanvasObject
-	dlg        *dialog.CustomDialog
+	What        *widget.RadioGroup
+	Batch       *widget.Select
+	Format      *widget.RadioGroup
+	Across      *widget.Select
+	Paper       *widget.Select
+	QRMode      *widget.RadioGroup
+	Template    *widget.Entry
+	Layout      *widget.Select
+	Down        *widget.Select
+	CutMarks    *widget.Check
+	IncludeVoid *widget.Check
+	LogoBtn     *widget.Button
+	Colours     *widget.Entry
+	Preview     *canvas.Image
+	Info        *widget.Label
+	Problem     *widget.Label
+	SaveAs      *widget.Button
+	Close       *widget.Button
+	Progress    *widget.ProgressBar
+	Status      *widget.Label
+	StopBtn     *widget.Button
+	form, busy  fyne.CanvasObject
+	dlg         *dialog.CustomDialog
 
 	search   data.Filter
 	selected *data.Card
 	batches  map[string]int64
-	count    int64
+	count    ExportCount
 	seq      int64
 	cancel   context.CancelFunc
 	logo     []byte
@@ -118,8 +143,16 @@ func NewExportDialog(store Store, tasks *Tasks, win fyne.Window, hooks ExportHoo
 	selected *data.Card, batches []data.Batch) *ExportDialog {
 	d := &ExportDialog{store: store, tasks: tasks, win: win, hooks: hooks, search: search, selected: selected,
 		batches: map[string]int64{}}
+	d.makeWidgets(batches)
+	d.makeLayout()
+	d.wire()
+	return d
+}
+
+// makeWidgets makes the choices, with their first values.
+func (d *ExportDialog) makeWidgets(batches []data.Batch) {
 	whats := []string{whatSearch, whatBatch}
-	if selected != nil {
+	if d.selected != nil {
 		whats = append(whats, whatSelected)
 	}
 	d.What = widget.NewRadioGroup(whats, nil)
@@ -131,23 +164,28 @@ func NewExportDialog(store Store, tasks *Tasks, win fyne.Window, hooks ExportHoo
 	}
 	d.Batch = widget.NewSelect(labels, nil)
 	d.Batch.PlaceHolder = "choose a batch"
-	if search.Batch != 0 {
+	if d.search.Batch != 0 {
 		for l, id := range d.batches {
-			if id == search.Batch {
+			if id == d.search.Batch {
 				d.Batch.SetSelected(l)
 			}
 		}
 	}
-	d.Format = widget.NewRadioGroup([]string{fmtPDF, fmtWorkbook, fmtCSV}, nil)
+	var formats []string
+	for _, f := range d.hooks.Formats {
+		formats = append(formats, f.Label)
+	}
+	d.Format = widget.NewRadioGroup(formats, nil)
 	d.Across = widget.NewSelect([]string{"auto", "1", "2", "3", "4", "5", "6"}, nil)
 	d.Across.SetSelected("auto")
 	d.Down = widget.NewSelect([]string{"auto", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}, nil)
 	d.Down.SetSelected("auto")
-	d.Layout = widget.NewSelect(hooks.Layouts, nil)
-	if len(hooks.Layouts) > 0 {
+	d.Layout = widget.NewSelect(d.hooks.Layouts, nil)
+	if len(d.hooks.Layouts) > 0 {
 		d.Layout.SetSelectedIndex(0)
 	}
 	d.CutMarks = widget.NewCheck("Cut marks", nil)
+	d.IncludeVoid = widget.NewCheck("Include void cards (stamped VOID / REDEEMED / EXPIRED)", nil)
 	d.LogoBtn = widget.NewButtonWithIcon("Logo…", theme.FileImageIcon(), d.onLogo)
 	d.Colours = widget.NewEntry()
 	d.Colours.SetPlaceHolder("colour per amount: 8.00=#2E7D32, 26.00=#1565C0")
@@ -173,12 +211,15 @@ func NewExportDialog(store Store, tasks *Tasks, win fyne.Window, hooks ExportHoo
 	d.Status = widget.NewLabel("")
 	d.Status.Wrapping = fyne.TextWrapWord
 	d.StopBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), d.Stop)
+}
 
+// makeLayout puts the choices in a form beside the preview.
+func (d *ExportDialog) makeLayout() {
 	bold := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	form := container.New(newFormLayout(),
-		bold("Cards"), container.NewVBox(d.What, d.Batch),
+		bold("Cards"), container.NewVBox(d.What, d.Batch, d.IncludeVoid),
 		bold("Format"), d.Format,
 		bold("Layout"), container.NewVBox(d.Layout, container.NewHBox(widget.NewLabel("Across"), d.Across,
 			widget.NewLabel("Down"), d.Down, widget.NewLabel("Paper"), d.Paper)),
@@ -190,9 +231,12 @@ func NewExportDialog(store Store, tasks *Tasks, win fyne.Window, hooks ExportHoo
 	d.form = container.NewBorder(nil, container.NewHBox(layoutSpacer(), d.Close, d.SaveAs), nil, preview, left)
 	d.busy = container.NewVBox(d.Status, d.Progress, container.NewHBox(layoutSpacer(), d.StopBtn))
 	d.busy.Hide()
-	d.dlg = dialog.NewCustomWithoutButtons("Export", container.NewStack(d.form, d.busy), win)
+	d.dlg = dialog.NewCustomWithoutButtons("Export", container.NewStack(d.form, d.busy), d.win)
 	d.dlg.Resize(fyne.NewSize(1000, 0))
-	// Wire the handlers last: setting the first choices fires them.
+}
+
+// wire sets the handlers, then the first choices (which fire them).
+func (d *ExportDialog) wire() {
 	changed := func(string) { d.Changed() }
 	d.What.OnChanged = changed
 	d.Batch.OnChanged = func(string) {
@@ -209,6 +253,7 @@ func NewExportDialog(store Store, tasks *Tasks, win fyne.Window, hooks ExportHoo
 	d.Down.OnChanged = changed
 	d.Paper.OnChanged = changed
 	d.CutMarks.OnChanged = func(bool) { d.Changed() }
+	d.IncludeVoid.OnChanged = func(bool) { d.Changed() }
 	d.Colours.OnChanged = changed
 	d.Template.OnChanged = func(string) {
 		if d.QRMode.Selected != qrAddress && d.Template.Text != "" {
@@ -217,14 +262,25 @@ func NewExportDialog(store Store, tasks *Tasks, win fyne.Window, hooks ExportHoo
 		}
 		d.Changed()
 	}
-	d.Format.SetSelected(fmtPDF)
+	if len(d.Format.Options) > 0 {
+		d.Format.SetSelected(d.Format.Options[0])
+	}
 	d.QRMode.SetSelected(qrPIN)
-	if search.Batch != 0 && d.Batch.Selected != "" {
+	if d.search.Batch != 0 && d.Batch.Selected != "" {
 		d.What.SetSelected(whatBatch)
 	} else {
 		d.What.SetSelected(whatSearch)
 	}
-	return d
+}
+
+// format is the chosen format.
+func (d *ExportDialog) format() ExportFormat {
+	for _, f := range d.hooks.Formats {
+		if f.Label == d.Format.Selected {
+			return f
+		}
+	}
+	return ExportFormat{}
 }
 
 // Show opens the dialog.
@@ -251,22 +307,26 @@ func (d *ExportDialog) Request() (ExportRequest, error) {
 	if err != nil {
 		return ExportRequest{}, err
 	}
-	r := ExportRequest{Filter: f, Cards: d.count, Letter: d.Paper.Selected == "Letter", Layout: d.Layout.Selected,
-		CutMarks: d.CutMarks.Checked, Logo: d.logo, Colours: d.Colours.Text}
-	switch d.Format.Selected {
-	case fmtPDF:
-		r.Format, r.Workbook = "pdf", true
-	case fmtWorkbook:
-		r.Format, r.Workbook = "xlsx", true
-	default:
-		r.Format = "csv"
+	fm := d.format()
+	r := ExportRequest{Filter: f, Cards: d.count.Cards, Format: fm, Letter: d.Paper.Selected == "Letter",
+		IncludeVoid: fm.Vouchers && d.IncludeVoid.Checked}
+	if fm.Grid {
+		r.Layout = d.Layout.Selected
+		fmt.Sscan(d.Down.Selected, &r.Down)
 	}
-	fmt.Sscan(d.Across.Selected, &r.Across)
-	fmt.Sscan(d.Down.Selected, &r.Down)
-	if r.Format == "xlsx" && r.Across == 0 {
-		r.Across = 3
+	if fm.CutMarks {
+		r.CutMarks = d.CutMarks.Checked
 	}
-	if d.QRMode.Selected == qrAddress {
+	if fm.Logo {
+		r.Logo = d.logo
+	}
+	if fm.Colours {
+		r.Colours = d.Colours.Text
+	}
+	if fm.Vouchers {
+		fmt.Sscan(d.Across.Selected, &r.Across)
+	}
+	if fm.Vouchers && d.QRMode.Selected == qrAddress {
 		r.QRTemplate = strings.TrimSpace(d.Template.Text)
 		if r.QRTemplate == "" {
 			err := errors.New("type the redeem address, with {pin} where the PIN goes")
@@ -279,37 +339,47 @@ func (d *ExportDialog) Request() (ExportRequest, error) {
 			}
 		}
 	}
-	if r.Format == "pdf" && d.hooks.CheckPDF != nil {
-		if err := d.hooks.CheckPDF(r); err != nil {
+	if d.hooks.Check != nil {
+		if err := d.hooks.Check(r); err != nil {
 			return r, err
 		}
 	}
-	if r.Format == "xlsx" && d.hooks.MaxWorkbook > 0 && d.count > d.hooks.MaxWorkbook {
-		return r, fmt.Errorf("%s cards are more than one voucher workbook takes (%s): export a batch or a serial range at a time, or choose CSV",
-			groupInt(d.count), groupInt(d.hooks.MaxWorkbook))
+	if fm.MaxCards > 0 && d.count.Matched > fm.MaxCards {
+		return r, fmt.Errorf("%s cards are more than one file of this kind takes (%s): export a batch or a serial range at a time, or choose CSV",
+			groupInt(d.count.Matched), groupInt(fm.MaxCards))
 	}
 	return r, nil
 }
 
 // Changed counts the chosen cards and updates the advice.
 func (d *ExportDialog) Changed() {
-	sheet := d.Format.Selected != fmtCSV
-	pdf := d.Format.Selected == fmtPDF
-	for _, w := range []fyne.Disableable{d.Across, d.Paper, d.QRMode, d.Template} {
-		setEnabled(w, sheet)
+	fm := d.format()
+	for _, w := range []fyne.Disableable{d.Across, d.Paper, d.QRMode, d.Template, d.IncludeVoid} {
+		setEnabled(w, fm.Vouchers)
 	}
-	for _, w := range []fyne.Disableable{d.Layout, d.Down, d.CutMarks, d.LogoBtn, d.Colours} {
-		setEnabled(w, pdf)
-	}
+	setEnabled(d.Layout, fm.Grid)
+	setEnabled(d.Down, fm.Grid)
+	setEnabled(d.CutMarks, fm.CutMarks)
+	setEnabled(d.LogoBtn, fm.Logo)
+	setEnabled(d.Colours, fm.Colours)
 	f, err := d.filter()
 	if err != nil {
 		d.showProblem(err)
 		return
 	}
+	r, _ := d.Request() // what is wrong with it is said once counted
+	r.Filter = f
 	d.seq++
 	seq := d.seq
 	d.tasks.Go(func() {
-		n, err := d.store.Count(context.Background(), f)
+		var c ExportCount
+		var err error
+		if d.hooks.Count != nil {
+			c, err = d.hooks.Count(context.Background(), r)
+		} else {
+			c.Matched, err = d.store.Count(context.Background(), f)
+			c.Cards = c.Matched
+		}
 		fyne.Do(func() {
 			if seq != d.seq {
 				return
@@ -318,7 +388,7 @@ func (d *ExportDialog) Changed() {
 				d.showProblem(err)
 				return
 			}
-			d.count = n
+			d.count = c
 			d.updateInfo()
 		})
 	})
@@ -333,28 +403,39 @@ func setEnabled(w fyne.Disableable, on bool) {
 }
 
 func (d *ExportDialog) updateInfo() {
-	workbook := d.Format.Selected != fmtCSV
+	fm := d.format()
 	f, _ := d.filter()
-	text := fmt.Sprintf("%s cards: %s.", groupInt(d.count), f.Describe())
-	over := d.Format.Selected == fmtWorkbook && d.hooks.MaxWorkbook > 0 && d.count > d.hooks.MaxWorkbook
+	c := d.count
+	text := fmt.Sprintf("%s cards: %s.", groupInt(c.Matched), f.Describe())
+	if c.LeftOut != "" {
+		text += fmt.Sprintf(" %s will be printed; left out, as they cannot be sold: %s (tick Include void cards to print them stamped).",
+			groupInt(c.Cards), c.LeftOut)
+	} else if d.IncludeVoid.Checked && fm.Vouchers && c.Cards > 0 {
+		text += " Cards that cannot be sold are printed stamped VOID, REDEEMED or EXPIRED."
+	}
+	over := fm.MaxCards > 0 && c.Matched > fm.MaxCards
 	if d.hooks.Estimate != nil && !over {
-		if est := d.hooks.Estimate(workbook, d.count); est > 10*time.Second {
+		if est := d.hooks.Estimate(fm.Name, c.Matched); est > 10*time.Second {
 			text += fmt.Sprintf(" This takes about %s; you can cancel it.", est.Round(time.Second))
 		}
 	}
-	switch d.Format.Selected {
-	case fmtWorkbook:
-		text += " The workbook has a printable Vouchers sheet, a Cards sheet and a Summary."
-	case fmtPDF:
+	switch {
+	case fm.Grid:
 		text += " The PDF ends with a page of control totals. Cards printed before are marked REPRINT."
+	case fm.Vouchers:
+		text += " The workbook has a printable Vouchers sheet, a Cards sheet and a Summary."
 	}
 	d.Info.SetText(text)
 	if _, err := d.Request(); err != nil {
 		d.showProblem(err)
 		return
 	}
-	if d.count == 0 {
+	if c.Matched == 0 {
 		d.showProblem(errors.New("no cards are chosen: change the search or choose a batch"))
+		return
+	}
+	if c.Cards == 0 {
+		d.showProblem(fmt.Errorf("none of these cards can be sold (%s): tick Include void cards to print them stamped, or change the search", c.LeftOut))
 		return
 	}
 	d.Problem.Hide()
@@ -364,7 +445,7 @@ func (d *ExportDialog) updateInfo() {
 
 // updatePreview draws the first PDF page in the background.
 func (d *ExportDialog) updatePreview() {
-	if d.Format.Selected != fmtPDF || d.hooks.Preview == nil {
+	if !d.format().Grid || d.hooks.Preview == nil {
 		d.Preview.Image = nil
 		d.Preview.Refresh()
 		return
@@ -436,7 +517,7 @@ func (d *ExportDialog) onSaveAs() {
 		d.showProblem(err)
 		return
 	}
-	ext := "." + r.Format
+	ext := r.Format.Ext
 	save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			d.showProblem(err)
@@ -448,29 +529,29 @@ func (d *ExportDialog) onSaveAs() {
 		path := wc.URI().Path()
 		wc.Close()
 		// The save dialog made the (empty) file and asked before replacing
-		// one; it does not add the extension, so a name without one gets it,
-		// and replacing that other file must be asked for here. File work
-		// runs off the UI goroutine.
+		// one; it does not add the extension, so a name without one gets it
+		// (the app's SavePath), and replacing that other file must be asked
+		// for here. File work runs off the UI goroutine.
 		d.tasks.Go(func() {
-			overwrite, ask := true, false
-			if !strings.EqualFold(filepath.Ext(path), ext) {
-				if st, err := os.Stat(path); err == nil && st.Size() == 0 {
-					os.Remove(path)
-				}
-				path += ext
-				_, err := os.Stat(path)
-				overwrite, ask = false, err == nil
+			final, exists, err := path, false, error(nil)
+			if d.hooks.SavePath != nil {
+				final, exists, err = d.hooks.SavePath(path, ext)
 			}
 			fyne.Do(func() {
-				if !ask {
-					d.Start(path, overwrite)
-					return
+				switch {
+				case err != nil:
+					d.showProblem(err)
+				case final == path:
+					d.Start(final, true) // the save dialog asked
+				case !exists:
+					d.Start(final, false)
+				default:
+					dialog.ShowConfirm("Replace file?", final+" exists. Replace it?", func(ok bool) {
+						if ok {
+							d.Start(final, true)
+						}
+					}, d.win)
 				}
-				dialog.ShowConfirm("Replace file?", path+" exists. Replace it?", func(ok bool) {
-					if ok {
-						d.Start(path, true)
-					}
-				}, d.win)
 			})
 		})
 	}, d.win)
@@ -514,12 +595,6 @@ func (d *ExportDialog) run(ctx context.Context, r ExportRequest) {
 			fyne.Do(func() { d.Progress.SetValue(float64(done) / float64(total)) })
 		}
 	})
-	if err != nil {
-		// The save dialog's empty file is not an export: leave nothing.
-		if st, serr := os.Stat(r.Path); serr == nil && st.Size() == 0 {
-			os.Remove(r.Path)
-		}
-	}
 	fyne.Do(func() {
 		d.cancel = nil
 		d.busy.Hide()
