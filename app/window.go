@@ -93,9 +93,15 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (*data.Store, e
 
 // NewMainWindow builds the main window for store s in the Fyne app a.
 func NewMainWindow(a fyne.App, s *data.Store) *MainWindow {
+	return newMainWindow(a, s, &views.Tasks{})
+}
+
+// newMainWindow is NewMainWindow with its disk work run by tasks (tests
+// give synchronous ones, for Fyne's test driver).
+func newMainWindow(a fyne.App, s *data.Store, tasks *views.Tasks) *MainWindow {
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("Top-up Cards")
-	m := &MainWindow{Window: w, Tasks: &views.Tasks{}, store: s}
+	m := &MainWindow{Window: w, Tasks: tasks, store: s}
 	m.View = views.NewMainView(s, w, m.Tasks)
 	m.View.ExportHooks = m.exportHooks()
 	w.SetContent(m.View)

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"topupcards/data"
+	"topupcards/views"
 )
 
 // newWindow opens the main window on a new file with a batch of 8.00 USD
@@ -34,7 +35,7 @@ func newWindow(t *testing.T, batches map[string]int) (*MainWindow, *data.Store) 
 			t.Fatal(err)
 		}
 	}
-	m := NewMainWindow(a, s)
+	m := newMainWindow(a, s, &views.Tasks{Synchronous: true})
 	t.Cleanup(m.Close)
 	m.Tasks.Wait()
 	return m, s
