@@ -83,6 +83,7 @@ func (c *CLI) Run(args []string) int {
 	// a half-written export or backup is removed, a transaction rolled back.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	cleanStaleExports()
 	err := c.run(ctx, args)
 	if err == nil {
 		return ExitOK
@@ -220,6 +221,13 @@ func (e *cmdEnv) parse(synopsis string) error {
 		args = e.fs.Args()[1:]
 	}
 	return nil
+}
+
+// set says which flags the command line gave.
+func (e *cmdEnv) set() map[string]bool {
+	m := map[string]bool{}
+	e.fs.Visit(func(f *flag.Flag) { m[f.Name] = true })
+	return m
 }
 
 // path is the database file the command works on.

@@ -39,10 +39,19 @@ func runExport(ctx context.Context, s *data.Store, f data.Filter, path string, f
 	if err != nil {
 		return exported{}, err
 	}
+	if err := checkNotOurs(abs, s); err != nil {
+		return exported{}, err
+	}
 	if err := checkTarget(abs, force); err != nil {
 		return exported{}, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp-*")
+	work, done, err := exportWorkDir(abs)
+	if err != nil {
+		return exported{}, fmt.Errorf("export to %s: %w", abs, err)
+	}
+	defer done()
+	opts.TmpDir = work
+	tmp, err := os.OpenFile(filepath.Join(work, filepath.Base(abs)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return exported{}, fmt.Errorf("export to %s: %w", abs, err)
 	}
@@ -50,7 +59,6 @@ func runExport(ctx context.Context, s *data.Store, f data.Filter, path string, f
 	defer func() {
 		if !committed {
 			tmp.Close()
-			os.Remove(tmp.Name())
 		}
 	}()
 	var res export.Result
@@ -83,7 +91,6 @@ func runExport(ctx context.Context, s *data.Store, f data.Filter, path string, f
 			return exported{}, data.NewError(errExists, "export to %s: the file appeared meanwhile; choose another name", abs)
 		}
 	}
-	_ = os.Chmod(tmp.Name(), 0o600) // PINs are money
 	if err := os.Rename(tmp.Name(), abs); err != nil {
 		return exported{}, fmt.Errorf("export to %s: %w", abs, err)
 	}
@@ -207,6 +214,9 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 			return usagef("export: %s is not for %s files; %s", fl.name, format.Ext, takenBy(fl.takes))
 		}
 	}
+	if set := e.set(); set["across"] && *across < 1 || set["down"] && *down < 1 {
+		return usagef("export: --across and --down take 1 or more tiles; leave them out for the default")
+	}
 	opts := export.Options{Across: *across, Down: *down, Paper: p, QRTemplate: *qr, Layout: *layout, CutMarks: *cutMarks,
 		IncludeVoid: *includeVoid}
 	if *colours != "" {
@@ -215,11 +225,9 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 		}
 	}
 	if *logo != "" {
-		b, err := os.ReadFile(*logo)
-		if err != nil {
+		if opts.Logo, err = readLogo(*logo); err != nil {
 			return usagef("--logo: %v", err)
 		}
-		opts.Logo = b
 	}
 	if err := format.Check(opts); err != nil {
 		return usagef("%v", err)
@@ -263,6 +271,26 @@ func takenBy(t export.Takes) string {
 		}
 	}
 	return "use --out " + strings.Join(exts, " or ")
+}
+
+// readLogo reads a logo file, refusing at once what is not a regular
+// file (a FIFO or a device would never end) or is over the size limit.
+func readLogo(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, data.NewError(data.ErrInvalid, "%s is not a regular file; give a PNG or JPEG image file", path)
+	}
+	if st.Size() > export.MaxLogoBytes {
+		return nil, data.NewError(data.ErrInvalid, "%s is larger than %d MB; use a smaller PNG or JPEG", path, export.MaxLogoBytes>>20)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return b, export.CheckLogo(b)
 }
 
 func layoutNames() string {

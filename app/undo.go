@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"topupcards/data"
+	"topupcards/export"
 )
 
 // printUndoHint tells how to take back operation op (0: nothing changed).
@@ -67,8 +68,8 @@ func (c *CLI) cmdHistory(ctx context.Context, e *cmdEnv) error {
 			if h.Filter != "" {
 				detail += " [" + h.Filter + "]"
 			}
-			cw.Write([]string{strconv.FormatInt(h.ID, 10), h.At.UTC().Format(time.RFC3339), h.Action,
-				strconv.FormatInt(h.Cards, 10), undo, detail})
+			cw.Write(export.SafeRecord([]string{strconv.FormatInt(h.ID, 10), h.At.UTC().Format(time.RFC3339), h.Action,
+				strconv.FormatInt(h.Cards, 10), undo, detail}))
 		}
 		cw.Flush()
 		return cw.Error()

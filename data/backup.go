@@ -471,7 +471,7 @@ func removeStrays(dir string, now time.Time) {
 		path := filepath.Join(dir, name)
 		switch {
 		case strings.HasPrefix(name, tmpBackupPrefix) || strings.HasPrefix(name, tmpRestorePrefix):
-			if old || !processAlive(tempPID(name)) {
+			if old || !ProcessAlive(tempPID(name)) {
 				os.Remove(path)
 			}
 		case strings.HasSuffix(name, ".db-journal") && old:
@@ -531,8 +531,9 @@ func tempPID(name string) int {
 	return pid
 }
 
-// processAlive reports whether a process with this id runs.
-func processAlive(pid int) bool {
+// ProcessAlive reports whether a process with this id runs (on Windows,
+// whether it can be opened). Temporary files name their process with it.
+func ProcessAlive(pid int) bool {
 	if pid <= 0 {
 		return false
 	}

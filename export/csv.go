@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"topupcards/data"
@@ -50,7 +51,27 @@ func (l *ListWriter) Write(c data.Card) error {
 	r[8] = rfc3339(c.ActivatedAt)
 	r[9] = rfc3339(c.CreatedAt)
 	r[10] = strconv.FormatInt(c.BatchID, 10)
-	return l.w.Write(r)
+	return l.w.Write(SafeRecord(r))
+}
+
+// CSVCell is text as a CSV cell a spreadsheet cannot run: a cell that
+// starts with = + - @, a tab or a carriage return is taken for a formula by
+// Excel and LibreOffice (a client named =HYPERLINK(...) would send the
+// PINs beside it away), so it gets a leading apostrophe (OWASP's advice
+// against CSV injection). Every other text is as it was.
+func CSVCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// SafeRecord is rec with every cell made safe by CSVCell, in place.
+func SafeRecord(rec []string) []string {
+	for i, c := range rec {
+		rec[i] = CSVCell(c)
+	}
+	return rec
 }
 
 // Flush writes what is buffered and reports any write error.

@@ -36,7 +36,7 @@ func writeCSVFile(ctx context.Context, w io.Writer, j *job) (int, error) {
 		rec[8] = c.ActivatedBy
 		rec[9] = rfc3339(c.ActivatedAt)
 		j.prog.add(1)
-		return cw.Write(rec)
+		return cw.Write(SafeRecord(rec))
 	})
 	if err != nil {
 		return 0, err

@@ -236,6 +236,35 @@ type pdfPlan struct {
 	statuses []StatusLine
 }
 
+// A logo's limits: its file size, and its size in pixels as its header
+// declares it. A PNG of a few kilobytes may declare 20000 × 20000 pixels
+// (1.6 GB to decode): the header is read first, and such a file is refused
+// before anything is decoded.
+const (
+	MaxLogoBytes  = 10 << 20
+	MaxLogoPixels = 4096
+)
+
+// CheckLogo refuses a logo that is too large, or is no PNG or JPEG, from
+// its length and header alone.
+func CheckLogo(b []byte) error {
+	if b == nil {
+		return nil
+	}
+	if len(b) > MaxLogoBytes {
+		return data.NewError(data.ErrInvalid, "logo: the file is larger than %d MB; use a smaller PNG or JPEG (a few hundred pixels wide is plenty)", MaxLogoBytes>>20)
+	}
+	cfg, kind, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil || (kind != "png" && kind != "jpeg") {
+		return data.NewError(data.ErrInvalid, "logo: not a PNG or JPEG image; use a PNG or JPEG")
+	}
+	if cfg.Width > MaxLogoPixels || cfg.Height > MaxLogoPixels {
+		return data.NewError(data.ErrInvalid, "logo: %d × %d pixels is larger than %d × %d; use a smaller image (a few hundred pixels wide is plenty)",
+			cfg.Width, cfg.Height, MaxLogoPixels, MaxLogoPixels)
+	}
+	return nil
+}
+
 // maxLogoPixels is the longest side a logo keeps: about 500 dpi at the
 // largest size a tile draws it.
 const maxLogoPixels = 512
@@ -257,6 +286,9 @@ func (o PDFOptions) plan() (*pdfPlan, error) {
 		p.colours[minor] = c
 	}
 	if len(o.Logo) > 0 {
+		if err := CheckLogo(o.Logo); err != nil {
+			return nil, err
+		}
 		img, _, err := image.Decode(bytes.NewReader(o.Logo))
 		if err != nil {
 			return nil, data.NewError(data.ErrInvalid, "logo: %v; use a PNG or JPEG image", err)

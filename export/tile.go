@@ -43,7 +43,7 @@ func CheckQRTemplate(t string) error {
 	if strings.ContainsAny(t, "\n\r\t") {
 		return data.NewError(data.ErrInvalid, "QR template contains a line break or tab; write it on one line")
 	}
-	return nil
+	return data.CheckText("QR template", t)
 }
 
 // QRContent is what card c's QR code holds under template t.

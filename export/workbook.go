@@ -156,6 +156,11 @@ type Options struct {
 	Colours  map[int64]string // accent colour per amount (minor units): "#RRGGBB"
 	// Progress is told how far the export is (done of total steps).
 	Progress func(done, total int64)
+	// TmpDir is where a writer may keep temporary data (the workbook keeps
+	// large sheets in files while it writes): a private folder next to the
+	// output, so PINs never land in the shared system temporary folder.
+	// "": the system's.
+	TmpDir string
 }
 
 // normalize fills in the defaults for format and checks the options.
@@ -171,6 +176,9 @@ func (o *Options) normalize(format *Format) error {
 	}
 	if !format.Has(TakesCutMarks) && o.CutMarks || !format.Has(TakesLogo) && o.Logo != nil || !format.Has(TakesColours) && len(o.Colours) > 0 {
 		return data.NewError(data.ErrInvalid, "export: cut marks, a logo and colours are for PDF; save as .pdf")
+	}
+	if err := CheckLogo(o.Logo); err != nil {
+		return err
 	}
 	if format.Has(TakesGrid) {
 		_, err := o.pdfLayout()
@@ -238,7 +246,7 @@ func writeWorkbookFile(ctx context.Context, w io.Writer, j *job) (int, error) {
 
 func writeWorkbook(ctx context.Context, w io.Writer, j *job, lay layout) error {
 	title := exportTitle(j.f)
-	xf := excelize.NewFile()
+	xf := excelize.NewFile(excelize.Options{TmpDir: j.opts.TmpDir})
 	defer xf.Close()
 	if err := xf.SetDefaultFont(sheetFont); err != nil {
 		return err
