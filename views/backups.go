@@ -39,7 +39,7 @@ func (h *HistoryDialog) makeBackups() fyne.CanvasObject {
 	h.Restore.Disable()
 	h.Message = widget.NewLabel("")
 	h.Message.Wrapping = fyne.TextWrapWord
-	about := widget.NewLabel(fmt.Sprintf("Backups of this database are made the first time it is opened each day, before an upgrade, "+
+	about := widget.NewLabel(fmt.Sprintf("Backups of this database are made before the first change of each day, before an upgrade, "+
 		"before a restore and with Back up now; each is checked before it is listed. The newest %d days and %d weeks are kept. "+
 		"A restore never makes a redeemed card redeemable again.", data.KeepDaily, data.KeepWeekly))
 	about.Wrapping = fyne.TextWrapWord
