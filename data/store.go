@@ -121,7 +121,7 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
-// Open opens (creating if needed, mode 0600) the database at path and brings
+// Open opens (creating if needed, private to the user: see createPrivate) the database at path and brings
 // its schema up to date. A file that is not a Top-up Cards database, or one
 // written by a newer schema, is refused and left byte-for-byte unchanged.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -135,14 +135,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := checkFile(abs); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return nil, fmt.Errorf("create folder for database: %w", err)
+	if err := createPrivate(abs); err != nil {
+		return nil, err
 	}
-	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", abs, err)
-	}
-	f.Close()
 	db, err := sql.Open("sqlite", dsn(abs, false))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
