@@ -3,6 +3,7 @@
 #   make run ARGS='...'   build and open the app (ARGS go to ./topupcards)
 #   make test             go vet and go test, no display needed
 #   make package          Linux release archive, see the package target
+#   make package-deb      Debian/Ubuntu package topupcards_<version>_amd64.deb
 #
 # All but clean first run scripts/deps.sh, which checks for Go and installs
 # the Debian packages Fyne's cgo driver needs (quiet when nothing is missing).
@@ -19,7 +20,11 @@ ARGS ?=
 # Name that `fyne package` gives the archive: the Name in FyneApp.toml.
 PKG  := Top-up Cards.tar.xz
 
-.PHONY: all deps build run test bench package clean
+# The release's version, from FyneApp.toml.
+VERSION := $(shell awk -F'"' '/^Version *=/ { print $$2; exit }' FyneApp.toml)
+DEB     := topupcards_$(VERSION)_amd64.deb
+
+.PHONY: all deps build run test bench package package-deb test-deb clean
 
 all: build
 
@@ -64,5 +69,24 @@ package:
 	[ $$status -eq 0 ] || exit $$status; \
 	echo "package: wrote $(CURDIR)/$(PKG)"
 
+# A .deb for Debian 12 and Ubuntu: /usr/bin/topupcards, a .desktop entry and
+# the icon, with dependencies on the X11 and OpenGL runtime libraries the
+# binary links (packaging/deb/control). Install with
+# `sudo apt install ./topupcards_<version>_amd64.deb`.
+#
+# Built like `make build` plus Fyne's release mode and stripped symbols, so
+# it reuses what `make test` and `make build` compiled (-trimpath would
+# recompile everything, GLFW's C included).
+package-deb:
+	@bash scripts/deps.sh dpkg-dev imagemagick
+	$(GO) build -tags $(TAGS),release -ldflags "-s -w" -o build/deb/topupcards .
+	bash packaging/deb/build.sh build/deb/topupcards $(VERSION) $(DEB)
+
+# What CI checks of the .deb: its metadata and contents, then an install into
+# this machine, a command-line round trip on a temporary database, and removal.
+test-deb: package-deb
+	bash packaging/deb/check.sh $(DEB)
+
 clean:
-	rm -f $(BIN) "$(PKG)"
+	rm -f $(BIN) "$(PKG)" topupcards_*.deb
+	rm -rf build
