@@ -414,6 +414,7 @@ func (d *ExportDialog) onLogo() {
 		})
 	}, d.win)
 	open.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
+	startInDocuments(open)
 	open.Show()
 }
 
@@ -476,6 +477,7 @@ func (d *ExportDialog) onSaveAs() {
 	}, d.win)
 	save.SetFileName("vouchers" + ext)
 	save.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
+	startInDocuments(save)
 	save.Show()
 }
 
