@@ -65,7 +65,8 @@ ${UnStrRep}
 !define MUI_FINISHPAGE_RUN_TEXT "Open ${APPNAME} now"
 !insertmacro MUI_PAGE_FINISH
 
-!define MUI_UNCONFIRMPAGE_TEXT_TOP "${APPNAME} will be removed from the folder below.$\r$\n$\r$\nYour cards are NOT deleted: the database and its backups stay in $APPDATA\topupcards. Delete that folder yourself only if you no longer need the cards."
+; The page has room for three lines.
+!define MUI_UNCONFIRMPAGE_TEXT_TOP "Your cards are NOT deleted: the database and its backups stay in $APPDATA\topupcards. Delete that folder yourself only if you no longer need the cards."
 !insertmacro MUI_UNPAGE_CONFIRM
 !insertmacro MUI_UNPAGE_INSTFILES
 
