@@ -171,8 +171,14 @@ tc --db "$db" list --batch 1 --status new --format csv | tr -d '\r' | sed 1d | a
 ok "edit --expiry on 29 cards"
 
 expect 0 tc --db "$db" backups list
-grep -q . "$work/out" || fail "no snapshot after a mass edit"
-ok "backups list: $(tr -d '\r' <"$work/out" | grep -c .) line(s)"
+snap=$(tr -d '\r' <"$work/out" | awk -F'\t' 'NR == 1 { print $1 }')
+[ -n "$snap" ] && [ -f "$(unix "$snap")" ] || fail "no snapshot after a mass edit"
+ok "backups list: $snap"
+expect 0 tc --db "$db" backups restore "$snap" --yes
+tc --db "$db" list --batch 1 --status new --format csv | tr -d '\r' >"$work/restored.csv"
+sed 1d "$work/restored.csv" | awk -F, '$7 !~ /^2030-01-31/ { bad = 1 } END { exit bad }' ||
+	{ cat "$work/out" "$work/restored.csv" >&2; fail "the restore did not bring the old expiry back"; }
+ok "backups restore: the expiry before the edit is back"
 
 pdf="$profile\\vouchers Zoë.pdf"
 expect 0 tc --db "$db" export --batch 1 --layout cards-a4-10up --cut-marks --out "$pdf"
