@@ -50,7 +50,7 @@ if [ -z "${inner:-}" ]; then
 	args=()
 	[ $window -eq 0 ] && args+=(--no-window)
 	[ -n "$shot" ] && args+=(--screenshot "$shot")
-	exec xvfb-run -a -s "-screen 0 1920x1200x24 -nolisten tcp" "$0" --inner "${args[@]}" "$setup"
+	exec xvfb-run -a -s "-screen 0 1920x1200x24 -nolisten tcp" bash "$0" --inner "${args[@]}" "$setup"
 fi
 
 export LC_ALL=C.UTF-8 # arguments and file names with ë and Ü reach Windows as UTF-16
