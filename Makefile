@@ -86,7 +86,8 @@ package:
 # The fyne tool itself is built for Linux, so without cgo (CGO_ENABLED=0, or
 # it would compile its own C with MinGW); it turns cgo on again for the app.
 # The first build compiles GLFW, OpenGL and the standard library for Windows:
-# 9 minutes on 2 shared cores (more under load), then a minute or two. FyneApp.toml is put back as in package.
+# 9 minutes on 2 shared cores (more under load), then a minute or two.
+# FyneApp.toml is put back as in package.
 package-windows:
 	@bash scripts/deps.sh gcc-mingw-w64-x86-64 nsis imagemagick
 	@keep=$$(mktemp) && cp FyneApp.toml "$$keep" || exit 1; \
