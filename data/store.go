@@ -161,8 +161,8 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
-// Open opens (creating if needed, mode 0600) the database at path and brings
-// its schema up to date. A file that is not a Top-up Cards database, or one
+// Open opens (creating if needed, private to the user: see createPrivate)
+// the database at path and brings its schema up to date. A file that is not a Top-up Cards database, or one
 // written by a newer schema, is refused and left byte-for-byte unchanged.
 //
 // A schema upgrade is preceded by a verified backup; the first write of a
@@ -185,14 +185,9 @@ func open(ctx context.Context, path string, backups bool) (*Store, error) {
 	if err := checkShape(abs); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return nil, fmt.Errorf("create folder for database: %w", err)
+	if err := createPrivate(abs); err != nil {
+		return nil, err
 	}
-	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", abs, err)
-	}
-	f.Close()
 	// Private before SQLite opens it: SQLite gives the -wal and -shm files
 	// it creates the mode of the database file.
 	warnings := makePrivate(abs)

@@ -495,6 +495,7 @@ func (d *ExportDialog) onLogo() {
 		})
 	}, d.win)
 	open.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
+	startInDocuments(open)
 	open.Show()
 }
 
@@ -557,6 +558,7 @@ func (d *ExportDialog) onSaveAs() {
 	}, d.win)
 	save.SetFileName("vouchers" + ext)
 	save.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
+	startInDocuments(save)
 	save.Show()
 }
 
