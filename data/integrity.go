@@ -145,10 +145,6 @@ func (s *Store) writable(ctx context.Context) error {
 	return nil
 }
 
-// Check waits for the integrity check and returns its verdict: nil, or an
-// ErrDamaged error that says what to do.
-func (s *Store) Check(ctx context.Context) error { return s.writable(ctx) }
-
 // fileIdentity names one version of a database file: its size, its
 // modification time and SQLite's file change counter (header bytes 24-27).
 func fileIdentity(path string) string {
