@@ -29,7 +29,7 @@ trap 'rm -rf "$work"' EXIT
 dpkg-deb -x "$deb" "$work/root"
 depends=$(dpkg-deb --field "$deb" Depends)
 for lib in $(objdump -p "$work/root/usr/bin/topupcards" | awk '$1 == "NEEDED" { print $2 }'); do
-	path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ { print $NF; exit }')
+	path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ && !found { print $NF; found = 1 }')
 	[ -n "$path" ] || fail "$lib is not installed here"
 	owner=$(dpkg -S "$(realpath "$path")" 2>/dev/null || dpkg -S "$path") || fail "no package owns $path"
 	owner=${owner%%:*}
