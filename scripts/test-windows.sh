@@ -227,7 +227,8 @@ expect 0 tc generate --amount 5.00 --quantity 3 --series 7
 defdb=$(unix "$appdata\\topupcards\\cards.db")
 [ -f "$defdb" ] || fail "no database at $appdata\\topupcards\\cards.db"
 ok "default database: $appdata\\topupcards\\cards.db"
-TOPUPCARDS_DB="$profile\\env.db" tc list --limit 1 >/dev/null || fail "TOPUPCARDS_DB"
+TOPUPCARDS_DB="$profile\\env.db" tc resellers add "Env Shop" >/dev/null || fail "TOPUPCARDS_DB"
+TOPUPCARDS_DB="$profile\\env.db" tc resellers list | tr -d '\r' | grep -q "^Env Shop" || fail "TOPUPCARDS_DB: the reseller is not there"
 [ -f "$(unix "$profile\\env.db")" ] || fail "TOPUPCARDS_DB was not used"
 ok "TOPUPCARDS_DB with a non-ASCII path"
 
