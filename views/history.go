@@ -79,7 +79,9 @@ func NewHistoryDialog(store Store, tasks *Tasks, win fyne.Window) *HistoryDialog
 		container.NewTabItem("Backups", backups))
 	closeBtn := widget.NewButton("Close", func() { h.dlg.Hide() })
 	h.dlg = dialog.NewCustomWithoutButtons("History & Backups", container.NewBorder(nil, container.NewHBox(layoutSpacer(), closeBtn), nil, nil, tabs), win)
-	h.dlg.Resize(fyne.NewSize(1100, 620))
+	// As large as the window allows, up to 1100 × 620: the table scrolls.
+	ws := win.Canvas().Size()
+	h.dlg.Resize(fyne.NewSize(min(1100, max(600, ws.Width-40)), min(620, max(400, ws.Height-40))))
 	return h
 }
 
