@@ -60,9 +60,10 @@ type GenerateDialog struct {
 // NewGenerateDialog builds the dialog; Show opens it.
 func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []data.Reseller) *GenerateDialog {
 	g := &GenerateDialog{store: store, tasks: tasks, win: win, rows: map[string]*fieldRow{}, touched: map[string]bool{}}
+	// Placeholders are examples that cannot be taken for a value typed in.
 	entry := func(ph string) *widget.Entry {
 		e := widget.NewEntry()
-		e.SetPlaceHolder(ph)
+		e.SetPlaceHolder("e.g. " + ph)
 		e.OnSubmitted = func(string) { g.Submit() }
 		return e
 	}
@@ -70,7 +71,7 @@ func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []d
 	g.Currency = widget.NewSelectEntry(commonCurrencies)
 	g.Currency.SetText(data.DefaultCurrency)
 	g.Quantity = entry("100")
-	g.Series = entry("e.g. 101")
+	g.Series = entry("101")
 	g.PINLength = entry("12")
 	g.PINLength.SetText(strconv.Itoa(data.DefaultPINLength))
 	g.CheckDigit = widget.NewCheck("Last digit is a check digit (typos are recognised)", func(bool) { g.Changed() })

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -22,8 +24,15 @@ type RedeemDialog struct {
 	Client *widget.Entry
 	Redeem *widget.Button
 	Result *widget.Label
-	dlg    *dialog.CustomDialog
-	win    fyne.Window
+	// KeepClient keeps the client's name for the next card (off: it is
+	// cleared after each redemption, so the next card is not booked to the
+	// previous customer).
+	KeepClient *widget.Check
+	dlg        *dialog.CustomDialog
+	win        fyne.Window
+	// clearing: the dialog itself is emptying the PIN after a success, so
+	// the result just shown stays.
+	clearing bool
 
 	// OnRedeemed is told after a card was redeemed.
 	OnRedeemed func(data.Card)
@@ -33,12 +42,22 @@ type RedeemDialog struct {
 func NewRedeemDialog(store Store, tasks *Tasks, win fyne.Window) *RedeemDialog {
 	r := &RedeemDialog{store: store, tasks: tasks, win: win}
 	r.PIN = widget.NewEntry()
-	r.PIN.SetPlaceHolder("4524 2829 3854")
+	r.PIN.SetPlaceHolder("e.g. 4524 2829 3854")
 	r.Client = widget.NewEntry()
-	r.Client.SetPlaceHolder("Rose Orig")
-	r.PIN.OnSubmitted = func(string) { win.Canvas().Focus(r.Client) }
-	r.Client.OnSubmitted = func(string) { r.Submit() }
-	r.Result = widget.NewLabel("Type the PIN printed on the card and the client's name.")
+	r.Client.SetPlaceHolder("e.g. Rose Orig")
+	r.KeepClient = widget.NewCheck("Keep the client for the next card", nil)
+	// Enter redeems when both are filled, and otherwise goes to the one
+	// that is empty.
+	r.PIN.OnSubmitted = func(string) { r.onEnter() }
+	r.Client.OnSubmitted = func(string) { r.onEnter() }
+	// A new PIN clears the last result: an old success next to a new PIN
+	// reads as a new one.
+	r.PIN.OnChanged = func(string) {
+		if !r.clearing {
+			r.showHint()
+		}
+	}
+	r.Result = widget.NewLabel(redeemHint)
 	r.Result.Wrapping = fyne.TextWrapWord
 	r.Redeem = widget.NewButtonWithIcon("Redeem", theme.ConfirmIcon(), r.Submit)
 	r.Redeem.Importance = widget.HighImportance
@@ -46,7 +65,7 @@ func NewRedeemDialog(store Store, tasks *Tasks, win fyne.Window) *RedeemDialog {
 	form := container.New(newFormLayout(),
 		widget.NewLabelWithStyle("PIN Code", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), r.PIN,
 		widget.NewLabelWithStyle("Client", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), r.Client)
-	content := container.NewVBox(form, r.Result, container.NewHBox(layoutSpacer(), closeBtn, r.Redeem))
+	content := container.NewVBox(form, r.KeepClient, r.Result, container.NewHBox(layoutSpacer(), closeBtn, r.Redeem))
 	r.dlg = dialog.NewCustomWithoutButtons("Redeem Voucher", content, win)
 	r.dlg.Resize(fyne.NewSize(560, 0))
 	return r
@@ -56,6 +75,30 @@ func NewRedeemDialog(store Store, tasks *Tasks, win fyne.Window) *RedeemDialog {
 func (r *RedeemDialog) Show() {
 	r.dlg.Show()
 	r.win.Canvas().Focus(r.PIN)
+}
+
+const redeemHint = "Type the PIN printed on the card and the client's name, then Enter."
+
+func (r *RedeemDialog) showHint() {
+	if r.Result.Text == redeemHint {
+		return
+	}
+	r.Result.SetText(redeemHint)
+	r.Result.Importance = widget.MediumImportance
+	r.Result.Refresh()
+}
+
+// onEnter redeems when the PIN and the client are both filled in, and
+// otherwise puts the cursor in the empty one.
+func (r *RedeemDialog) onEnter() {
+	switch {
+	case strings.TrimSpace(r.PIN.Text) == "":
+		r.win.Canvas().Focus(r.PIN)
+	case strings.TrimSpace(r.Client.Text) == "":
+		r.win.Canvas().Focus(r.Client)
+	case !r.Redeem.Disabled():
+		r.Submit()
+	}
 }
 
 // Submit redeems in the background.
@@ -70,16 +113,23 @@ func (r *RedeemDialog) redeem(ctx context.Context, pin, client string) {
 	fyne.Do(func() {
 		r.Redeem.Enable()
 		text, imp := RedeemOutcome(card, err)
-		r.Result.SetText(text)
+		// Each result says when: two cards in a row are two results.
+		r.Result.SetText(time.Now().Format("15:04:05") + " — " + text)
 		r.Result.Importance = imp
 		r.Result.Refresh()
 		if err == nil {
+			r.clearing = true
 			r.PIN.SetText("")
-			r.win.Canvas().Focus(r.PIN)
+			r.clearing = false
+			if !r.KeepClient.Checked {
+				r.Client.SetText("")
+			}
 			if r.OnRedeemed != nil {
 				r.OnRedeemed(card)
 			}
 		}
+		// The cursor goes back to the PIN after every attempt.
+		r.win.Canvas().Focus(r.PIN)
 	})
 }
 

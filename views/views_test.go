@@ -538,7 +538,7 @@ func TestRedeemShowsEachOutcome(t *testing.T) {
 		h.tasks.Wait()
 		return r.Result.Text
 	}
-	if got := try(data.GroupPIN(fresh.PIN), "Rose Orig"); got != "Redeemed 8.00 USD on card "+fresh.Serial.String()+" for Rose Orig." {
+	if got := try(data.GroupPIN(fresh.PIN), "Rose Orig"); !regexp.MustCompile(`^\d\d:\d\d:\d\d — Redeemed 8\.00 USD on card ` + fresh.Serial.String() + ` for Rose Orig\.$`).MatchString(got) {
 		t.Errorf("redeemed: %q", got)
 	}
 	if got := try(used.PIN, "Bob"); !strings.Contains(got, "already activated by Rose Orig on ") {
@@ -572,6 +572,67 @@ func TestRedeemShowsEachOutcome(t *testing.T) {
 	c, err := s.Card(ctx, fresh.ID)
 	if err != nil || c.ActivatedBy != "Rose Orig" {
 		t.Errorf("store: %+v %v", c, err)
+	}
+}
+
+// Issue 10, item 1: the counter's flow. Enter redeems when both fields are
+// filled; after a success the PIN and the client are cleared and the cursor
+// is back in the PIN; a new PIN clears the old result; keeping the client
+// is an explicit choice.
+func TestRedeemAtTheCounter(t *testing.T) {
+	s := fixture(t)
+	h := newHarness(t, s)
+	ctx := context.Background()
+	cards, _, err := s.Page(ctx, data.Filter{Status: data.StatusNew, Batch: 1}, data.Sort{}, data.Cursor{}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.view.ShowRedeem()
+	r := h.view.LastRedeem
+	if h.win.Canvas().Focused() != r.PIN {
+		t.Error("the dialog does not open with the cursor in the PIN")
+	}
+	// Enter in the PIN with no client goes to the client.
+	test.Type(r.PIN, cards[0].PIN)
+	r.PIN.OnSubmitted(r.PIN.Text)
+	if h.win.Canvas().Focused() != r.Client {
+		t.Error("Enter with no client did not move to the client")
+	}
+	test.Type(r.Client, "Maria Lopez")
+	r.Client.OnSubmitted(r.Client.Text)
+	h.tasks.Wait()
+	if !strings.Contains(r.Result.Text, "Redeemed 8.00 USD on card "+cards[0].Serial.String()+" for Maria Lopez") {
+		t.Fatalf("result %q", r.Result.Text)
+	}
+	if r.PIN.Text != "" || r.Client.Text != "" || h.win.Canvas().Focused() != r.PIN {
+		t.Errorf("after a success: PIN %q, client %q, focus on the PIN %v", r.PIN.Text, r.Client.Text, h.win.Canvas().Focused() == r.PIN)
+	}
+	// Typing the next PIN clears the old success.
+	test.Type(r.PIN, "4")
+	if strings.Contains(r.Result.Text, "Redeemed") {
+		t.Errorf("the old success stays next to a new PIN: %q", r.Result.Text)
+	}
+	// Keep the client: Enter in the PIN redeems at once.
+	r.KeepClient.SetChecked(true)
+	r.PIN.SetText(cards[1].PIN)
+	r.Client.SetText("Ana")
+	r.PIN.OnSubmitted(r.PIN.Text)
+	h.tasks.Wait()
+	if !strings.Contains(r.Result.Text, "for Ana") || r.Client.Text != "Ana" || r.PIN.Text != "" {
+		t.Errorf("keep client: result %q, client %q", r.Result.Text, r.Client.Text)
+	}
+	// A refusal keeps the fields and puts the cursor back in the PIN.
+	r.PIN.SetText(cards[1].PIN)
+	test.Tap(r.Redeem)
+	h.tasks.Wait()
+	if !strings.Contains(r.Result.Text, "already activated by Ana") || r.PIN.Text == "" || h.win.Canvas().Focused() != r.PIN {
+		t.Errorf("refusal: result %q, PIN %q", r.Result.Text, r.PIN.Text)
+	}
+	for _, c := range cards[:2] {
+		got, err := s.Card(ctx, c.ID)
+		if err != nil || got.ActivatedAt.IsZero() {
+			t.Errorf("card %s not redeemed: %v", c.Serial, err)
+		}
 	}
 }
 
