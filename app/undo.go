@@ -107,10 +107,8 @@ func (c *CLI) cmdUndo(ctx context.Context, e *cmdEnv) error {
 		if err != nil {
 			return err
 		}
-		if !h.Undoable {
-			// Undo says why, and changes nothing.
-			_, err := e.store.Undo(ctx, id)
-			return err
+		if err := h.UndoRefusal(); err != nil {
+			return err // a dry run takes no lock and writes nothing
 		}
 		what := h.Detail
 		if h.Filter != "" {

@@ -151,11 +151,8 @@ func (s *Store) Undo(ctx context.Context, op int64) (UndoResult, error) {
 		if err != nil {
 			return err
 		}
-		if h.UndoneBy != 0 {
-			return errf(ErrNotUndoable, "undo #%d: it was undone already (#%d)", op, h.UndoneBy)
-		}
-		if !h.Undoable {
-			return errf(ErrNotUndoable, "undo #%d (%s): %s", op, h.Action, notUndoable(h))
+		if err := h.UndoRefusal(); err != nil {
+			return err
 		}
 		if err := undoConflicts(ctx, tx, op); err != nil {
 			return err
@@ -211,6 +208,19 @@ func undoDetail(h HistoryEntry, res UndoResult) string {
 		parts = append(parts, fmt.Sprintf("gave %d cards their values before", res.Reverted))
 	}
 	return fmt.Sprintf("undid #%d (%s): %s", h.ID, h.Detail, strings.Join(parts, ", "))
+}
+
+// UndoRefusal is why entry h cannot be undone (ErrNotUndoable), or nil
+// when it can, as far as the entry itself tells: Undo still refuses cards
+// changed since (ErrConflict).
+func (h HistoryEntry) UndoRefusal() error {
+	if h.UndoneBy != 0 {
+		return errf(ErrNotUndoable, "undo #%d: it was undone already (#%d)", h.ID, h.UndoneBy)
+	}
+	if !h.Undoable {
+		return errf(ErrNotUndoable, "undo #%d (%s): %s", h.ID, h.Action, notUndoable(h))
+	}
+	return nil
 }
 
 // notUndoable says why entry h offers no undo.
