@@ -25,6 +25,9 @@
 # packaging/windows/test/bcryptprimitives.c is a stand-in built here into the
 # prefix only. It is never shipped: Windows 8 and later have the real one.
 set -euo pipefail
+# (Checks pipe into `grep PATTERN >/dev/null`, never `grep -q` or `head`:
+# those stop reading early, the writer before them dies of SIGPIPE and
+# pipefail turns a passing check into a failure now and then.)
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -109,9 +112,9 @@ desktop=$(unix "$(winenv USERPROFILE)\\Desktop\\Top-up Cards.lnk")
 [ -f "$desktop" ] || fail "desktop shortcut missing"
 ok "Start-menu and desktop shortcuts"
 uninstkey='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\TopupCards'
-w reg query "$uninstkey" /v DisplayVersion | grep -q "REG_SZ" || fail "no uninstall entry"
+w reg query "$uninstkey" /v DisplayVersion | grep "REG_SZ" >/dev/null || fail "no uninstall entry"
 ok "uninstall entry: $(w reg query "$uninstkey" /v DisplayVersion | tr -d '\r' | awk '/DisplayVersion/ {print $3}')"
-w reg query 'HKCU\Environment' /v Path | tr -d '\r' | grep -qF "$instdir" || fail "install folder not on the user's PATH"
+w reg query 'HKCU\Environment' /v Path | tr -d '\r' | grep -F "$instdir" >/dev/null || fail "install folder not on the user's PATH"
 ok "the user's PATH holds the install folder"
 
 step "Command line from the installed folder"
@@ -127,7 +130,7 @@ expect() { # expect STATUS command...
 	[ "$got" -eq "$want" ] || { cat "$work/err" >&2; fail "$* exited $got, want $want"; }
 }
 
-tc --version | tr -d '\r' | grep -q '^topupcards ' || fail "--version"
+tc --version | tr -d '\r' | grep '^topupcards ' >/dev/null || fail "--version"
 ok "topupcards.exe --version: $(tc --version | tr -d '\r')"
 expect 0 tc --db "$db" resellers add "Zoë's Shop"
 expect 0 tc --db "$db" generate --amount 8.00 --quantity 30 --series 3 --reseller "Zoë's Shop" --expiry 2030-01-31
@@ -139,7 +142,7 @@ ok "database at $db"
 # stdout redirected to a Linux file, a pipe, and inside cmd.exe.
 tc --db "$db" list --batch 1 --format csv >"$work/list.csv"
 [ "$(tr -d '\r' <"$work/list.csv" | sed 1d | wc -l)" -eq 30 ] || fail "list --format csv did not give 30 cards"
-tc --db "$db" list --batch 1 --format csv | tr -d '\r' | head -1 | grep -q '^status,serial,' || fail "list through a pipe"
+tc --db "$db" list --batch 1 --format csv | tr -d '\r' | sed -n 1p | grep '^status,serial,' >/dev/null || fail "list through a pipe"
 # Batch files for cmd.exe; the paths reach them through the environment (as
 # UTF-16, like any Windows environment), so the files themselves stay ASCII.
 mkdir -p "$WINEPREFIX/drive_c/tc"
@@ -199,7 +202,7 @@ expect 0 tc --db "$db" export --batch 1 --out "$profile\\vouchers.xlsx"
 expect 0 tc --db "$db" export --batch 1 --out "$profile\\cards.csv"
 expect 1 tc --db "$db" export --batch 1 --out "$profile\\cards.csv"
 ok "export PDF, xlsx, CSV; a second export to the same file is refused (exit 1)"
-unzip -l "$(unix "$profile\\vouchers.xlsx")" | grep -q 'xl/workbook.xml' || fail "xlsx is not a workbook"
+unzip -l "$(unix "$profile\\vouchers.xlsx")" | grep 'xl/workbook.xml' >/dev/null || fail "xlsx is not a workbook"
 [ "$(tr -d '\r' <"$(unix "$profile\\cards.csv")" | sed 1d | wc -l)" -eq 30 ] || fail "CSV export does not hold 30 cards"
 
 # Each tile of cards-a4-10up on its own (85 x 54 mm, 2 x 5, 15 mm side and
@@ -228,7 +231,7 @@ defdb=$(unix "$appdata\\topupcards\\cards.db")
 [ -f "$defdb" ] || fail "no database at $appdata\\topupcards\\cards.db"
 ok "default database: $appdata\\topupcards\\cards.db"
 TOPUPCARDS_DB="$profile\\env.db" tc resellers add "Env Shop" >/dev/null || fail "TOPUPCARDS_DB"
-TOPUPCARDS_DB="$profile\\env.db" tc resellers list | tr -d '\r' | grep -q "^Env Shop" || fail "TOPUPCARDS_DB: the reseller is not there"
+TOPUPCARDS_DB="$profile\\env.db" tc resellers list | tr -d '\r' | grep "^Env Shop" >/dev/null || fail "TOPUPCARDS_DB: the reseller is not there"
 [ -f "$(unix "$profile\\env.db")" ] || fail "TOPUPCARDS_DB was not used"
 ok "TOPUPCARDS_DB with a non-ASCII path"
 
@@ -265,7 +268,7 @@ done
 [ ! -e "$uinst" ] || fail "$instdir still there: $(ls "$uinst")"
 [ ! -e "$start_menu" ] && [ ! -e "$desktop" ] || fail "shortcuts left behind"
 ! w reg query "$uninstkey" >/dev/null 2>&1 || fail "uninstall entry left behind"
-! w reg query 'HKCU\Environment' /v Path 2>/dev/null | tr -d '\r' | grep -qF "$instdir" || fail "install folder left on PATH"
+! w reg query 'HKCU\Environment' /v Path 2>/dev/null | tr -d '\r' | grep -F "$instdir" >/dev/null || fail "install folder left on PATH"
 ok "program, shortcuts, uninstall entry and PATH entry removed"
 [ -f "$defdb" ] && [ -f "$(unix "$db")" ] || fail "a card database was removed"
 ok "card databases kept: $appdata\\topupcards\\cards.db and $db"
