@@ -54,7 +54,7 @@ func (f Filter) complement(now time.Time) (string, []any, bool) {
 			add(expr+" < ?", max(from.Unix(), 1))
 		}
 		if !to.IsZero() {
-			add(expr+" < 1")
+			add(expr + " < 1")
 			add(expr+" > ?", to.Unix())
 		}
 	}
