@@ -201,3 +201,28 @@ func TestSearchChipsStaleAndChoices(t *testing.T) {
 }
 
 func widgetCell(row, col int) widget.TableCellID { return widget.TableCellID{Row: row, Col: col} }
+
+// TestColumnsFitContentAndWindow: the Reseller column fits the longest
+// name, and the columns fill a wide window instead of leaving it empty.
+func TestColumnsFitContentAndWindow(t *testing.T) {
+	s := fixture(t)
+	if _, err := s.AddReseller(context.Background(), "Acme Mobile Services International"); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, s)
+	v := h.view
+	for _, w := range []float32{900, 1280, 1920} {
+		h.win.Resize(fyne.NewSize(w, 800))
+		tw := v.Table.Size().Width
+		var sum float32
+		for i := range numCols {
+			sum += v.Table.widths[i]
+		}
+		if need := cellWidth("Acme Mobile Services International"); v.Table.widths[colReseller] < need {
+			t.Errorf("window %v: Reseller column %v, the name needs %v", w, v.Table.widths[colReseller], need)
+		}
+		if sum < tw*0.9 && w > 1000 {
+			t.Errorf("window %v: columns fill %v of the table's %v", w, sum, tw)
+		}
+	}
+}
