@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // Version is the program's version, as in FyneApp.toml.
@@ -39,7 +40,7 @@ type CLI struct {
 	// OpenWindow runs the window over the database at path; exists says
 	// whether the file is there (the window asks before creating one) and
 	// open opens it.
-	OpenWindow func(ctx context.Context, path string, exists bool, open func() (*data.Store, error)) error
+	OpenWindow func(ctx context.Context, path string, exists bool, open func() (data.Store, error)) error
 }
 
 // usageError marks a mistake on the command line (exit 2).
@@ -146,7 +147,7 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 		path := env.path()
 		_, err := os.Lstat(path)
 		exists := !errors.Is(err, fs.ErrNotExist)
-		open := func() (*data.Store, error) { return openStore(ctx, path) }
+		open := func() (data.Store, error) { return openStore(ctx, path) }
 		if !exists {
 			return c.OpenWindow(ctx, path, false, open)
 		}
@@ -156,7 +157,7 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.OpenWindow(ctx, path, true, func() (*data.Store, error) { return s, nil })
+		return c.OpenWindow(ctx, path, true, func() (data.Store, error) { return s, nil })
 	}
 	cmd, cmdArgs := rest[0], rest[1:]
 	handlers := map[string]func(context.Context, *cmdEnv) error{
@@ -196,7 +197,7 @@ type cmdEnv struct {
 	positional []string
 	stdout     io.Writer
 	stderr     io.Writer
-	store      *data.Store
+	store      data.Store
 }
 
 // parse parses flags and positional arguments in any order. It prints the
@@ -235,7 +236,7 @@ func (e *cmdEnv) path() string {
 	if e.db != "" {
 		return e.db
 	}
-	p, _ := data.DefaultPath()
+	p, _ := sqlite.DefaultPath()
 	return p
 }
 
@@ -275,15 +276,15 @@ func (e *cmdEnv) close() {
 	}
 }
 
-func openStore(ctx context.Context, path string) (*data.Store, error) {
+func openStore(ctx context.Context, path string) (data.Store, error) {
 	if path == "" {
-		p, err := data.DefaultPath()
+		p, err := sqlite.DefaultPath()
 		if err != nil {
 			return nil, err
 		}
 		path = p
 	}
-	return data.Open(ctx, path)
+	return sqlite.Open(ctx, path)
 }
 
 // filterFlags adds the FILTER flags to fs; build() turns them into a Filter.
