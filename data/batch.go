@@ -131,4 +131,3 @@ func GroupThousands(v float64) string {
 
 // Progress is told how many of the batch's cards are made so far.
 type Progress func(done, total int)
-
