@@ -94,7 +94,7 @@ func cleanStaleExports() {
 func checkNotOurs(abs string, s data.Store) error {
 	db := s.Path()
 	backups, _ := filepath.Abs(s.BackupDir())
-	if rel, err := filepath.Rel(backups, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if rel, err := filepath.Rel(backups, abs); s.BackupDir() != "" && err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return data.NewError(data.ErrInvalid, "export to %s: that is the backups folder of the open database; save the export elsewhere", abs)
 	}
 	target, err := os.Stat(abs)

@@ -49,7 +49,7 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, er
 			return err
 		}
 		w := NewMainWindow(a, s)
-		w.SetTitle("Top-up Cards — " + path)
+		w.SetTitle("Top-up Cards — " + s.Path())
 		w.Show()
 		// The day's backup, while the person works (writes do not wait).
 		w.Tasks.Go(func() { _ = s.DailyBackup(context.Background()) })

@@ -29,6 +29,10 @@ var (
 // do instead.
 var ErrNotSupported = errors.New("not supported by this database")
 
+// ErrNotPermitted: the database refused the change for this login's role
+// (a cashier at a PostgreSQL server cannot edit, delete, generate or export).
+var ErrNotPermitted = errors.New("not permitted for this login")
+
 // kindError is an error a person reads: its text is the message alone,
 // while errors.Is still finds its kind (one of the sentinels above).
 type kindError struct {
