@@ -112,7 +112,12 @@ type Reader interface {
 
 // Watcher is a store that tells when the cards may have changed, by this
 // process or another (another desk). The window reloads what is on screen
-// when a value arrives. The channel is closed when ctx ends.
+// when a value arrives on Changes (the channel is closed when ctx ends), or
+// when DataVersion moves if it polls instead. Both backends are Watchers:
+// SQLite polls PRAGMA data_version, PostgreSQL listens (LISTEN/NOTIFY).
+// DataVersion's error says the link to the database is down (the server's
+// store reconnects by itself); the window shows it in the footer.
 type Watcher interface {
 	Changes(ctx context.Context) <-chan struct{}
+	DataVersion(ctx context.Context) (int64, error)
 }

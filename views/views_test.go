@@ -370,7 +370,7 @@ func TestMassEditAppliesExactlyToMatched(t *testing.T) {
 	h := newHarness(t, s)
 	ctx := context.Background()
 	before, _ := s.CardsByID(ctx, mustIDs(t, s, data.Filter{}))
-	h.view.Search.Company.SetSelected("Acme Mobile")
+	h.view.Search.Reseller.SetSelected("Acme Mobile")
 	h.view.Search.Status.SetSelected("new")
 	h.search(t)
 	h.view.ShowMassEdit()

@@ -119,4 +119,7 @@ func errf(kind error, format string, a ...any) error { return data.NewError(kind
 
 func cleanName(name string) (string, error) { return data.CleanName(name) }
 
-var _ data.Store = (*Store)(nil)
+var (
+	_ data.Store   = (*Store)(nil)
+	_ data.Watcher = (*Store)(nil)
+)

@@ -45,6 +45,8 @@ type Store struct {
 	config *pgx.ConnConfig
 	// now is the clock; tests may replace it.
 	now func() time.Time
+	// watch listens for other desks' changes (watch.go).
+	watch watch
 }
 
 // IsURL reports whether db names a PostgreSQL server (postgres:// or
@@ -128,6 +130,7 @@ func (s *Store) Close() error {
 	if s == nil || s.db.DB == nil {
 		return nil
 	}
+	s.stopWatch()
 	return s.db.Close()
 }
 
