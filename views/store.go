@@ -12,7 +12,7 @@ import (
 	"topupcards/data"
 )
 
-// Store is what the views need of the card store (*data.Store has it all).
+// Store is what the views need of the card store (data.Store has it all).
 type Store interface {
 	Now() time.Time
 	Path() string
@@ -41,7 +41,7 @@ type Store interface {
 	Restore(ctx context.Context, file string) (data.RestoreResult, error)
 }
 
-var _ Store = (*data.Store)(nil)
+var _ Store = data.Store(nil)
 
 // Tasks runs disk work off the UI goroutine and lets tests wait for it.
 type Tasks struct {
