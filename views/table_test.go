@@ -11,10 +11,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // historyActions lists the actions of the newest history entries.
-func historyActions(t *testing.T, s *data.Store) []data.HistoryEntry {
+func historyActions(t *testing.T, s data.Store) []data.HistoryEntry {
 	t.Helper()
 	hs, err := s.History(context.Background(), 10)
 	if err != nil {
@@ -96,7 +97,7 @@ func TestHidePINsRevealIsOnTheRecord(t *testing.T) {
 func TestTableFollowsChanges(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "cards.db")
-	s, err := data.Open(context.Background(), path)
+	s, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestTableFollowsChanges(t *testing.T) {
 	mustGen(t, s, data.GenerateParams{Amount: 800, Quantity: 400, Series: "3"})
 	h := newHarness(t, s)
 	v := h.view
-	other, err := data.Open(context.Background(), path) // another process's store
+	other, err := sqlite.Open(context.Background(), path) // another process's store
 	if err != nil {
 		t.Fatal(err)
 	}
