@@ -7,6 +7,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -42,6 +43,13 @@ type MainWindow struct {
 // whether to create a new, empty card database there. open opens (or
 // creates) the store; RunWindow closes it at the end.
 func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, error)) error {
+	// The window holds little Go memory (the ids of the rows, a few pages of
+	// cards): a soft limit makes the collector return garbage early, so a
+	// long session on a million cards stays small. An explicit GOMEMLIMIT
+	// wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(windowMemoryLimit)
+	}
 	var s data.Store
 	start := func() error {
 		var err error
@@ -90,6 +98,9 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, er
 	}
 	return nil
 }
+
+// windowMemoryLimit is the window's soft limit on Go memory.
+const windowMemoryLimit = 48 << 20
 
 // NewMainWindow builds the main window for store s in the Fyne app a.
 func NewMainWindow(a fyne.App, s data.Store) *MainWindow {

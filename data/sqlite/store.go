@@ -139,7 +139,7 @@ func dsn(path string, readOnly bool) string {
 	} else {
 		q.Add("mode", "ro")
 	}
-	q.Add("_pragma", "cache_size(-65536)")
+	q.Add("_pragma", "cache_size(-8192)")
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
