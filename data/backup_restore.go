@@ -101,7 +101,7 @@ func (s *Store) restoreFrom(ctx context.Context, src *restoreSource) (RestoreRes
 		return RestoreResult{}, fmt.Errorf("restore %s: nothing was changed: %w", src.backup.Path, err)
 	}
 	detail := fmt.Sprintf("restored the backup %s of %s; it replaced %d cards: %d made since removed, %d edited since set back (%d unblocked), %d deleted since brought back; %d redemptions and %d print runs since kept",
-		filepath.Base(src.backup.Path), FormatTime(src.backup.Created), plan.Current, plan.Added, plan.Changed, plan.Unblocked, plan.Deleted,
+		filepath.Base(src.backup.Path), Plain.Timestamp(src.backup.Created), plan.Current, plan.Added, plan.Changed, plan.Unblocked, plan.Deleted,
 		plan.Redemptions, plan.PrintRuns)
 	if err := s.logTx(ctx, tx, "restore", detail, "", src.backup.Cards); err != nil {
 		return RestoreResult{}, err

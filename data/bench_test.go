@@ -200,14 +200,14 @@ func benchFilters(b *testing.B) []benchFilter {
 		{"status=expired", data.Filter{Status: data.StatusExpired}},
 		{"status=blocked", data.Filter{Status: data.StatusBlocked}},
 		{"reseller", data.Filter{Reseller: "South Mobile"}},
-		{"amount_range", data.Filter{AmountFrom: amt(1000), AmountTo: amt(2000)}},
+		{"amount_range", data.Filter{AmountFrom: amt(10_0000), AmountTo: amt(20_0000)}},
 		{"serial_range", data.Filter{SerialFrom: ser("B-100000", false), SerialTo: ser("B-199999", true)}},
 		{"expiry_range", data.Filter{ExpiryFrom: now.Add(300 * 24 * time.Hour), ExpiryTo: now.Add(400 * 24 * time.Hour)}},
 		{"client", data.Filter{Client: "rose"}},
 		{"activated_range", data.Filter{ActivatedFrom: now.Add(-30 * 24 * time.Hour), ActivatedTo: now}},
 		{"batch", data.Filter{Batch: batch}},
 		{"pin", data.Filter{PIN: benchFixture.pin}},
-		{"reseller+status+amount", data.Filter{Reseller: "North Telecom", Status: data.StatusNew, AmountFrom: amt(100), AmountTo: amt(900)}},
+		{"reseller+status+amount", data.Filter{Reseller: "North Telecom", Status: data.StatusNew, AmountFrom: amt(1_0000), AmountTo: amt(9_0000)}},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -31,6 +32,13 @@ func init() {
 			}
 			return MaskPINs(s), nil
 		})
+	// currency_digits(code): CurrencyDigits, for amount searches and the
+	// migration to each currency's minor units.
+	sqlite.MustRegisterDeterministicScalarFunction("currency_digits", 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			s, _ := args[0].(string)
+			return int64(CurrencyDigits(s)), nil
+		})
 	// containsfold(text, needle): case-insensitive substring for any
 	// language (SQLite's own LIKE folds only ASCII letters).
 	sqlite.MustRegisterDeterministicScalarFunction("containsfold", 2,
@@ -55,7 +63,7 @@ type Filter struct {
 	PIN                  string  // normalised digits
 	Status               Status  // "" = any
 	Reseller             string  // reseller name, case-insensitive
-	AmountFrom, AmountTo *int64  // minor units, inclusive
+	AmountFrom, AmountTo *int64  // in 1/10,000 of a major unit (BoundDigits), any currency; inclusive
 	ExpiryFrom, ExpiryTo time.Time
 	Client               string // case-insensitive substring of "activated by"
 	ActivatedFrom        time.Time
@@ -105,7 +113,7 @@ func (f Filter) Validate() error {
 		return errf(ErrInvalid, "serial range: %s comes after %s; swap them", f.SerialFrom, f.SerialTo)
 	}
 	if f.AmountFrom != nil && f.AmountTo != nil && *f.AmountFrom > *f.AmountTo {
-		return errf(ErrInvalid, "amount range: %s is more than %s; swap them", FormatMinor(*f.AmountFrom), FormatMinor(*f.AmountTo))
+		return fieldErr("amount", "amount range: %s is more than %s; swap them", FormatBound(*f.AmountFrom), FormatBound(*f.AmountTo))
 	}
 	if !f.ExpiryFrom.IsZero() && !f.ExpiryTo.IsZero() && f.ExpiryFrom.After(f.ExpiryTo) {
 		return errf(ErrInvalid, "expiry date range: the start comes after the end; swap them")
@@ -168,11 +176,9 @@ func (f Filter) where(now time.Time) (string, []any) {
 		// Spaces are tidied as when the name was stored (cleanName).
 		add("c.reseller_id = (SELECT id FROM resellers WHERE name_key = casefold(?))", strings.Join(strings.Fields(f.Reseller), " "))
 	}
-	if f.AmountFrom != nil {
-		add("c.amount >= ?", *f.AmountFrom)
-	}
-	if f.AmountTo != nil {
-		add("c.amount <= ?", *f.AmountTo)
+	if f.AmountFrom != nil || f.AmountTo != nil {
+		cond, a := amountRange(f.AmountFrom, f.AmountTo)
+		add(cond, a...)
 	}
 	// Date ranges compare the expressions the indexes hold (ifnull(x, 0)),
 	// so that SQLite searches the index; the bound 1 leaves out NULL (none).
@@ -212,11 +218,39 @@ func (f Filter) where(now time.Time) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
+// amountRange is the condition of an amount search between from and to
+// (nil: open), given in 1/10,000 of a major unit: one range of c.amount for
+// each number of decimals currencies have, so that the amount index serves
+// each. "5 to 9" is 5 to 9 JPY, 500 to 900 US cents and 5000 to 9000 fils.
+func amountRange(from, to *int64) (string, []any) {
+	var terms []string
+	var args []any
+	for _, d := range currencyDigitClasses {
+		scale := pow10(BoundDigits - d)
+		lo, hi := int64(0), int64(math.MaxInt64)
+		if from != nil {
+			lo = (*from + scale - 1) / scale // the first whole minor unit at or above
+		}
+		if to != nil {
+			hi = *to / scale
+		}
+		if lo > hi {
+			continue
+		}
+		terms = append(terms, "c.amount BETWEEN ? AND ? AND currency_digits(c.currency) = ?")
+		args = append(args, lo, hi, d)
+	}
+	if len(terms) == 0 {
+		return "0", nil
+	}
+	return "(" + strings.Join(terms, " OR ") + ")", args
+}
+
 // Describe says in words which cards f selects, for the history and the
 // export summary.
 func (f Filter) Describe() string {
 	var parts []string
-	day := func(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
+	day := Plain.DateTime
 	rng := func(what string, from, to string) {
 		switch {
 		case from != "" && to != "":
@@ -246,10 +280,10 @@ func (f Filter) Describe() string {
 	}
 	var af, at string
 	if f.AmountFrom != nil {
-		af = FormatMinor(*f.AmountFrom)
+		af = FormatBound(*f.AmountFrom)
 	}
 	if f.AmountTo != nil {
-		at = FormatMinor(*f.AmountTo)
+		at = FormatBound(*f.AmountTo)
 	}
 	rng("amount", af, at)
 	var ef, et, cf, ct string

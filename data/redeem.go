@@ -85,11 +85,11 @@ func (s *Store) whyNot(ctx context.Context, tx *sql.Tx, pin string, now time.Tim
 	}
 	switch c.StatusAt(now) {
 	case StatusActivated:
-		return c, errf(ErrAlreadyRedeemed, "card %s was already activated by %s on %s", c.Serial, c.ActivatedBy, FormatTime(c.ActivatedAt))
+		return c, errf(ErrAlreadyRedeemed, "card %s was already activated by %s on %s", c.Serial, c.ActivatedBy, Plain.Timestamp(c.ActivatedAt))
 	case StatusBlocked:
 		return c, errf(ErrBlocked, "card %s is blocked (reported lost or stolen); it cannot be redeemed", c.Serial)
 	case StatusExpired:
-		return c, errf(ErrExpired, "card %s expired on %s", c.Serial, FormatTime(c.ExpiresAt))
+		return c, errf(ErrExpired, "card %s expired on %s", c.Serial, Plain.Timestamp(c.ExpiresAt))
 	}
 	// The card became redeemable between the UPDATE and this look: the
 	// UPDATE is what counts, so say it was not redeemed and let them retry.
