@@ -188,3 +188,38 @@ func FuzzParseSerial(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLocaleParseDate: whatever a locale accepts is a whole minute (or the
+// end of a day) that the same locale writes and reads back unchanged.
+func FuzzLocaleParseDate(f *testing.F) {
+	for _, s := range []string{"09/30/2027", "9/30/2027 6:00 PM", "30.09.2027 18:00", "2027-09-30", "2027-09-30T18:00",
+		"2027/09/30", "2027. 09. 30.", "31/02/2027", "", "13/13/2027", "1.1.1"} {
+		for _, tag := range []string{"en-US", "de-DE", "en-GB", "ja-JP", "ko-KR", "iso"} {
+			f.Add(s, tag, false)
+		}
+	}
+	f.Fuzz(func(t *testing.T, s, tag string, endOfDay bool) {
+		l := data.NewLocale(tag)
+		got, err := l.ParseDate(s, endOfDay, time.UTC)
+		if err != nil {
+			if !errors.Is(err, data.ErrInvalid) || data.FieldOf(err) != "date" {
+				t.Fatalf("%s: ParseDate(%q): error %v is not a date ErrInvalid", l.Tag(), s, err)
+			}
+			return
+		}
+		if got.Location() != time.UTC || got.Nanosecond() != 0 {
+			t.Fatalf("%s: ParseDate(%q) = %v: not whole seconds in the given zone", l.Tag(), s, got)
+		}
+		if got.Second() == 59 && endOfDay {
+			return // the end of a day
+		}
+		if got.Second() != 0 {
+			t.Fatalf("%s: ParseDate(%q) = %v has seconds", l.Tag(), s, got)
+		}
+		shown := got.In(time.Local)
+		back, err := l.ParseDate(l.DateTime(shown), false, time.Local)
+		if err != nil || !back.Equal(got) {
+			t.Fatalf("%s: ParseDate(%q) = %v, shown as %q, which reads back as %v, %v", l.Tag(), s, got, l.DateTime(shown), back, err)
+		}
+	})
+}

@@ -44,6 +44,9 @@ func NewLocale(name string) Locale {
 		return Plain
 	}
 	cl := currency.NewLocale(tag)
+	if len(cl.Language) < 2 || len(cl.Language) > 3 || strings.Trim(cl.Language, "abcdefghijklmnopqrstuvwxyz") != "" {
+		cl = currency.NewLocale(DefaultLocaleTag) // not a language: the default
+	}
 	l := Locale{tag: cl.String()}
 	l.num = currency.NewFormatter(cl)
 	l.num.CurrencyDisplay = currency.DisplayNone

@@ -15,10 +15,11 @@
 
 INSERT INTO history (at, action, detail, filter, cards)
 SELECT unixepoch(), 'migrate',
-    printf('Amounts are now stored in each currency''s minor units: %d card%s of %d.%02d %s rounded to %d %s, as %s has no decimals (serials %s to %s)',
+    printf('Amounts are now stored in each currency''s minor units: %d card%s of %d.%02d %s rounded to %d %s, as %s has no decimals (%s)',
         count(*), CASE count(*) WHEN 1 THEN '' ELSE 's' END, amount / 100, amount % 100, currency,
         max(1, (amount + 50) / 100), currency, currency,
-        printf('%s-%09d', min(series), min(number)), printf('%s-%09d', max(series), max(number))),
+        CASE count(*) WHEN 1 THEN printf('serial %s-%09d', min(series), min(number))
+            ELSE printf('serials %s-%09d to %s-%09d', min(series), min(number), max(series), max(number)) END),
     printf('batch %d', batch_id), count(*)
 FROM cards
 WHERE currency_digits(currency) = 0 AND amount % 100 <> 0
@@ -26,10 +27,11 @@ GROUP BY batch_id, currency, amount;
 
 INSERT INTO history (at, action, detail, filter, cards)
 SELECT unixepoch(), 'migrate',
-    printf('Amounts are now stored in each currency''s minor units: %d deleted card%s kept for undo, of %d.%02d %s, rounded to %d %s, as %s has no decimals (serials %s to %s)',
+    printf('Amounts are now stored in each currency''s minor units: %d deleted card%s kept for undo, of %d.%02d %s, rounded to %d %s, as %s has no decimals (%s)',
         count(*), CASE count(*) WHEN 1 THEN '' ELSE 's' END, amount / 100, amount % 100, currency,
         max(1, (amount + 50) / 100), currency, currency,
-        printf('%s-%09d', min(series), min(number)), printf('%s-%09d', max(series), max(number))),
+        CASE count(*) WHEN 1 THEN printf('serial %s-%09d', min(series), min(number))
+            ELSE printf('serials %s-%09d to %s-%09d', min(series), min(number), max(series), max(number)) END),
     printf('batch %d', batch_id), count(*)
 FROM undo_cards
 WHERE deleted = 1 AND currency_digits(currency) = 0 AND amount % 100 <> 0
