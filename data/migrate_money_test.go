@@ -51,10 +51,10 @@ func TestMigrationToMinorUnits(t *testing.T) {
 	cards := []oldCard{
 		{"U", 1, 800, "USD", 1}, {"U", 2, 800, "USD", 1},
 		{"J", 1, 50000, "JPY", 2}, {"J", 2, 50000, "JPY", 2}, // 500 JPY
-		{"X", 1, 500000, "XOF", 3},                           // 5000 XOF
+		{"X", 1, 500000, "XOF", 3},                             // 5000 XOF
 		{"Y", 1, 500050, "XOF", 4}, {"Y", 2, 500050, "XOF", 4}, // 5000.50 XOF: rounded up to 5001
-		{"Z", 1, 30, "XAF", 5}, // 0.30 XAF: at least 1
-		{"Z", 2, 149, "XAF", 5}, // 1.49 XAF: 1
+		{"Z", 1, 30, "XAF", 5},                            // 0.30 XAF: at least 1
+		{"Z", 2, 149, "XAF", 5},                           // 1.49 XAF: 1
 		{"K", 1, 50, "KWD", 6}, {"K", 2, 12345, "KWD", 6}, // 0.500 and 123.450 KWD
 		{"I", 1, 100000000, "IQD", 7}, // 1,000,000.000 IQD
 		{"A", 1, 799, "ANG", 8},       // a code ISO retired: two decimals as before
