@@ -30,7 +30,7 @@ func (l Locale) ParseAmount(s, cur string) (int64, error) {
 			return cur + " has one decimal"
 		}
 		return cur + " has " + [...]string{"", "", "two", "three", "four"}[min(n, 4)] + " decimals"
-	}, Money{Minor: 800 * pow10(digits), Currency: cur})
+	}, Money{Minor: 8 * pow10(digits), Currency: cur})
 	if err != nil {
 		return 0, err
 	}

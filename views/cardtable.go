@@ -82,8 +82,9 @@ func StatusIcon(s data.Status) fyne.Resource {
 // ordered list of ids.
 type CardTable struct {
 	widget.BaseWidget
-	store Store
-	tasks *Tasks
+	store   Store
+	tasks   *Tasks
+	formats *Formats // how amounts and dates are shown (nil: the default)
 
 	Table *widget.Table
 	// OnSortChanged is told when a header click changes the order.
@@ -196,18 +197,19 @@ func (t *CardTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	icon.Hide()
-	label.SetText(CellText(c, id.Col, t.now))
+	label.SetText(CellText(c, id.Col, t.now, t.formats.Locale()))
 }
 
-// CellText is what a cell of column col shows for card c, in the seed's formats.
-func CellText(c data.Card, col int, now time.Time) string {
+// CellText is what a cell of column col shows for card c, with amounts and
+// dates in locale l.
+func CellText(c data.Card, col int, now time.Time, l data.Locale) string {
 	switch col {
 	case colStatus:
 		return string(c.StatusAt(now))
 	case colSerial:
 		return c.Serial.String()
 	case colAmount:
-		return c.Amount.String()
+		return l.Amount(c.Amount)
 	case colPIN:
 		return data.GroupPIN(c.PIN)
 	case colReseller:
@@ -219,11 +221,11 @@ func CellText(c data.Card, col int, now time.Time) string {
 		if c.ExpiresAt.IsZero() {
 			return "—"
 		}
-		return c.ExpiresAt.Local().Format("01/02/2006 15:04")
+		return l.DateTime(c.ExpiresAt)
 	case colActivated:
-		return c.Activated()
+		return c.Activated(l)
 	case colCreated:
-		return data.FormatTime(c.CreatedAt)
+		return l.Timestamp(c.CreatedAt)
 	case colPrinted:
 		if c.Printed == 0 {
 			return "—"
@@ -439,7 +441,7 @@ func (t *CardTable) RowsText(lo, hi int) [][]string {
 		}
 		row := make([]string, numCols)
 		for col := range row {
-			row[col] = CellText(c, col, t.now)
+			row[col] = CellText(c, col, t.now, t.formats.Locale())
 		}
 		out = append(out, row)
 	}

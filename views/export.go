@@ -58,6 +58,8 @@ type ExportRequest struct {
 	Colours     string // "8.00=#2E7D32, 26.00=#1565C0"
 	IncludeVoid bool   // print cards that cannot be sold, stamped
 	Overwrite   bool
+	// Locale writes the vouchers' amounts and dates (CSV stays plain).
+	Locale data.Locale
 }
 
 // ExportHooks are what the dialog needs from the export package and the
@@ -99,10 +101,12 @@ const (
 // ExportDialog asks what to export and how, then runs the export with a
 // progress bar and Cancel.
 type ExportDialog struct {
-	store Store
-	tasks *Tasks
-	win   fyne.Window
-	hooks ExportHooks
+	store     Store
+	tasks     *Tasks
+	win       fyne.Window
+	hooks     ExportHooks
+	formats   *Formats     // the locale of the vouchers (nil: the default)
+	batchList []data.Batch // the Batch choices, for relabelling
 
 	What        *widget.RadioGroup
 	Batch       *widget.Select
@@ -156,13 +160,8 @@ func (d *ExportDialog) makeWidgets(batches []data.Batch) {
 		whats = append(whats, whatSelected)
 	}
 	d.What = widget.NewRadioGroup(whats, nil)
-	var labels []string
-	for _, b := range batches {
-		l := BatchLabel(b)
-		d.batches[l] = b.ID
-		labels = append(labels, l)
-	}
-	d.Batch = widget.NewSelect(labels, nil)
+	d.batchList = batches
+	d.Batch = widget.NewSelect(d.batchLabels(), nil)
 	d.Batch.PlaceHolder = "choose a batch"
 	if d.search.Batch != 0 {
 		for l, id := range d.batches {
@@ -301,6 +300,28 @@ func (d *ExportDialog) filter() (data.Filter, error) {
 	return d.search, nil
 }
 
+// batchLabels are the Batch choices in the dialog's locale.
+func (d *ExportDialog) batchLabels() []string {
+	var labels []string
+	d.batches = map[string]int64{}
+	for _, b := range d.batchList {
+		l := BatchLabel(b, d.formats.Locale())
+		d.batches[l] = b.ID
+		labels = append(labels, l)
+	}
+	return labels
+}
+
+// setFormats writes the vouchers, and the batch choices, in f's locale.
+func (d *ExportDialog) setFormats(f *Formats) {
+	i := d.Batch.SelectedIndex()
+	d.formats = f
+	d.Batch.SetOptions(d.batchLabels())
+	if i >= 0 {
+		d.Batch.SetSelectedIndex(i)
+	}
+}
+
 // Request reads the choices, saying what is wrong.
 func (d *ExportDialog) Request() (ExportRequest, error) {
 	f, err := d.filter()
@@ -309,7 +330,7 @@ func (d *ExportDialog) Request() (ExportRequest, error) {
 	}
 	fm := d.format()
 	r := ExportRequest{Filter: f, Cards: d.count.Cards, Format: fm, Letter: d.Paper.Selected == "Letter",
-		IncludeVoid: fm.Vouchers && d.IncludeVoid.Checked}
+		IncludeVoid: fm.Vouchers && d.IncludeVoid.Checked, Locale: d.formats.Locale()}
 	if fm.Grid {
 		r.Layout = d.Layout.Selected
 		fmt.Sscan(d.Down.Selected, &r.Down)
@@ -634,6 +655,7 @@ func (v *MainView) ShowExport() {
 				return
 			}
 			d := NewExportDialog(v.store, v.tasks, v.win, v.ExportHooks, f, sel, bs)
+			d.setFormats(v.formats)
 			v.LastExport = d
 			d.Show()
 		})

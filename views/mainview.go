@@ -19,9 +19,10 @@ import (
 // footer with totals and the status legend.
 type MainView struct {
 	widget.BaseWidget
-	store Store
-	win   fyne.Window
-	tasks *Tasks
+	store   Store
+	win     fyne.Window
+	tasks   *Tasks
+	formats *Formats // the locale of dates and amounts (Settings)
 
 	Search     *SearchPanel
 	Table      *CardTable
@@ -43,6 +44,7 @@ type MainView struct {
 	LastResellers *ResellersDialog
 	LastHistory   *HistoryDialog
 	LastExport    *ExportDialog
+	LastSettings  *SettingsDialog
 
 	filter   data.Filter
 	summary  data.Summary
@@ -53,9 +55,13 @@ type MainView struct {
 // NewMainView builds the main view over store in win; Reload fills it.
 func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 	v := &MainView{store: store, win: win, tasks: tasks}
+	v.formats = FormatsFromPreferences(fyne.CurrentApp().Preferences())
+	v.formats.onChange(v.onFormatsChanged)
 	v.Search = NewSearchPanel(win)
+	v.Search.setFormats(v.formats)
 	v.Search.OnSearch = func(f data.Filter) { v.SetFilter(f) }
 	v.Table = NewCardTable(store, tasks)
+	v.Table.formats = v.formats
 	v.Table.OnSortChanged = func(o data.Sort) {
 		f := v.filter
 		v.tasks.Go(func() { v.reloadTable(context.Background(), f, o) })
@@ -82,6 +88,7 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 		widget.NewSeparator(),
 		widget.NewButtonWithIcon("Resellers", theme.AccountIcon(), v.ShowResellers),
 		widget.NewButtonWithIcon("History & Backups", theme.HistoryIcon(), v.ShowHistory),
+		widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), v.ShowSettings),
 	)
 	selBar := container.NewBorder(nil, nil, container.NewHBox(v.CopySerial, v.CopyPIN, v.Selection), Legend())
 	footer := container.NewBorder(widget.NewSeparator(), nil, nil, nil, v.Footer)
@@ -168,7 +175,7 @@ func (v *MainView) reloadTable(ctx context.Context, f data.Filter, o data.Sort) 
 			return
 		}
 		v.summary, v.allCards = sum, all
-		v.Footer.SetText(FooterText(sum, f))
+		v.Footer.SetText(FooterText(sum, f, v.formats.Locale()))
 		v.updateEmpty()
 	})
 	return err
@@ -186,9 +193,16 @@ func (v *MainView) onCounted(n int) {
 	}
 }
 
+// onFormatsChanged shows everything again in the locale just chosen.
+func (v *MainView) onFormatsChanged() {
+	v.Table.Refresh()
+	v.Footer.SetText(FooterText(v.summary, v.filter, v.formats.Locale()))
+	v.Search.setFormats(v.formats)
+}
+
 // FooterText says how many cards match, their face value per currency and
-// how much of it is still unredeemed.
-func FooterText(sum data.Summary, f data.Filter) string {
+// how much of it is still unredeemed, in locale l.
+func FooterText(sum data.Summary, f data.Filter, l data.Locale) string {
 	var b strings.Builder
 	what := "cards"
 	if sum.Cards == 1 {
@@ -200,7 +214,7 @@ func FooterText(sum data.Summary, f data.Filter) string {
 	}
 	for _, t := range sum.Totals {
 		fmt.Fprintf(&b, " · %s face value (%s unredeemed)",
-			data.Money{Minor: t.Face, Currency: t.Currency}.Display(), data.Money{Minor: t.Unredeemed, Currency: t.Currency}.Display())
+			l.Amount(data.Money{Minor: t.Face, Currency: t.Currency}), l.Amount(data.Money{Minor: t.Unredeemed, Currency: t.Currency}))
 	}
 	return b.String()
 }

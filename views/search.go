@@ -40,6 +40,7 @@ type SearchPanel struct {
 	rows    map[string]*fieldRow
 	batches map[string]int64
 	content fyne.CanvasObject
+	formats *Formats // how amounts and dates are read (nil: the default)
 
 	// OnSearch is told the filter when the person searches; OnReset too.
 	OnSearch func(data.Filter)
@@ -63,7 +64,7 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 	serial := func(upper bool) func(string) error {
 		return func(s string) error { _, err := data.ParseSerial(s, upper); return err }
 	}
-	amount := func(s string) error { _, err := data.ParseAmountBound(s); return err }
+	amount := func(s string) error { _, err := p.formats.Locale().ParseAmountBound(s); return err }
 	p.SerialFrom = entry("from", serial(false))
 	p.SerialTo = entry("to", serial(true))
 	p.PIN = entry("digits", func(s string) error { _, err := data.NormalizePIN(s); return err })
@@ -79,7 +80,7 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 			if strings.TrimSpace(s) == "" {
 				return nil
 			}
-			_, err := data.ParseDate(s, end, time.Local)
+			_, err := p.formats.Locale().ParseDate(s, end, time.Local)
 			return err
 		}
 		d.Entry.OnSubmitted = func(string) { p.Submit() }
@@ -151,9 +152,20 @@ func (p *SearchPanel) SetResellers(rs []data.Reseller) {
 	}
 }
 
-// BatchLabel is how a batch appears in choices.
-func BatchLabel(b data.Batch) string {
-	return fmt.Sprintf("#%d: %s–%s, %d × %s", b.ID, b.FirstSerial(), b.LastSerial().String()[len(b.Series)+1:], b.Quantity, b.Amount)
+// setFormats makes the panel read amounts and dates in f's locale.
+func (p *SearchPanel) setFormats(f *Formats) {
+	p.formats = f
+	for _, d := range []*DateField{p.ExpiryFrom, p.ExpiryTo, p.ActivatedFrom, p.ActivatedTo} {
+		d.setFormats(f)
+	}
+	ex := f.Locale().Number(data.Money{Minor: 500, Currency: "USD"})
+	p.AmountFrom.SetPlaceHolder("from, e.g. " + ex)
+	p.AmountTo.SetPlaceHolder("to")
+}
+
+// BatchLabel is how a batch appears in choices, its amount in locale l.
+func BatchLabel(b data.Batch, l data.Locale) string {
+	return fmt.Sprintf("#%d: %s–%s, %d × %s", b.ID, b.FirstSerial(), b.LastSerial().String()[len(b.Series)+1:], b.Quantity, l.Amount(b.Amount))
 }
 
 // SetBatches fills the Batch choices, newest first.
@@ -161,7 +173,7 @@ func (p *SearchPanel) SetBatches(bs []data.Batch) {
 	opts := []string{anyChoice}
 	p.batches = map[string]int64{}
 	for _, b := range bs {
-		l := BatchLabel(b)
+		l := BatchLabel(b, p.formats.Locale())
 		p.batches[l] = b.ID
 		opts = append(opts, l)
 	}
@@ -223,7 +235,7 @@ func (p *SearchPanel) Filter() (data.Filter, error) {
 		dst **int64
 	}{{p.AmountFrom, &f.AmountFrom}, {p.AmountTo, &f.AmountTo}} {
 		if s := text(a.e); s != "" {
-			v, err := data.ParseAmountBound(s)
+			v, err := p.formats.Locale().ParseAmountBound(s)
 			markEntry(a.e, err)
 			note("amount", err)
 			*a.dst = &v
