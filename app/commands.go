@@ -218,7 +218,7 @@ func expiryText(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return data.Plain.DateTime(t)
+	return data.Plain.Timestamp(t)
 }
 
 // jsonList writes cards as one JSON array, a card a line.
