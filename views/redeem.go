@@ -21,10 +21,10 @@ type RedeemDialog struct {
 	store   Store
 	tasks   *Tasks
 	formats *Formats // how amounts and dates are shown (nil: the default)
-	PIN    *widget.Entry
-	Client *widget.Entry
-	Redeem *widget.Button
-	Result *widget.Label
+	PIN     *widget.Entry
+	Client  *widget.Entry
+	Redeem  *widget.Button
+	Result  *widget.Label
 	// KeepClient keeps the client's name for the next card (off: it is
 	// cleared after each redemption, so the next card is not booked to the
 	// previous customer).
