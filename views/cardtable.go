@@ -82,9 +82,8 @@ func StatusIcon(s data.Status) fyne.Resource {
 // ordered list of ids.
 type CardTable struct {
 	widget.BaseWidget
-	store   Store
-	tasks   *Tasks
-	formats *Formats // how amounts and dates are shown (nil: the default)
+	store Store
+	tasks *Tasks
 
 	Table *widget.Table
 	// OnSortChanged is told when a header click changes the order.
@@ -107,6 +106,9 @@ type CardTable struct {
 	sel     int // selected row, -1 none
 
 	seq atomic.Int64 // the current load; older loads are dropped
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewCardTable makes an empty table; Load fills it.

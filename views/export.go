@@ -105,7 +105,6 @@ type ExportDialog struct {
 	tasks     *Tasks
 	win       fyne.Window
 	hooks     ExportHooks
-	formats   *Formats     // the locale of the vouchers (nil: the default)
 	batchList []data.Batch // the Batch choices, for relabelling
 
 	What        *widget.RadioGroup
@@ -140,6 +139,9 @@ type ExportDialog struct {
 	cancel   context.CancelFunc
 	logo     []byte
 	prevSeq  int64
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewExportDialog builds the dialog for the current search and selection.

@@ -23,10 +23,9 @@ var commonCurrencies = []string{"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY",
 
 // GenerateDialog is the seed's "Generate Top-Up Cards" window.
 type GenerateDialog struct {
-	store   Store
-	tasks   *Tasks
-	win     fyne.Window
-	formats *Formats // how amounts and dates are read and shown (nil: the default)
+	store Store
+	tasks *Tasks
+	win   fyne.Window
 
 	Amount       *widget.Entry
 	Currency     *widget.SelectEntry
@@ -56,6 +55,9 @@ type GenerateDialog struct {
 
 	// OnGenerated is told the batch once it is made.
 	OnGenerated func(data.Batch)
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewGenerateDialog builds the dialog; Show opens it.

@@ -21,7 +21,6 @@ type HistoryDialog struct {
 	store     Store
 	tasks     *Tasks
 	win       fyne.Window
-	formats   *Formats // how dates are shown (nil: the default)
 	History   *widget.Table
 	Backups   *widget.List
 	PrintRuns *widget.List
@@ -43,6 +42,9 @@ type HistoryDialog struct {
 
 	// OnRestored is told after a restore or an undo: the cards changed.
 	OnRestored func(msg string)
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewHistoryDialog builds the dialog.

@@ -19,10 +19,9 @@ import (
 // footer with totals and the status legend.
 type MainView struct {
 	widget.BaseWidget
-	store   Store
-	win     fyne.Window
-	tasks   *Tasks
-	formats *Formats // the locale of dates and amounts (Settings)
+	store Store
+	win   fyne.Window
+	tasks *Tasks
 
 	Search     *SearchPanel
 	Table      *CardTable
@@ -50,6 +49,9 @@ type MainView struct {
 	summary  data.Summary
 	allCards int64
 	content  fyne.CanvasObject
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewMainView builds the main view over store in win; Reload fills it.

@@ -29,11 +29,10 @@ const previewRows = 200
 // MassEditDialog is the seed's "Mass Top-up Cards Edit" window: it applies
 // to the cards of the current search.
 type MassEditDialog struct {
-	store   Store
-	tasks   *Tasks
-	win     fyne.Window
-	filter  data.Filter
-	formats *Formats // how dates are read and shown (nil: the default)
+	store  Store
+	tasks  *Tasks
+	win    fyne.Window
+	filter data.Filter
 
 	Count       *widget.Label
 	Preview     *widget.Table
@@ -57,6 +56,9 @@ type MassEditDialog struct {
 
 	// OnChanged is told when cards were changed or deleted.
 	OnChanged func(msg string)
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewMassEditDialog builds the dialog for the cards f matches.

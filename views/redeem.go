@@ -18,13 +18,12 @@ import (
 
 // RedeemDialog records a customer's redemption of a card's PIN.
 type RedeemDialog struct {
-	store   Store
-	tasks   *Tasks
-	formats *Formats // how amounts and dates are shown (nil: the default)
-	PIN     *widget.Entry
-	Client  *widget.Entry
-	Redeem  *widget.Button
-	Result  *widget.Label
+	store  Store
+	tasks  *Tasks
+	PIN    *widget.Entry
+	Client *widget.Entry
+	Redeem *widget.Button
+	Result *widget.Label
 	// KeepClient keeps the client's name for the next card (off: it is
 	// cleared after each redemption, so the next card is not booked to the
 	// previous customer).
@@ -37,6 +36,9 @@ type RedeemDialog struct {
 
 	// OnRedeemed is told after a card was redeemed.
 	OnRedeemed func(data.Card)
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewRedeemDialog builds the dialog.

@@ -40,10 +40,12 @@ type SearchPanel struct {
 	rows    map[string]*fieldRow
 	batches map[string]int64
 	content fyne.CanvasObject
-	formats *Formats // how amounts and dates are read (nil: the default)
 
 	// OnSearch is told the filter when the person searches; OnReset too.
 	OnSearch func(data.Filter)
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewSearchPanel builds the panel; pop-ups open in win.
