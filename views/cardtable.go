@@ -36,12 +36,12 @@ var columnInfo = [numCols]struct {
 }{
 	{"Status", "", data.ColStatus},
 	{"Serial Number", "8-888888888", data.ColSerial},
-	{"Amount", "88.88 USD", data.ColAmount},
+	{"Amount", "8,888.88 USD", data.ColAmount},
 	{"PIN Code", "8888 8888 8888", data.ColPIN},
 	{"Reseller", "Reseller", data.ColReseller},
-	{"Expiry Date", "88/88/8888 88:88", data.ColExpiresAt},
+	{"Expiry Date", "88/88/8888 88:88 PM", data.ColExpiresAt},
 	{"Activated", "Rose Orig 88/88/8888", data.ColActivatedAt},
-	{"Created on", "88/88/8888 88:88:88 +8888", data.ColCreatedAt},
+	{"Created on", "88/88/8888 88:88:88 PM +8888", data.ColCreatedAt},
 	{"Printed", "", data.ColPrinted},
 }
 

@@ -23,6 +23,7 @@ type DateField struct {
 	win     fyne.Window
 	popup   *widget.PopUp
 	label   string   // what the placeholder says before the formats: "from"
+	short   bool     // the placeholder names the locale's form alone (a narrow field)
 	formats *Formats // the locale it reads and writes (nil: the default)
 }
 
@@ -47,11 +48,19 @@ func (d *DateField) setFormats(f *Formats) {
 	d.setPlaceholder()
 }
 
-// setPlaceholder says the label and the formats the field takes: "from ·
-// MM/DD/YYYY or YYYY-MM-DD".
+// setPlaceholder says the label and the formats the field takes: "optional
+// · MM/DD/YYYY or YYYY-MM-DD", or in a narrow field "from MM/DD/YYYY" (its
+// error message names ISO too).
 func (d *DateField) setPlaceholder() {
-	ph := d.formats.Locale().DatePlaceholder()
-	if d.label != "" {
+	l := d.formats.Locale()
+	ph := l.DatePlaceholder()
+	if d.short {
+		ph, _, _ = strings.Cut(ph, " or ")
+	}
+	switch {
+	case d.label != "" && d.short:
+		ph = d.label + " " + ph
+	case d.label != "":
 		ph = d.label + " · " + ph
 	}
 	d.Entry.SetPlaceHolder(ph)

@@ -78,6 +78,7 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 	p.AmountTo = entry("to", amount)
 	date := func(ph string, end bool) *DateField {
 		d := NewDateField(win, ph)
+		d.short = true // the sidebar is narrow
 		d.Entry.Validator = func(s string) error {
 			if strings.TrimSpace(s) == "" {
 				return nil
@@ -160,9 +161,6 @@ func (p *SearchPanel) setFormats(f *Formats) {
 	for _, d := range []*DateField{p.ExpiryFrom, p.ExpiryTo, p.ActivatedFrom, p.ActivatedTo} {
 		d.setFormats(f)
 	}
-	ex := f.Locale().Number(data.Money{Minor: 500, Currency: "USD"})
-	p.AmountFrom.SetPlaceHolder("from, e.g. " + ex)
-	p.AmountTo.SetPlaceHolder("to")
 }
 
 // BatchLabel is how a batch appears in choices, its amount in locale l.
