@@ -1,6 +1,9 @@
 package app
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -48,4 +51,40 @@ func TestCLIMoneyIsPlain(t *testing.T) {
 			t.Errorf("--amount-from/to %s: %d cards, want %d", bound, len(rows), n)
 		}
 	}
+}
+
+// TestCLIExportLocale: voucher sheets from the command line are plain
+// unless --locale names one; a CSV takes no locale.
+func TestCLIExportLocale(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext not found; install poppler-utils")
+		}
+		t.Skip("pdftotext not found; install poppler-utils")
+	}
+	c := newCLI(t)
+	c.ok("generate", "--amount", "5000", "--currency", "XOF", "--quantity", "1", "--series", "X", "--expiry", "2099-01-31 18:00")
+	c.ok("generate", "--amount", "0.5", "--currency", "KWD", "--quantity", "1", "--series", "K")
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{nil, []string{"5000 XOF", "0.500 KWD", "Valid until 2099-01-31 18:00"}},
+		{[]string{"--locale", "de-DE"}, []string{"5.000 XOF", "0,500 KWD", "Valid until 31.01.2099 18:00"}},
+		{[]string{"--locale", "en-US"}, []string{"5,000 XOF", "0.500 KWD", "Valid until 01/31/2099 6:00 PM"}},
+	} {
+		out := filepath.Join(dir, strings.Join(append([]string{"v"}, tc.args...), "-")+".pdf")
+		c.ok("export", append([]string{"--out", out}, tc.args...)...)
+		text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(string(text), w) {
+				t.Errorf("export %v: the PDF does not show %q:\n%s", tc.args, w, text)
+			}
+		}
+	}
+	c.fails(ExitUsage, []string{"--locale", ".csv"}, "export", "--out", filepath.Join(dir, "c.csv"), "--locale", "de-DE")
 }
