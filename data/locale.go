@@ -164,6 +164,10 @@ func (l Locale) number(m Money) string {
 	return stripBidi(l.num.Format(a))
 }
 
+// Count writes a number of cards with the locale's grouping: "1,234"
+// (en-US), "1.234" (de-DE); Plain writes "1234".
+func (l Locale) Count(n int64) string { return l.number(Money{Minor: n, Currency: "JPY"}) } // JPY: no decimals
+
 // plainDecimal writes minor units with digits decimals: 123450, 2 ->
 // "1234.50"; 500, 0 -> "500"; 500, 3 -> "0.500".
 func plainDecimal(minor int64, digits int) string {

@@ -247,3 +247,12 @@ func TestAmountSearchAcrossCurrencies(t *testing.T) {
 		t.Errorf("amount from 4999.5: %d cards, %v; want the 2 XOF cards of 5000", n, err)
 	}
 }
+
+func TestLocaleCount(t *testing.T) {
+	t.Parallel()
+	for tag, want := range map[string]string{"en-US": "1,234,567", "de-DE": "1.234.567", "iso": "1234567", "fr-FR": "1\u202f234\u202f567"} {
+		if got := data.NewLocale(tag).Count(1234567); got != want {
+			t.Errorf("%s: Count = %q, want %q", tag, got, want)
+		}
+	}
+}

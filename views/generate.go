@@ -252,7 +252,7 @@ func (g *GenerateDialog) plan(ctx context.Context, seq int64, p data.GeneratePar
 // PlanText says what a batch will be, with amounts and dates in locale l.
 func PlanText(pl data.Plan, l data.Locale) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s cards of %s\n", groupInt(int64(pl.Params.Quantity)), l.Amount(data.Money{Minor: pl.Params.Amount, Currency: pl.Params.Currency}))
+	fmt.Fprintf(&b, "%s cards of %s\n", l.Count(int64(pl.Params.Quantity)), l.Amount(data.Money{Minor: pl.Params.Amount, Currency: pl.Params.Currency}))
 	fmt.Fprintf(&b, "Serials %s to %s\n", pl.First, pl.Last)
 	fmt.Fprintf(&b, "Total face value %s\n", l.Amount(pl.Total))
 	fmt.Fprintf(&b, "%d-digit PINs", pl.Params.PINLength)

@@ -210,7 +210,7 @@ func FooterText(sum data.Summary, f data.Filter, l data.Locale) string {
 	if sum.Cards == 1 {
 		what = "card"
 	}
-	fmt.Fprintf(&b, "%s %s", groupInt(sum.Cards), what)
+	fmt.Fprintf(&b, "%s %s", l.Count(sum.Cards), what)
 	if !f.IsEmpty() {
 		b.WriteString(" match")
 	}
