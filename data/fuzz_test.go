@@ -32,8 +32,8 @@ func FuzzParseAmount(f *testing.F) {
 		v, err := l.ParseAmount(s, code)
 		bound, berr := l.ParseAmountBound(s)
 		if err != nil {
-			if !errors.Is(err, data.ErrInvalid) || data.FieldOf(err) != "amount" {
-				t.Fatalf("ParseAmount(%q, %s): error %v is not ErrInvalid of field amount", s, code, err)
+			if !errors.Is(err, data.ErrInvalid) {
+				t.Fatalf("ParseAmount(%q, %s): error %v is not ErrInvalid", s, code, err)
 			}
 			return
 		}
@@ -202,8 +202,8 @@ func FuzzLocaleParseDate(f *testing.F) {
 		l := data.NewLocale(tag)
 		got, err := l.ParseDate(s, endOfDay, time.UTC)
 		if err != nil {
-			if !errors.Is(err, data.ErrInvalid) || data.FieldOf(err) != "date" {
-				t.Fatalf("%s: ParseDate(%q): error %v is not a date ErrInvalid", l.Tag(), s, err)
+			if !errors.Is(err, data.ErrInvalid) {
+				t.Fatalf("%s: ParseDate(%q): error %v is not ErrInvalid", l.Tag(), s, err)
 			}
 			return
 		}

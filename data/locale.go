@@ -19,6 +19,7 @@ import (
 type Locale struct {
 	tag     string              // BCP 47, "" for Plain
 	num     *currency.Formatter // nil for Plain
+	bound   *currency.Formatter // num without trailing zeros, for search bounds
 	decimal string              // the decimal mark: "." or ","
 	group   string              // the grouping mark: ",", ".", "\u202f", "'", …
 	zero    rune                // the locale's digit zero ('0' for Latin digits)
@@ -50,6 +51,9 @@ func NewLocale(name string) Locale {
 	l := Locale{tag: cl.String()}
 	l.num = currency.NewFormatter(cl)
 	l.num.CurrencyDisplay = currency.DisplayNone
+	l.bound = currency.NewFormatter(cl)
+	l.bound.CurrencyDisplay = currency.DisplayNone
+	l.bound.MinDigits, l.bound.MaxDigits = 0, BoundDigits
 	l.readMarks()
 	l.date, l.clock = dateLayouts(cl)
 	return l
@@ -162,6 +166,20 @@ func (l Locale) number(m Money) string {
 		return plainDecimal(m.Minor, digits)
 	}
 	return stripBidi(l.num.Format(a))
+}
+
+// Bound writes a search bound (1/10,000 of a major unit, Filter.AmountFrom)
+// without trailing zeros: "8.5" (en-US), "8,5" (de-DE); Plain writes
+// FormatBound's "8.5".
+func (l Locale) Bound(v int64) string {
+	if l.bound == nil {
+		return FormatBound(v)
+	}
+	a, err := currency.NewAmount(FormatBound(v), "EUR")
+	if err != nil {
+		return FormatBound(v)
+	}
+	return stripBidi(l.bound.Format(a))
 }
 
 // Count writes a number of cards with the locale's grouping: "1,234"

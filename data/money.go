@@ -42,22 +42,6 @@ func CurrencyDigits(code string) int {
 // MaxAmount is MaxAmountMajor in the currency's minor units.
 func MaxAmount(code string) int64 { return MaxAmountMajor * pow10(CurrencyDigits(code)) }
 
-// currencyDigitClasses are the numbers of decimals currencies have (0, 2,
-// 3, 4), each once, in order.
-var currencyDigitClasses = func() []int {
-	seen := map[int]bool{2: true}
-	for _, c := range currency.GetCurrencyCodes() {
-		seen[CurrencyDigits(c)] = true
-	}
-	var out []int
-	for d := range BoundDigits + 1 {
-		if seen[d] {
-			out = append(out, d)
-		}
-	}
-	return out
-}()
-
 func pow10(n int) int64 {
 	p := int64(1)
 	for range n {
@@ -74,7 +58,7 @@ func ParseCurrency(s string) (string, error) {
 		return DefaultCurrency, nil
 	}
 	if !currency.IsValid(c) {
-		return "", fieldErr("currency", "currency %q is not an ISO 4217 code; use three letters such as USD or EUR", s)
+		return "", errf(ErrInvalid, "currency %q is not an ISO 4217 code; use three letters such as USD or EUR", s)
 	}
 	return c, nil
 }

@@ -18,8 +18,8 @@ func ParseAmountBound(s string) (int64, error) { return Plain.ParseAmountBound(s
 // locale's marks ("1.234,50" in de-DE) or, in Plain, as 1234.50 or 1,234.50.
 // It allows at most the currency's decimals (none for JPY or XOF, three
 // for KWD) and no sign; the value must be more than 0 and at most
-// MaxAmountMajor. The result is in cur's minor units. Errors are
-// *FieldError of field "amount".
+// MaxAmountMajor. The result is in cur's minor units. Errors wrap
+// ErrInvalid.
 func (l Locale) ParseAmount(s, cur string) (int64, error) {
 	digits := CurrencyDigits(cur)
 	minor, err := l.parseDecimal(s, digits, func(n int) string {
@@ -35,10 +35,10 @@ func (l Locale) ParseAmount(s, cur string) (int64, error) {
 		return 0, err
 	}
 	if minor <= 0 {
-		return 0, fieldErr("amount", "amount %q must be more than 0", s)
+		return 0, errf(ErrInvalid, "amount %q must be more than 0", s)
 	}
 	if max := MaxAmount(cur); minor > max {
-		return 0, fieldErr("amount", "amount %q is more than %s, the largest face value of one card", s,
+		return 0, errf(ErrInvalid, "amount %q is more than %s, the largest face value of one card", s,
 			l.Amount(Money{max, cur}))
 	}
 	return minor, nil
@@ -47,7 +47,7 @@ func (l Locale) ParseAmount(s, cur string) (int64, error) {
 // ParseAmountBound reads a search bound on amounts ("5", "8.50"), written
 // with this locale's marks, into 1/10,000 of a major unit (BoundDigits):
 // the bound applies to cards of every currency. Zero is allowed. Errors
-// are *FieldError of field "amount".
+// wrap ErrInvalid.
 func (l Locale) ParseAmountBound(s string) (int64, error) {
 	v, err := l.parseDecimal(s, BoundDigits, func(int) string { return "a search amount has at most four decimals" },
 		Money{Minor: 800, Currency: "USD"})
@@ -55,7 +55,7 @@ func (l Locale) ParseAmountBound(s string) (int64, error) {
 		return 0, err
 	}
 	if v > MaxAmountMajor*pow10(BoundDigits) {
-		return 0, fieldErr("amount", "amount %q is more than %s, the largest face value of a card", s,
+		return 0, errf(ErrInvalid, "amount %q is more than %s, the largest face value of a card", s,
 			l.Number(Money{MaxAmountMajor, "JPY"}))
 	}
 	return v, nil
@@ -71,7 +71,7 @@ func (l Locale) parseDecimal(s string, digits int, tooMany func(int) string, exa
 		dec, grp = ".", ","
 	}
 	bad := func(why string) (int64, error) {
-		return 0, fieldErr("amount", "amount %q %s; write it like %s", s, why, l.Number(example))
+		return 0, errf(ErrInvalid, "amount %q %s; write it like %s", s, why, l.Number(example))
 	}
 	t := strings.TrimSpace(stripBidi(s))
 	t = l.latinDigits(t)
@@ -83,7 +83,7 @@ func (l Locale) parseDecimal(s string, digits int, tooMany func(int) string, exa
 		return bad("ends with a decimal mark")
 	}
 	if hasDot && digits == 0 {
-		return 0, fieldErr("amount", "amount %q: %s such as %s", s, tooMany(0), l.Number(example))
+		return 0, errf(ErrInvalid, "amount %q: %s such as %s", s, tooMany(0), l.Number(example))
 	}
 	// Grouping marks are allowed only between groups of three; a space
 	// stands for the locale's narrow or no-break space.
@@ -124,7 +124,7 @@ func (l Locale) parseDecimal(s string, digits int, tooMany func(int) string, exa
 		}
 	}
 	if len(frac) > digits {
-		return 0, fieldErr("amount", "amount %q: %s, such as %s", s, tooMany(digits), l.Number(example))
+		return 0, errf(ErrInvalid, "amount %q: %s, such as %s", s, tooMany(digits), l.Number(example))
 	}
 	for i := range digits {
 		v *= 10
@@ -159,7 +159,7 @@ func ParseDate(s string, endOfDay bool, loc *time.Location) (time.Time, error) {
 // 6:00 PM") and always ISO 8601 ("2027-01-31", "2027-01-31 18:00",
 // "2027-01-31T18:00"). A bare date means the start of that day, or with
 // endOfDay its last second (an expiry date is valid all that day). Errors
-// are *FieldError of field "date" and name the formats accepted.
+// wrap ErrInvalid and name the formats accepted.
 func (l Locale) ParseDate(s string, endOfDay bool, loc *time.Location) (time.Time, error) {
 	if loc == nil {
 		loc = time.Local
@@ -188,7 +188,7 @@ func (l Locale) ParseDate(s string, endOfDay bool, loc *time.Location) (time.Tim
 			}
 		}
 	}
-	return time.Time{}, fieldErr("date", "date %q: write it as %s", s, l.DateHint())
+	return time.Time{}, errf(ErrInvalid, "date %q: write it as %s", s, l.DateHint())
 }
 
 // loose is a date layout that also takes days and months of one digit.

@@ -13,11 +13,12 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // localeFixture: one card each of 5000 XOF, 0.500 KWD, 1,234.50 EUR (valid
 // until 18:00) and 500 JPY (valid all day).
-func localeFixture(tb testing.TB) *data.Store {
+func localeFixture(tb testing.TB) *sqlite.Store {
 	tb.Helper()
 	s := newStore(tb)
 	at18 := time.Date(2030, 9, 30, 18, 0, 0, 0, time.Local)

@@ -234,7 +234,7 @@ func (h *HistoryDialog) Load(ctx context.Context) {
 func (v *MainView) ShowHistory() {
 	h := NewHistoryDialog(v.store, v.tasks, v.win)
 	h.formats = v.formats
-	h.OnRestored = func(string) { v.LoadInBackground() }
+	h.OnRestored = func(string) { v.RefreshInBackground() }
 	v.LastHistory = h
 	h.Show()
 }

@@ -10,11 +10,12 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // localeHarness is newHarness in locale tag, over cards of 1,234.50 EUR
 // (valid until 18:00 on 30 September 2030), 5,000 XOF and 0.500 KWD.
-func localeHarness(t *testing.T, tag string) (*harness, *data.Store) {
+func localeHarness(t *testing.T, tag string) (*harness, *sqlite.Store) {
 	t.Helper()
 	s := newStore(t)
 	at18 := time.Date(2030, 9, 30, 18, 0, 0, 0, time.Local)

@@ -161,7 +161,7 @@ func RedeemOutcome(c data.Card, err error, l data.Locale) (string, widget.Import
 func (v *MainView) ShowRedeem() {
 	r := NewRedeemDialog(v.store, v.tasks, v.win)
 	r.formats = v.formats
-	r.OnRedeemed = func(data.Card) { v.reloadTableInBackground() }
+	r.OnRedeemed = func(data.Card) { v.RefreshInBackground() }
 	v.LastRedeem = r
 	r.Show()
 }
