@@ -49,9 +49,30 @@ var (
 // maxBound stands for an open upper bound: more than any face value.
 const maxBound = int64(1) << 52
 
+// AmountScaleSQL reads the one scale of a file's currencies (100 for a file
+// of USD and EUR), or 0 when they mix numbers of decimals (JPY and USD) or
+// there are none: the scale argument of AmountSQL.
+var AmountScaleSQL = "SELECT CASE WHEN count(*) = 1 THEN max(s.p) ELSE 0 END FROM " + batchScales
+
 // AmountSQL is the condition over cards c of an amount search between from
-// and to (nil: open), bounds in 1/10,000 of a major unit.
-func AmountSQL(from, to *int64) (string, []any) {
+// and to (nil: open), bounds in 1/10,000 of a major unit. With the file's
+// one scale (AmountScaleSQL) it is a plain range of c.amount, which the
+// amount index serves; with 0 (currencies that mix numbers of decimals, or
+// a caller that did not look) each card's own scale is checked as well.
+func AmountSQL(from, to *int64, scale int64) (string, []any) {
+	if scale > 0 {
+		var conds []string
+		var args []any
+		if from != nil {
+			conds = append(conds, "c.amount >= ?")
+			args = append(args, (*from+scale-1)/scale)
+		}
+		if to != nil {
+			conds = append(conds, "c.amount <= ?")
+			args = append(args, *to/scale)
+		}
+		return strings.Join(conds, " AND "), args
+	}
 	lo, hi := int64(0), maxBound
 	if from != nil {
 		lo = *from
@@ -59,30 +80,30 @@ func AmountSQL(from, to *int64) (string, []any) {
 	if to != nil {
 		hi = *to
 	}
-	cond := "c.amount BETWEEN (SELECT min((CAST(? AS BIGINT) + s.p - 1) / s.p) FROM " + batchScales + ")" +
-		" AND (SELECT max(CAST(? AS BIGINT) / s.p) FROM " + batchScales + ")" +
-		" AND ((SELECT count(*) FROM " + batchScales + ") = 1 OR c.amount * " + cardScale + " BETWEEN CAST(? AS BIGINT) AND CAST(? AS BIGINT))"
-	return cond, []any{lo, hi, lo, hi}
+	// The range of c.amount that any currency's card of the search lies
+	// in (the index's part), then each card's face value.
+	cond := "c.amount BETWEEN CAST(? AS BIGINT) AND CAST(? AS BIGINT) AND c.amount * " + cardScale +
+		" BETWEEN CAST(? AS BIGINT) AND CAST(? AS BIGINT)"
+	return cond, []any{(lo + pow10(BoundDigits) - 1) / pow10(BoundDigits), hi, lo, hi}
 }
 
-// AmountScalesSQL counts the numbers of decimals the file's currencies
-// have (1 for a file of USD and EUR, 2 once JPY joins them).
-var AmountScalesSQL = "SELECT count(*) FROM " + batchScales
-
-// AmountComplementSQL are terms whose OR holds for the cards c outside an
-// amount search (see AmountSQL), each a range of the amount index. They
-// are exact only in a file whose currencies share one number of decimals
-// (AmountScalesSQL counts 1): elsewhere count the search directly.
-func AmountComplementSQL(from, to *int64) ([]string, []any) {
+// AmountComplementSQL are terms whose OR holds for exactly the cards c
+// outside an amount search, each a range of the amount index, in a file of
+// one scale (AmountScaleSQL); with 0 there are none: count such a search
+// directly.
+func AmountComplementSQL(from, to *int64, scale int64) ([]string, []any, bool) {
+	if scale <= 0 {
+		return nil, nil, false
+	}
 	var terms []string
 	var args []any
 	if from != nil {
-		terms = append(terms, "c.amount < (SELECT min((CAST(? AS BIGINT) + s.p - 1) / s.p) FROM "+batchScales+")")
-		args = append(args, *from)
+		terms = append(terms, "c.amount < ?")
+		args = append(args, (*from+scale-1)/scale)
 	}
 	if to != nil {
-		terms = append(terms, "c.amount > (SELECT max(CAST(? AS BIGINT) / s.p) FROM "+batchScales+")")
-		args = append(args, *to)
+		terms = append(terms, "c.amount > ?")
+		args = append(args, *to/scale)
 	}
-	return terms, args
+	return terms, args, true
 }

@@ -103,7 +103,7 @@ const (
 var (
 	AmountSQL           = data.AmountSQL
 	AmountComplementSQL = data.AmountComplementSQL
-	AmountScalesSQL     = data.AmountScalesSQL
+	AmountScaleSQL      = data.AmountScaleSQL
 	CheckText           = data.CheckText
 	FormatTime          = data.Plain.Timestamp
 	GroupPIN            = data.GroupPIN

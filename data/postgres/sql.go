@@ -81,7 +81,7 @@ func where(f Filter, now time.Time) (string, []any) {
 	}
 	if f.AmountFrom != nil || f.AmountTo != nil {
 		// Bounds in any currency, amounts in each card's minor units.
-		cond, a := AmountSQL(f.AmountFrom, f.AmountTo)
+		cond, a := AmountSQL(f.AmountFrom, f.AmountTo, 0) // each card's own scale
 		add(cond, a...)
 	}
 	if !f.ExpiryFrom.IsZero() {

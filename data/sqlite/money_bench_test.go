@@ -12,11 +12,12 @@ import (
 	"topupcards/data/sqlite"
 )
 
-// BenchmarkAmountSearch compares, on the million-card fixture, the amount
-// search as it is now (one bound for every currency: a range of c.amount
-// per number of decimals) with the single range of minor units it was
-// before version 9 (same cards: the fixture has two-decimal currencies
-// only), for the count and the first page in serial order.
+// BenchmarkAmountSearch compares, on the million-card fixture (USD and EUR:
+// one scale), the amount search through the store (one bound for every
+// currency, turned into a range of minor units by the file's one scale)
+// with the single range of minor units it was before version 9, and with
+// the check of each card's own scale that a file mixing JPY and USD needs,
+// for the count and the first page in serial order.
 func BenchmarkAmountSearch(b *testing.B) {
 	s := benchStore(b)
 	ctx := context.Background()
@@ -31,14 +32,23 @@ func BenchmarkAmountSearch(b *testing.B) {
 	if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM cards c WHERE c.amount >= 500 AND c.amount <= 900`).Scan(&old); err != nil || old != want {
 		b.Fatalf("the old condition counts %d (%v), the new %d", old, err, want)
 	}
-	b.Run("count/bounds", func(b *testing.B) {
+	cond, condArgs := data.AmountSQL(&from, &to, 0) // the check of each card's scale, as in a file of JPY and USD
+	b.Run("count-sql/mixed-scales", func(b *testing.B) {
+		for b.Loop() {
+			var n int64
+			if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM cards c WHERE `+cond, condArgs...).Scan(&n); err != nil || n != want {
+				b.Fatal(n, err)
+			}
+		}
+	})
+	b.Run("store-count/bounds", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := s.Count(ctx, f); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-	b.Run("count/single-range", func(b *testing.B) {
+	b.Run("count-sql/single-range", func(b *testing.B) {
 		for b.Loop() {
 			var n int64
 			if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM cards c WHERE c.amount >= 500 AND c.amount <= 900`).Scan(&n); err != nil {
@@ -46,14 +56,25 @@ func BenchmarkAmountSearch(b *testing.B) {
 			}
 		}
 	})
-	b.Run("first-page/bounds", func(b *testing.B) {
+	b.Run("first-page-sql/mixed-scales", func(b *testing.B) {
+		for b.Loop() {
+			rows, err := s.DB().QueryContext(ctx, `SELECT c.id FROM cards c WHERE `+cond+` ORDER BY c.series, c.number LIMIT 50`, condArgs...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for rows.Next() {
+			}
+			rows.Close()
+		}
+	})
+	b.Run("store-first-page/bounds", func(b *testing.B) {
 		for b.Loop() {
 			if _, _, err := s.Page(ctx, f, data.Sort{}, data.Cursor{}, 50); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-	b.Run("first-page/single-range", func(b *testing.B) {
+	b.Run("first-page-sql/single-range", func(b *testing.B) {
 		for b.Loop() {
 			rows, err := s.DB().QueryContext(ctx, `SELECT c.id FROM cards c WHERE c.amount >= 500 AND c.amount <= 900
 				ORDER BY c.series, c.number LIMIT 50`)

@@ -106,8 +106,10 @@ func statusCond(st Status, now time.Time) (string, []any) {
 }
 
 // where turns f into one SQL condition over cards c (joined with resellers
-// r) with ? placeholders, evaluated at time now.
-func where(f Filter, now time.Time) (string, []any) {
+// r) with ? placeholders, evaluated at time now. scale is the one scale of
+// the file's currencies (amountScale) for an amount search served by the
+// amount index; without it (or 0) each card's own scale is checked too.
+func where(f Filter, now time.Time, scale ...int64) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, a ...any) {
@@ -133,7 +135,7 @@ func where(f Filter, now time.Time) (string, []any) {
 	}
 	if f.AmountFrom != nil || f.AmountTo != nil {
 		// Bounds in any currency, amounts in each card's minor units.
-		cond, a := AmountSQL(f.AmountFrom, f.AmountTo)
+		cond, a := AmountSQL(f.AmountFrom, f.AmountTo, append(scale, 0)[0])
 		add(cond, a...)
 	}
 	// Date ranges compare the expressions the indexes hold (ifnull(x, 0)),
