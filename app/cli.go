@@ -67,7 +67,7 @@ Usage:
   topupcards backups  [list | create | restore FILE --yes]
   topupcards export   [FILTER] --out FILE.pdf|FILE.xlsx|FILE.csv [--layout NAME] [--across N --down N]
                       [--paper a4|letter] [--cut-marks] [--logo FILE] [--colours LIST]
-                      [--qr-template TEXT] [--include-void] [--force]
+                      [--qr-template TEXT] [--include-void] [--locale TAG] [--force]
 
 FILTER: --serial-from S --serial-to S --pin P --status new|activated|expired|blocked --reseller NAME
         --amount-from A --amount-to A --expiry-from D --expiry-to D --client TEXT

@@ -175,7 +175,8 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 	qr := e.fs.String("qr-template", "", "QR content: a redeem address with {pin}, e.g. https://billing.example.com/redeem?pin={pin} (default: the PIN)")
 	includeVoid := e.fs.Bool("include-void", false, "voucher sheets: also print blocked, redeemed and expired cards, stamped VOID, REDEEMED or EXPIRED (default: left out)")
 	force := e.fs.Bool("force", false, "overwrite the file if it exists")
-	if err := e.parse("[FILTER] --out FILE.pdf|FILE.xlsx|FILE.csv [--layout NAME] [--across N --down N] [--paper a4|letter] [--cut-marks] [--logo FILE] [--colours LIST] [--qr-template TEXT] [--include-void] [--force]"); err != nil {
+	locale := e.fs.String("locale", "iso", "voucher sheets: amounts and dates in this locale, such as de-DE (default: ISO dates and plain amounts, as the command line)")
+	if err := e.parse("[FILTER] --out FILE.pdf|FILE.xlsx|FILE.csv [--layout NAME] [--across N --down N] [--paper a4|letter] [--cut-marks] [--logo FILE] [--colours LIST] [--qr-template TEXT] [--include-void] [--locale TAG] [--force]"); err != nil {
 		return err
 	}
 	defer e.close()
@@ -209,6 +210,7 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 		{*cutMarks, "--cut-marks", export.TakesCutMarks}, {*logo != "", "--logo", export.TakesLogo},
 		{*colours != "", "--colours", export.TakesColours}, {*includeVoid, "--include-void", export.TakesIncludeVoid},
 		{*across != 0, "--across", export.TakesTiles}, {*qr != "", "--qr-template", export.TakesTiles},
+		{*locale != "iso", "--locale", export.TakesTiles},
 	} {
 		if fl.given && !format.Has(fl.takes) {
 			return usagef("export: %s is not for %s files; %s", fl.name, format.Ext, takenBy(fl.takes))
@@ -218,7 +220,7 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 		return usagef("export: --across and --down take 1 or more tiles; leave them out for the default")
 	}
 	opts := export.Options{Across: *across, Down: *down, Paper: p, QRTemplate: *qr, Layout: *layout, CutMarks: *cutMarks,
-		IncludeVoid: *includeVoid}
+		IncludeVoid: *includeVoid, Locale: data.NewLocale(*locale)}
 	if *colours != "" {
 		if opts.Colours, err = export.ParseColours(*colours); err != nil {
 			return usagef("--colours: %v", err)

@@ -160,6 +160,8 @@ func (m *MainWindow) makeMenu() *fyne.MainMenu {
 	manage := fyne.NewMenu("Manage",
 		item("Resellers…", v.ShowResellers, ""),
 		item("History & Backups…", v.ShowHistory, fyne.KeyH),
+		fyne.NewMenuItemSeparator(),
+		item("Settings…", v.ShowSettings, fyne.KeyComma),
 	)
 	return fyne.NewMainMenu(cards, manage)
 }
@@ -168,7 +170,7 @@ func (m *MainWindow) addShortcuts() {
 	v := m.View
 	for key, fn := range map[fyne.KeyName]func(){
 		fyne.KeyG: v.ShowGenerate, fyne.KeyM: v.ShowMassEdit, fyne.KeyR: v.ShowRedeem,
-		fyne.KeyF: v.FocusSearch, fyne.KeyE: v.ShowExport, fyne.KeyH: v.ShowHistory,
+		fyne.KeyF: v.FocusSearch, fyne.KeyE: v.ShowExport, fyne.KeyH: v.ShowHistory, fyne.KeyComma: v.ShowSettings,
 	} {
 		fn := fn
 		m.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault},
@@ -183,7 +185,7 @@ func exportOptions(r views.ExportRequest) (*export.Format, export.Options, error
 		return nil, export.Options{}, err
 	}
 	opts := export.Options{Across: r.Across, Down: r.Down, QRTemplate: r.QRTemplate, Layout: r.Layout,
-		CutMarks: r.CutMarks, Logo: r.Logo, IncludeVoid: r.IncludeVoid}
+		CutMarks: r.CutMarks, Logo: r.Logo, IncludeVoid: r.IncludeVoid, Locale: r.Locale}
 	if r.Letter {
 		opts.Paper = export.PaperLetter
 	}

@@ -170,9 +170,12 @@ type PDFOptions struct {
 	Layout   PDFLayout
 	CutMarks bool   // short lines outside the tile grid at every tile edge
 	Logo     []byte // optional PNG or JPEG, drawn in each tile's top-left corner
-	// Colours is an optional accent colour ("#RRGGBB") per amount in minor
-	// units, drawn as a bar along the tile's left edge.
+	// Colours is an optional accent colour ("#RRGGBB") per face value
+	// (data.Money.ToBound), drawn as a bar along the tile's left edge.
 	Colours map[int64]string
+	// Locale writes the control totals' amounts (the zero Locale:
+	// data.Plain); the tiles come written (Tile).
+	Locale data.Locale
 	// Statuses are the status lines of the control totals (what was
 	// printed, printed stamped void and left out); none: no such section.
 	Statuses []StatusLine
@@ -234,6 +237,7 @@ type pdfPlan struct {
 	logo     image.Image // nil: none
 	cutMarks bool
 	statuses []StatusLine
+	locale   data.Locale
 }
 
 // A logo's limits: its file size, and its size in pixels as its header
@@ -277,11 +281,11 @@ func (o PDFOptions) plan() (*pdfPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pdfPlan{lay: o.Layout, fonts: fs, cutMarks: o.CutMarks, colours: map[int64]rgb{}, statuses: o.Statuses}
+	p := &pdfPlan{lay: o.Layout, fonts: fs, cutMarks: o.CutMarks, colours: map[int64]rgb{}, statuses: o.Statuses, locale: o.Locale}
 	for minor, s := range o.Colours {
 		c, err := parseColour(s)
 		if err != nil {
-			return nil, data.NewError(data.ErrInvalid, "colour %q for %s: write it as #RRGGBB, such as #1E88E5", s, data.FormatMinor(minor))
+			return nil, data.NewError(data.ErrInvalid, "colour %q for %s: write it as #RRGGBB, such as #1E88E5", s, data.FormatBound(minor))
 		}
 		p.colours[minor] = c
 	}
@@ -346,7 +350,7 @@ type surface interface {
 // pageTile is one tile to draw.
 type pageTile struct {
 	t       Tile
-	minor   int64
+	face    int64 // data.Money.ToBound, the key of the accent colours
 	reprint bool
 }
 
@@ -426,7 +430,7 @@ func (p *pdfPlan) drawTile(s surface, gc *glyphCache, x, y float64, pt pageTile,
 	}
 	pad := clamp(min(w, h)*0.075, 2.5, 4)
 	textX := x + pad
-	if c, ok := p.colours[pt.minor]; ok {
+	if c, ok := p.colours[pt.face]; ok {
 		bar := clamp(w*0.035, 2, 3)
 		s.fill(c, x, y, bar, h)
 		textX = x + bar + pad*0.75
@@ -633,7 +637,7 @@ type totalsLine struct {
 	cells [3]string
 }
 
-func (t *pdfTotals) lines(lay PDFLayout, voucherPages int, statuses []StatusLine) []totalsLine {
+func (t *pdfTotals) lines(lay PDFLayout, voucherPages int, statuses []StatusLine, l data.Locale) []totalsLine {
 	plural := func(n int64, one, many string) string {
 		if n == 1 {
 			return "1 " + one
@@ -655,7 +659,7 @@ func (t *pdfTotals) lines(lay PDFLayout, voucherPages int, statuses []StatusLine
 	})
 	for i, k := range kinds {
 		n := t.byKind[k]
-		out = append(out, totalsLine{cells: [3]string{k.Display(), strconv.FormatInt(n, 10), data.Money{Minor: k.Minor * n, Currency: k.Currency}.Display()}})
+		out = append(out, totalsLine{cells: [3]string{l.Amount(k), strconv.FormatInt(n, 10), l.Amount(data.Money{Minor: k.Minor * n, Currency: k.Currency})}})
 		if i == len(kinds)-1 || kinds[i+1].Currency != k.Currency {
 			var cards, sum int64
 			for _, o := range kinds {
@@ -665,10 +669,10 @@ func (t *pdfTotals) lines(lay PDFLayout, voucherPages int, statuses []StatusLine
 				}
 			}
 			out = append(out, totalsLine{bold: true, cells: [3]string{"Total " + k.Currency, strconv.FormatInt(cards, 10),
-				data.Money{Minor: sum, Currency: k.Currency}.Display()}})
+				l.Amount(data.Money{Minor: sum, Currency: k.Currency})}})
 		}
 	}
-	out = append(out, statusTotalsLines(statuses)...)
+	out = append(out, statusTotalsLines(statuses, l)...)
 	out = append(out, totalsLine{}, totalsLine{bold: true, cells: [3]string{"Serial range", "Cards"}})
 	for _, r := range t.runs {
 		s := data.FormatSerial(r.series, r.first)
@@ -682,14 +686,14 @@ func (t *pdfTotals) lines(lay PDFLayout, voucherPages int, statuses []StatusLine
 
 // statusTotalsLines say, per status and currency, how many of the cards the
 // search matched were printed, printed stamped void or left out.
-func statusTotalsLines(statuses []StatusLine) []totalsLine {
+func statusTotalsLines(statuses []StatusLine, loc data.Locale) []totalsLine {
 	if len(statuses) == 0 {
 		return nil
 	}
 	out := []totalsLine{{}, {bold: true, cells: [3]string{"Cards the search matched, by status", "Cards", "Face value"}}}
 	for _, l := range statuses {
 		out = append(out, totalsLine{cells: [3]string{StatusWord(l.Status) + ": " + l.Fate, strconv.FormatInt(l.Cards, 10),
-			data.Money{Minor: l.Face, Currency: l.Currency}.Display()}})
+			loc.Amount(data.Money{Minor: l.Face, Currency: l.Currency})}})
 	}
 	return out
 }
@@ -757,7 +761,7 @@ func writePDF(ctx context.Context, w io.Writer, cards func(yield func(Tile, data
 			return fmt.Errorf("card %s: %w", c.Serial, err)
 		}
 		tot.add(c)
-		batch = append(batch, pageTile{t: t, minor: c.Amount.Minor, reprint: reprint})
+		batch = append(batch, pageTile{t: t, face: c.Amount.ToBound(), reprint: reprint})
 		if len(batch) == per {
 			pipe.submit(batch)
 			batch = make([]pageTile, 0, per)
@@ -784,7 +788,7 @@ func writePDF(ctx context.Context, w io.Writer, cards func(yield func(Tile, data
 	pipe.start() // no-op unless there were no cards
 	doc := pipe.doc
 	voucherPages := len(doc.pages)
-	lines := tot.lines(plan.lay, voucherPages, plan.statuses)
+	lines := tot.lines(plan.lay, voucherPages, plan.statuses, plan.locale)
 	pg := newPDFPage(gc)
 	for first := true; first || len(lines) > 0; first = false {
 		pg.reset(plan.lay.PageH)

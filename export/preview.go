@@ -37,7 +37,7 @@ func PreviewPage(cards PDFCards, opts PDFOptions, widthPx int) (image.Image, err
 		if err := checkTile(gc, t); err != nil {
 			return fmt.Errorf("card %s: %w", c.Serial, err)
 		}
-		page = append(page, pageTile{t: t, minor: c.Amount.Minor, reprint: tileReprint(t)})
+		page = append(page, pageTile{t: t, face: c.Amount.ToBound(), reprint: tileReprint(t)})
 		return nil
 	})
 	if err != nil && !errors.Is(err, errFull) {

@@ -153,7 +153,11 @@ type Options struct {
 	Layout   string           // a PDFLayouts name; "" : the plain grid of Paper
 	CutMarks bool             // cut marks outside the tile grid
 	Logo     []byte           // PNG or JPEG drawn on every tile
-	Colours  map[int64]string // accent colour per amount (minor units): "#RRGGBB"
+	Colours  map[int64]string // accent colour per face value (data.Money.ToBound): "#RRGGBB"
+	// Locale writes the amounts and dates on the vouchers and the
+	// summaries (the zero Locale: data.Plain). Sheets' number cells are
+	// numbers; the spreadsheet program shows them in its own locale.
+	Locale data.Locale
 	// Progress is told how far the export is (done of total steps).
 	Progress func(done, total int64)
 	// TmpDir is where a writer may keep temporary data (the workbook keeps
@@ -207,7 +211,7 @@ func (o Options) pdfLayout() (PDFLayout, error) {
 
 // pdfOptions are the drawing options of layout lay.
 func (o Options) pdfOptions(lay PDFLayout, statuses []StatusLine) PDFOptions {
-	return PDFOptions{Layout: lay, CutMarks: o.CutMarks, Logo: o.Logo, Colours: o.Colours, Statuses: statuses}
+	return PDFOptions{Layout: lay, CutMarks: o.CutMarks, Logo: o.Logo, Colours: o.Colours, Statuses: statuses, Locale: o.Locale}
 }
 
 // progress counts steps and reports them now and then.
@@ -580,12 +584,12 @@ func writeCards(ctx context.Context, xf *excelize.File, j *job) error {
 		return err
 	}
 	font := &excelize.Font{Family: sheetFont, Size: 11}
-	moneyFmt, dateFmt := "#,##0.00", "yyyy-mm-dd hh:mm:ss"
+	dateFmt := "yyyy-mm-dd hh:mm:ss"
 	text, err := xf.NewStyle(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Horizontal: "left", Indent: 1}})
 	if err != nil {
 		return err
 	}
-	money, err := xf.NewStyle(&excelize.Style{Font: font, CustomNumFmt: &moneyFmt})
+	money, err := moneyStyles(xf, font)
 	if err != nil {
 		return err
 	}
@@ -628,7 +632,7 @@ func writeCards(ctx context.Context, xf *excelize.File, j *job) error {
 		row++
 		vals[0] = textCell(c.Serial.String())
 		vals[1] = textCell(c.PIN) // text: a PIN may start with 0
-		vals[2] = excelize.Cell{StyleID: money, Value: float64(c.Amount.Minor) / 100}
+		vals[2] = excelize.Cell{StyleID: money[data.CurrencyDigits(c.Amount.Currency)], Value: majorValue(c.Amount)}
 		vals[3] = textCell(c.Amount.Currency)
 		vals[4] = textCell(c.Reseller)
 		vals[5] = dateCell(c.ExpiresAt)
@@ -699,7 +703,7 @@ func cardsColumnWidths(ctx context.Context, j *job) ([]float64, error) {
 	err := j.r.Each(ctx, j.f, data.Sort{}, func(c data.Card) error {
 		see(0, false, c.Serial.String())
 		see(1, false, c.PIN)
-		see(2, false, amountCellText(c.Amount.Minor))
+		see(2, false, sheetLocale.Number(c.Amount))
 		see(3, false, c.Amount.Currency)
 		see(4, false, c.Reseller)
 		see(8, false, c.ActivatedBy)
@@ -715,24 +719,31 @@ func cardsColumnWidths(ctx context.Context, j *job) ([]float64, error) {
 	return out, nil
 }
 
-// amountCellText is an amount as #,##0.00 shows it.
-func amountCellText(minor int64) string {
-	s := data.FormatMinor(minor)
-	whole, frac, _ := strings.Cut(s, ".")
-	neg := strings.HasPrefix(whole, "-")
-	whole = strings.TrimPrefix(whole, "-")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
+// sheetLocale is how a spreadsheet in English shows the amounts, for
+// sizing the columns.
+var sheetLocale = data.NewLocale("en-US")
+
+// majorValue is m in major units, the number an amount cell holds.
+func majorValue(m data.Money) float64 {
+	return float64(m.Minor) / math.Pow10(data.CurrencyDigits(m.Currency))
+}
+
+// moneyStyles are the number styles of amount cells, by the currency's
+// decimals: #,##0 for JPY, #,##0.00 for USD, #,##0.000 for KWD.
+func moneyStyles(xf *excelize.File, font *excelize.Font) (map[int]int, error) {
+	out := map[int]int{}
+	for d := range data.BoundDigits + 1 {
+		f := "#,##0"
+		if d > 0 {
+			f += "." + strings.Repeat("0", d)
 		}
-		b.WriteRune(r)
+		id, err := xf.NewStyle(&excelize.Style{Font: font, CustomNumFmt: &f})
+		if err != nil {
+			return nil, err
+		}
+		out[d] = id
 	}
-	out := b.String() + "." + frac
-	if neg {
-		out = "-" + out
-	}
-	return out
+	return out, nil
 }
 
 // measure measures text in DejaVu Sans, the font sheets are sized for.
@@ -772,8 +783,7 @@ func writeSummary(xf *excelize.File, j *job, lay layout, first, last string) err
 	if err != nil {
 		return err
 	}
-	moneyFmt := "#,##0.00"
-	money, err := xf.NewStyle(&excelize.Style{Font: &excelize.Font{Family: sheetFont, Size: 11}, CustomNumFmt: &moneyFmt})
+	money, err := moneyStyles(xf, &excelize.Font{Family: sheetFont, Size: 11})
 	if err != nil {
 		return err
 	}
@@ -800,18 +810,24 @@ func writeSummary(xf *excelize.File, j *job, lay layout, first, last string) err
 				break // the facts above the tables run on into empty cells
 			}
 			txt := fmt.Sprint(v)
-			if f, ok := v.(float64); ok {
-				txt = amountCellText(int64(math.Round(f * 100)))
+			if f, ok := v.(float64); ok { // as wide as #,##0.000 shows it
+				whole := fmt.Sprintf("%.0f", math.Trunc(f))
+				txt = whole + strings.Repeat(",", (len(whole)-1)/3) + ".000"
 			}
 			if c < len(width) {
 				width[c] = max(width[c], m.width(boldRows[i], 11, txt))
 			}
 		}
 	}
-	for _, mr := range moneyRows { // > 0: C and D are money; < 0: C only
-		_ = xf.SetCellStyle(sh, fmt.Sprintf("C%d", abs(mr)), fmt.Sprintf("C%d", abs(mr)), money)
+	for _, mr := range moneyRows { // > 0: C and D are money, A the currency; < 0: C only, D the currency
+		code, _ := rows[abs(mr)-1][0].(string)
+		if mr < 0 {
+			code, _ = rows[-mr-1][3].(string)
+		}
+		st := money[data.CurrencyDigits(code)]
+		_ = xf.SetCellStyle(sh, fmt.Sprintf("C%d", abs(mr)), fmt.Sprintf("C%d", abs(mr)), st)
 		if mr > 0 {
-			_ = xf.SetCellStyle(sh, fmt.Sprintf("D%d", mr), fmt.Sprintf("D%d", mr), money)
+			_ = xf.SetCellStyle(sh, fmt.Sprintf("D%d", mr), fmt.Sprintf("D%d", mr), st)
 		}
 	}
 	for c, w := range width {
@@ -848,7 +864,7 @@ func summaryRows(j *job, lay layout, first, last string) (rows [][]any, moneyRow
 	rows = [][]any{
 		{"Top-up Cards export"},
 		{"Cards exported", j.f.Describe()},
-		{"Exported on", data.FormatTime(j.now)},
+		{"Exported on", j.opts.Locale.Timestamp(j.now)},
 		{"Cards matched", j.sel.Matched},
 		{"Voucher tiles", j.sel.Cards},
 		{"Printed void", j.sel.Void},
@@ -880,14 +896,14 @@ func summaryRows(j *job, lay layout, first, last string) (rows [][]any, moneyRow
 	slices.Sort(order)
 	for _, k := range order {
 		c := byCur[k]
-		rows = append(rows, []any{k, c.cards, float64(c.face) / 100, float64(c.open) / 100})
+		rows = append(rows, []any{k, c.cards, majorValue(data.Money{Minor: c.face, Currency: k}), majorValue(data.Money{Minor: c.open, Currency: k})})
 		moneyRows = append(moneyRows, len(rows))
 	}
 	rows = append(rows, []any{})
 	boldRows[len(rows)] = true
 	rows = append(rows, []any{"Status", "Cards", "Face value", "Currency", "On the vouchers"})
 	for _, l := range j.sel.StatusLines(j.format) {
-		rows = append(rows, []any{StatusWord(l.Status), l.Cards, float64(l.Face) / 100, l.Currency, l.Fate})
+		rows = append(rows, []any{StatusWord(l.Status), l.Cards, majorValue(data.Money{Minor: l.Face, Currency: l.Currency}), l.Currency, l.Fate})
 		moneyRows = append(moneyRows, -len(rows)) // only C is money
 	}
 	return rows, moneyRows, boldRows, tables

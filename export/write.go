@@ -175,7 +175,7 @@ func (j *job) eachTile(ctx context.Context, fn func(Tile, data.Card) error) erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		t := TileFor(c, j.opts.QRTemplate)
+		t := TileFor(c, j.opts.QRTemplate, j.opts.Locale)
 		t.Void = VoidStamp(c.StatusAt(j.now))
 		return fn(t, c)
 	})

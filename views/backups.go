@@ -28,7 +28,7 @@ func (h *HistoryDialog) makeBackups() fyne.CanvasObject {
 			return l
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(backupText(h.backups[len(h.backups)-1-i])) // newest first
+			o.(*widget.Label).SetText(backupText(h.backups[len(h.backups)-1-i], h.formats.Locale())) // newest first
 		})
 	h.Backups.OnSelected = func(i widget.ListItemID) {
 		h.sel = len(h.backups) - 1 - i
@@ -47,8 +47,8 @@ func (h *HistoryDialog) makeBackups() fyne.CanvasObject {
 }
 
 // backupText is one line of the backups list.
-func backupText(b data.Backup) string {
-	return fmt.Sprintf("%s · %s cards · %s · %s · %s", data.FormatTime(b.Created), groupInt(b.Cards), humanSize(b.Size),
+func backupText(b data.Backup, l data.Locale) string {
+	return fmt.Sprintf("%s · %s cards · %s · %s · %s", l.Timestamp(b.Created), groupInt(b.Cards), humanSize(b.Size),
 		b.Reason, filepath.Base(b.Path))
 }
 
@@ -102,7 +102,7 @@ func (h *HistoryDialog) PlanRestore(ctx context.Context, path string) {
 			return
 		}
 		h.say("", widget.MediumImportance)
-		h.confirm = dialog.NewConfirm("Restore backup", restorePlanText(plan), func(ok bool) {
+		h.confirm = dialog.NewConfirm("Restore backup", restorePlanText(plan, h.formats.Locale()), func(ok bool) {
 			h.confirm = nil
 			if ok {
 				h.say("Restoring…", widget.MediumImportance)
@@ -115,10 +115,10 @@ func (h *HistoryDialog) PlanRestore(ctx context.Context, path string) {
 }
 
 // restorePlanText says, by count, what restoring would replace and keep.
-func restorePlanText(p data.RestorePlan) string {
+func restorePlanText(p data.RestorePlan, l data.Locale) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Restore the backup of %s (%s cards)?\nIt replaces the %s cards now:\n",
-		data.FormatTime(p.Backup.Created), groupInt(p.Backup.Cards), groupInt(p.Current))
+		l.Timestamp(p.Backup.Created), groupInt(p.Backup.Cards), groupInt(p.Current))
 	fmt.Fprintf(&b, "• %s cards made since the backup are removed\n", groupInt(p.Added))
 	fmt.Fprintf(&b, "• %s cards edited since are set back", groupInt(p.Changed))
 	if p.Unblocked > 0 {

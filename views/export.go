@@ -58,6 +58,8 @@ type ExportRequest struct {
 	Colours     string // "8.00=#2E7D32, 26.00=#1565C0"
 	IncludeVoid bool   // print cards that cannot be sold, stamped
 	Overwrite   bool
+	// Locale writes the vouchers' amounts and dates (CSV stays plain).
+	Locale data.Locale
 }
 
 // ExportHooks are what the dialog needs from the export package and the
@@ -99,10 +101,11 @@ const (
 // ExportDialog asks what to export and how, then runs the export with a
 // progress bar and Cancel.
 type ExportDialog struct {
-	store Store
-	tasks *Tasks
-	win   fyne.Window
-	hooks ExportHooks
+	store     Store
+	tasks     *Tasks
+	win       fyne.Window
+	hooks     ExportHooks
+	batchList []data.Batch // the Batch choices, for relabelling
 
 	What        *widget.RadioGroup
 	Batch       *widget.Select
@@ -136,6 +139,9 @@ type ExportDialog struct {
 	cancel   context.CancelFunc
 	logo     []byte
 	prevSeq  int64
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewExportDialog builds the dialog for the current search and selection.
@@ -156,13 +162,8 @@ func (d *ExportDialog) makeWidgets(batches []data.Batch) {
 		whats = append(whats, whatSelected)
 	}
 	d.What = widget.NewRadioGroup(whats, nil)
-	var labels []string
-	for _, b := range batches {
-		l := BatchLabel(b)
-		d.batches[l] = b.ID
-		labels = append(labels, l)
-	}
-	d.Batch = widget.NewSelect(labels, nil)
+	d.batchList = batches
+	d.Batch = widget.NewSelect(d.batchLabels(), nil)
 	d.Batch.PlaceHolder = "choose a batch"
 	if d.search.Batch != 0 {
 		for l, id := range d.batches {
@@ -301,6 +302,28 @@ func (d *ExportDialog) filter() (data.Filter, error) {
 	return d.search, nil
 }
 
+// batchLabels are the Batch choices in the dialog's locale.
+func (d *ExportDialog) batchLabels() []string {
+	var labels []string
+	d.batches = map[string]int64{}
+	for _, b := range d.batchList {
+		l := BatchLabel(b, d.formats.Locale())
+		d.batches[l] = b.ID
+		labels = append(labels, l)
+	}
+	return labels
+}
+
+// setFormats writes the vouchers, and the batch choices, in f's locale.
+func (d *ExportDialog) setFormats(f *Formats) {
+	i := d.Batch.SelectedIndex()
+	d.formats = f
+	d.Batch.SetOptions(d.batchLabels())
+	if i >= 0 {
+		d.Batch.SetSelectedIndex(i)
+	}
+}
+
 // Request reads the choices, saying what is wrong.
 func (d *ExportDialog) Request() (ExportRequest, error) {
 	f, err := d.filter()
@@ -309,7 +332,7 @@ func (d *ExportDialog) Request() (ExportRequest, error) {
 	}
 	fm := d.format()
 	r := ExportRequest{Filter: f, Cards: d.count.Cards, Format: fm, Letter: d.Paper.Selected == "Letter",
-		IncludeVoid: fm.Vouchers && d.IncludeVoid.Checked}
+		IncludeVoid: fm.Vouchers && d.IncludeVoid.Checked, Locale: d.formats.Locale()}
 	if fm.Grid {
 		r.Layout = d.Layout.Selected
 		fmt.Sscan(d.Down.Selected, &r.Down)
@@ -641,6 +664,7 @@ func (v *MainView) ShowExport() {
 				return msg, err
 			}
 			d := NewExportDialog(v.store, v.tasks, v.win, hooks, f, sel, bs)
+			d.setFormats(v.formats)
 			v.LastExport = d
 			d.Show()
 		})

@@ -13,20 +13,25 @@ import (
 	"topupcards/data"
 )
 
-// DateField is an optional date: typed as YYYY-MM-DD (or with a time) or
-// picked from a calendar. Unlike widget.DateEntry it may stay empty.
+// DateField is an optional date: typed in the locale's order or as ISO
+// YYYY-MM-DD (either with a time), or picked from a calendar. Unlike
+// widget.DateEntry it may stay empty.
 type DateField struct {
 	widget.BaseWidget
-	Entry  *widget.Entry
-	Button *widget.Button
-	win    fyne.Window
-	popup  *widget.PopUp
+	Entry   *widget.Entry
+	Button  *widget.Button
+	win     fyne.Window
+	popup   *widget.PopUp
+	label   string   // what the placeholder says before the formats: "from"
+	short   bool     // the placeholder names the locale's form alone (a narrow field)
+	formats *Formats // the locale it reads and writes (nil: the default)
 }
 
-// NewDateField makes an empty date field; pop-ups open in win.
-func NewDateField(win fyne.Window, placeholder string) *DateField {
-	d := &DateField{Entry: widget.NewEntry(), win: win}
-	d.Entry.SetPlaceHolder(placeholder)
+// NewDateField makes an empty date field; pop-ups open in win. The
+// placeholder says label and the formats the field takes.
+func NewDateField(win fyne.Window, label string) *DateField {
+	d := &DateField{Entry: widget.NewEntry(), win: win, label: label}
+	d.setPlaceholder()
 	d.Button = widget.NewButtonWithIcon("", theme.CalendarIcon(), d.openCalendar)
 	d.ExtendBaseWidget(d)
 	return d
@@ -37,13 +42,38 @@ func (d *DateField) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, d.Button, d.Entry))
 }
 
+// setFormats makes the field read and write the locale of f.
+func (d *DateField) setFormats(f *Formats) {
+	d.formats = f
+	d.setPlaceholder()
+}
+
+// setPlaceholder says the label and the formats the field takes: "optional
+// · MM/DD/YYYY or YYYY-MM-DD", or in a narrow field "from MM/DD/YYYY" (its
+// error message names ISO too).
+func (d *DateField) setPlaceholder() {
+	l := d.formats.Locale()
+	ph := l.DatePlaceholder()
+	if d.short {
+		ph, _, _ = strings.Cut(ph, " or ")
+	}
+	switch {
+	case d.label != "" && d.short:
+		ph = d.label + " " + ph
+	case d.label != "":
+		ph = d.label + " · " + ph
+	}
+	d.Entry.SetPlaceHolder(ph)
+}
+
 func (d *DateField) openCalendar() {
 	start := time.Now()
-	if t, err := data.ParseDate(d.Entry.Text, false, time.Local); err == nil {
+	l := d.formats.Locale()
+	if t, err := l.ParseDate(d.Entry.Text, false, time.Local); err == nil {
 		start = t
 	}
 	cal := widget.NewCalendar(start, func(t time.Time) {
-		d.Entry.SetText(t.Format(data.DateLayout))
+		d.Entry.SetText(l.Date(t))
 		if d.popup != nil {
 			d.popup.Hide()
 		}
@@ -63,7 +93,7 @@ func (d *DateField) Date(endOfDay bool) (time.Time, error) {
 	if strings.TrimSpace(d.Entry.Text) == "" {
 		return time.Time{}, nil
 	}
-	return data.ParseDate(d.Entry.Text, endOfDay, time.Local)
+	return d.formats.Locale().ParseDate(d.Entry.Text, endOfDay, time.Local)
 }
 
 // fieldRow is one labelled row of a form: its inputs side by side and an

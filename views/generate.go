@@ -55,6 +55,9 @@ type GenerateDialog struct {
 
 	// OnGenerated is told the batch once it is made.
 	OnGenerated func(data.Batch)
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewGenerateDialog builds the dialog; Show opens it.
@@ -81,7 +84,7 @@ func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []d
 	}
 	g.Reseller = widget.NewSelect(names, nil)
 	g.Reseller.SetSelectedIndex(0)
-	g.Expiry = NewDateField(win, "YYYY-MM-DD (optional)")
+	g.Expiry = NewDateField(win, "optional")
 	for key, e := range map[string]*widget.Entry{"amount": g.Amount, "quantity": g.Quantity, "series": g.Series,
 		"pinlength": g.PINLength, "expiry": g.Expiry.Entry} {
 		e.OnChanged = func(string) {
@@ -133,6 +136,15 @@ func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []d
 	return g
 }
 
+// setFormats makes the dialog read and show amounts and dates in f's
+// locale.
+func (g *GenerateDialog) setFormats(f *Formats) {
+	g.formats = f
+	g.Amount.SetPlaceHolder("e.g. " + f.Locale().Number(data.Money{Minor: 800, Currency: "USD"}))
+	g.Expiry.setFormats(f)
+	g.Changed()
+}
+
 // Show opens the dialog with the cursor in Amount.
 func (g *GenerateDialog) Show() {
 	g.dlg.Show()
@@ -144,12 +156,13 @@ func (g *GenerateDialog) read() (data.GenerateParams, bool) {
 	var p data.GenerateParams
 	errs := map[string]error{}
 	var err error
-	if strings.TrimSpace(g.Amount.Text) == "" {
-		errs["amount"] = errors.New("give the amount of each card, such as 8.00")
-	} else if p.Amount, err = data.ParseAmount(g.Amount.Text); err != nil {
-		errs["amount"] = err
-	}
+	l := g.formats.Locale()
 	if p.Currency, err = data.ParseCurrency(g.Currency.Text); err != nil {
+		errs["amount"] = err
+	} else if strings.TrimSpace(g.Amount.Text) == "" {
+		errs["amount"] = errors.New("give the amount of each card, such as " +
+			l.Number(data.Money{Minor: 8 * data.MaxAmount(p.Currency) / data.MaxAmountMajor, Currency: p.Currency}))
+	} else if p.Amount, err = l.ParseAmount(g.Amount.Text, p.Currency); err != nil {
 		errs["amount"] = err
 	}
 	if q := strings.ReplaceAll(strings.TrimSpace(g.Quantity.Text), ",", ""); q == "" {
@@ -217,7 +230,7 @@ func (g *GenerateDialog) plan(ctx context.Context, seq int64, p data.GeneratePar
 			g.Problem.Show()
 			return
 		}
-		g.Preview.SetText(PlanText(pl))
+		g.Preview.SetText(PlanText(pl, g.formats.Locale()))
 		switch {
 		case pl.Refusal != "":
 			g.Problem.SetText("Refused: " + pl.Refusal + ".")
@@ -236,12 +249,12 @@ func (g *GenerateDialog) plan(ctx context.Context, seq int64, p data.GeneratePar
 	})
 }
 
-// PlanText says what a batch will be.
-func PlanText(pl data.Plan) string {
+// PlanText says what a batch will be, with amounts and dates in locale l.
+func PlanText(pl data.Plan, l data.Locale) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s cards of %s\n", groupInt(int64(pl.Params.Quantity)), data.Money{Minor: pl.Params.Amount, Currency: pl.Params.Currency})
+	fmt.Fprintf(&b, "%s cards of %s\n", l.Count(int64(pl.Params.Quantity)), l.Amount(data.Money{Minor: pl.Params.Amount, Currency: pl.Params.Currency}))
 	fmt.Fprintf(&b, "Serials %s to %s\n", pl.First, pl.Last)
-	fmt.Fprintf(&b, "Total face value %s\n", pl.Total.Display())
+	fmt.Fprintf(&b, "Total face value %s\n", l.Amount(pl.Total))
 	fmt.Fprintf(&b, "%d-digit PINs", pl.Params.PINLength)
 	if pl.Params.CheckDigit {
 		b.WriteString(" with a check digit")
@@ -251,7 +264,7 @@ func PlanText(pl data.Plan) string {
 		fmt.Fprintf(&b, "\nReseller %s", pl.Params.Reseller)
 	}
 	if !pl.Params.ExpiresAt.IsZero() {
-		fmt.Fprintf(&b, "\nValid until %s", data.FormatTime(pl.Params.ExpiresAt))
+		fmt.Fprintf(&b, "\nValid until %s", l.Expiry(pl.Params.ExpiresAt))
 	} else {
 		b.WriteString("\nNo expiry")
 	}
@@ -333,6 +346,7 @@ func (v *MainView) ShowGenerate() {
 				return
 			}
 			g := NewGenerateDialog(v.store, v.tasks, v.win, rs)
+			g.setFormats(v.formats)
 			g.OnGenerated = v.onGenerated
 			v.LastGenerate = g
 			g.Show()
@@ -349,8 +363,8 @@ func (v *MainView) onGenerated(b data.Batch) {
 			v.Search.SelectBatch(b.ID)
 			dialog.ShowInformation("Cards generated", fmt.Sprintf(
 				"Batch #%d: %s cards of %s, serials %s to %s (total %s).\nThe table now shows this batch, ready for export.",
-				b.ID, groupInt(b.Quantity), b.Amount, b.FirstSerial(), b.LastSerial(),
-				data.Money{Minor: b.Amount.Minor * b.Quantity, Currency: b.Amount.Currency}.Display()), v.win)
+				b.ID, groupInt(b.Quantity), v.formats.Locale().Amount(b.Amount), b.FirstSerial(), b.LastSerial(),
+				v.formats.Locale().Amount(data.Money{Minor: b.Amount.Minor * b.Quantity, Currency: b.Amount.Currency})), v.win)
 		})
 	})
 }

@@ -42,6 +42,9 @@ type HistoryDialog struct {
 
 	// OnRestored is told after a restore or an undo: the cards changed.
 	OnRestored func(msg string)
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewHistoryDialog builds the dialog.
@@ -69,7 +72,7 @@ func NewHistoryDialog(store Store, tasks *Tasks, win fyne.Window) *HistoryDialog
 			return l
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(PrintRunText(h.runs[i]))
+			o.(*widget.Label).SetText(PrintRunText(h.runs[i], h.formats.Locale()))
 		})
 	runs := container.NewBorder(widget.NewLabel("Every voucher sheet written (PDF or Excel): when, which cards, which layout, where the file went."),
 		nil, nil, nil, h.PrintRuns)
@@ -124,7 +127,7 @@ func (h *HistoryDialog) updateHistoryCell(id widget.TableCellID, o fyne.CanvasOb
 	case histColID:
 		s = fmt.Sprintf("%d", e.ID)
 	case histColWhen:
-		s = data.FormatTime(e.At)
+		s = h.formats.Locale().Timestamp(e.At)
 	case histColAction:
 		s = e.Action
 	case histColCards:
@@ -155,7 +158,7 @@ func (h *HistoryDialog) onUndo(e data.HistoryEntry) {
 	}
 	h.undoConfirm = dialog.NewConfirm(fmt.Sprintf("Undo #%d", e.ID), fmt.Sprintf(
 		"Take back %s of %s:\n%s?\n\nCards redeemed since stay redeemed. If any of these cards was changed since\nby a later edit or delete, nothing is changed and the cards are named.",
-		e.Action, data.FormatTime(e.At), what), func(ok bool) {
+		e.Action, h.formats.Locale().Timestamp(e.At), what), func(ok bool) {
 		if ok {
 			h.tasks.Go(func() { h.Undo(context.Background(), e.ID) })
 		}
@@ -230,14 +233,15 @@ func (h *HistoryDialog) Load(ctx context.Context) {
 // ShowHistory opens History & Backups.
 func (v *MainView) ShowHistory() {
 	h := NewHistoryDialog(v.store, v.tasks, v.win)
+	h.formats = v.formats
 	h.OnRestored = func(string) { v.RefreshInBackground() }
 	v.LastHistory = h
 	h.Show()
 }
 
 // PrintRunText is one line of the print runs list.
-func PrintRunText(r data.PrintRun) string {
-	s := fmt.Sprintf("%s · %s cards as %s", data.FormatTime(r.At), groupInt(r.Cards), strings.ToUpper(r.Format))
+func PrintRunText(r data.PrintRun, l data.Locale) string {
+	s := fmt.Sprintf("%s · %s cards as %s", l.Timestamp(r.At), groupInt(r.Cards), strings.ToUpper(r.Format))
 	if r.Layout != "" {
 		s += " " + r.Layout
 	}

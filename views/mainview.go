@@ -49,6 +49,7 @@ type MainView struct {
 	LastResellers *ResellersDialog
 	LastHistory   *HistoryDialog
 	LastExport    *ExportDialog
+	LastSettings  *SettingsDialog
 
 	filter   data.Filter
 	summary  data.Summary
@@ -59,15 +60,22 @@ type MainView struct {
 	// shownPIN is the card whose whole PIN the selection shows (on the
 	// record: RecordReveal); 0 none.
 	shownPIN int64
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewMainView builds the main view over store in win; Reload fills it.
 func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 	v := &MainView{store: store, win: win, tasks: tasks}
+	v.formats = FormatsFromPreferences(fyne.CurrentApp().Preferences())
+	v.formats.onChange(v.onFormatsChanged)
 	v.Search = NewSearchPanel(win)
+	v.Search.setFormats(v.formats)
 	v.Search.OnSearch = func(f data.Filter) { v.SetFilter(f) }
 	v.Search.OnInvalid = v.onInvalidSearch
 	v.Table = NewCardTable(store, tasks)
+	v.Table.formats = v.formats
 	v.Table.OnSortChanged = func(o data.Sort) {
 		f := v.filter
 		v.tasks.Go(func() { v.reloadTable(context.Background(), f, o) })
@@ -105,6 +113,7 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 		widget.NewSeparator(),
 		widget.NewButtonWithIcon("Resellers", theme.AccountIcon(), v.ShowResellers),
 		widget.NewButtonWithIcon("History & Backups", theme.HistoryIcon(), v.ShowHistory),
+		widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), v.ShowSettings),
 	)
 	selBar := container.NewBorder(nil, nil, container.NewHBox(v.CopySerial, v.ShowPIN, v.CopyPIN), v.HidePINs, v.Selection)
 	// The footer wraps rather than cut a total in a narrow window.
@@ -128,7 +137,7 @@ func (v *MainView) Filter() data.Filter { return v.filter }
 func (v *MainView) SetFilter(f data.Filter) {
 	v.filter = f
 	v.Stale.Hide()
-	v.chips.set(f, v.Table.hidePINs)
+	v.chips.set(f, v.Table.hidePINs, v.formats.Locale())
 	v.LoadInBackground()
 }
 
@@ -173,7 +182,7 @@ func (v *MainView) refresh(ctx context.Context, f data.Filter, st refreshState) 
 			return
 		}
 		v.summary, v.allCards = sum, all
-		v.Footer.SetText(FooterText(sum, f))
+		v.Footer.SetText(FooterText(sum, f, v.formats.Locale()))
 		v.updateEmpty()
 		if err1 == nil {
 			v.Search.SetResellers(rs)
@@ -247,7 +256,7 @@ func (v *MainView) reloadTable(ctx context.Context, f data.Filter, o data.Sort) 
 			return
 		}
 		v.summary, v.allCards = sum, all
-		v.Footer.SetText(FooterText(sum, f))
+		v.Footer.SetText(FooterText(sum, f, v.formats.Locale()))
 		v.updateEmpty()
 	})
 	return err
@@ -265,15 +274,22 @@ func (v *MainView) onCounted(n int) {
 	}
 }
 
+// onFormatsChanged shows everything again in the locale just chosen.
+func (v *MainView) onFormatsChanged() {
+	v.Table.Refresh()
+	v.Footer.SetText(FooterText(v.summary, v.filter, v.formats.Locale()))
+	v.Search.setFormats(v.formats)
+}
+
 // FooterText says how many cards match, their face value per currency and
-// how much of it is still unredeemed.
-func FooterText(sum data.Summary, f data.Filter) string {
+// how much of it is still unredeemed, in locale l.
+func FooterText(sum data.Summary, f data.Filter, l data.Locale) string {
 	var b strings.Builder
 	what := "cards"
 	if sum.Cards == 1 {
 		what = "card"
 	}
-	fmt.Fprintf(&b, "%s %s", groupInt(sum.Cards), what)
+	fmt.Fprintf(&b, "%s %s", l.Count(sum.Cards), what)
 	switch {
 	case f.IsEmpty():
 	case sum.Cards == 1:
@@ -283,7 +299,7 @@ func FooterText(sum data.Summary, f data.Filter) string {
 	}
 	for _, t := range sum.Totals {
 		fmt.Fprintf(&b, " · %s face value (%s unredeemed)",
-			data.Money{Minor: t.Face, Currency: t.Currency}.Display(), data.Money{Minor: t.Unredeemed, Currency: t.Currency}.Display())
+			l.Amount(data.Money{Minor: t.Face, Currency: t.Currency}), l.Amount(data.Money{Minor: t.Unredeemed, Currency: t.Currency}))
 	}
 	return b.String()
 }

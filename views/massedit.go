@@ -60,6 +60,9 @@ type MassEditDialog struct {
 
 	// OnChanged is told when cards were changed or deleted.
 	OnChanged func(msg string)
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewMassEditDialog builds the dialog for the cards f matches.
@@ -90,7 +93,7 @@ func NewMassEditDialog(store Store, tasks *Tasks, win fyne.Window, f data.Filter
 	for i, w := range []float32{100, 140, 200, 130, 170, 200} {
 		m.Preview.SetColumnWidth(i, w)
 	}
-	m.Expiry = NewDateField(win, "YYYY-MM-DD or YYYY-MM-DD HH:MM")
+	m.Expiry = NewDateField(win, "")
 	m.Expiry.Entry.OnChanged = func(string) {
 		if m.ExpiryMode.Selected != choiceSet && m.Expiry.Entry.Text != "" {
 			m.ExpiryMode.SetSelected(choiceSet)
@@ -162,13 +165,19 @@ func (m *MassEditDialog) previewText(row, col int) string {
 		if c.ExpiresAt.IsZero() {
 			return ""
 		}
-		return data.FormatTime(c.ExpiresAt)
+		return m.formats.Locale().DateTime(c.ExpiresAt)
 	case 3:
-		return CellText(c, colReseller, now)
+		return CellText(c, colReseller, now, m.formats.Locale())
 	case 4:
-		return c.Activated()
+		return c.Activated(m.formats.Locale())
 	}
-	return data.FormatTime(c.CreatedAt)
+	return m.formats.Locale().Timestamp(c.CreatedAt)
+}
+
+// setFormats makes the dialog read and show dates in f's locale.
+func (m *MassEditDialog) setFormats(f *Formats) {
+	m.formats = f
+	m.Expiry.setFormats(f)
 }
 
 // Show opens the dialog and loads the count and preview.
@@ -376,6 +385,7 @@ func (v *MainView) ShowMassEdit() {
 				return
 			}
 			m := NewMassEditDialog(v.store, v.tasks, v.win, f, rs)
+			m.setFormats(v.formats)
 			m.OnChanged = func(msg string) {
 				v.RefreshInBackground()
 				dialog.ShowInformation("Mass Edit", msg, v.win)

@@ -36,6 +36,9 @@ type RedeemDialog struct {
 
 	// OnRedeemed is told after a card was redeemed.
 	OnRedeemed func(data.Card)
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewRedeemDialog builds the dialog.
@@ -112,7 +115,7 @@ func (r *RedeemDialog) redeem(ctx context.Context, pin, client string) {
 	card, err := r.store.Redeem(ctx, pin, client)
 	fyne.Do(func() {
 		r.Redeem.Enable()
-		text, imp := RedeemOutcome(card, err)
+		text, imp := RedeemOutcome(card, err, r.formats.Locale())
 		// Each result says when: two cards in a row are two results.
 		r.Result.SetText(time.Now().Format("15:04:05") + " — " + text)
 		r.Result.Importance = imp
@@ -133,16 +136,17 @@ func (r *RedeemDialog) redeem(ctx context.Context, pin, client string) {
 	})
 }
 
-// RedeemOutcome says in plain words what a redemption did.
-func RedeemOutcome(c data.Card, err error) (string, widget.Importance) {
+// RedeemOutcome says in plain words what a redemption did, with amounts and
+// dates in locale l.
+func RedeemOutcome(c data.Card, err error, l data.Locale) (string, widget.Importance) {
 	switch {
 	case err == nil:
-		return fmt.Sprintf("Redeemed %s on card %s for %s.", c.Amount, c.Serial, c.ActivatedBy), widget.SuccessImportance
+		return fmt.Sprintf("Redeemed %s on card %s for %s.", l.Amount(c.Amount), c.Serial, c.ActivatedBy), widget.SuccessImportance
 	case errors.Is(err, data.ErrAlreadyRedeemed):
 		return fmt.Sprintf("Not redeemed: card %s was already activated by %s on %s.", c.Serial, c.ActivatedBy,
-			data.FormatDay(c.ActivatedAt)), widget.DangerImportance
+			l.DateTime(c.ActivatedAt)), widget.DangerImportance
 	case errors.Is(err, data.ErrExpired):
-		return fmt.Sprintf("Not redeemed: card %s expired on %s.", c.Serial, data.FormatDay(c.ExpiresAt)), widget.DangerImportance
+		return fmt.Sprintf("Not redeemed: card %s expired on %s.", c.Serial, l.Expiry(c.ExpiresAt)), widget.DangerImportance
 	case errors.Is(err, data.ErrBlocked):
 		return fmt.Sprintf("Not redeemed: card %s is blocked (reported lost or stolen).", c.Serial), widget.DangerImportance
 	case errors.Is(err, data.ErrTypo):
@@ -156,6 +160,7 @@ func RedeemOutcome(c data.Card, err error) (string, widget.Importance) {
 // ShowRedeem opens the Redeem dialog.
 func (v *MainView) ShowRedeem() {
 	r := NewRedeemDialog(v.store, v.tasks, v.win)
+	r.formats = v.formats
 	r.OnRedeemed = func(data.Card) { v.RefreshInBackground() }
 	v.LastRedeem = r
 	r.Show()

@@ -95,4 +95,3 @@ func (s *Store) whyNot(ctx context.Context, tx *txn, pin string, now time.Time) 
 	// UPDATE is what counts, so say it was not redeemed and let them retry.
 	return c, errf(ErrInvalid, "card %s changed while redeeming; try again", c.Serial)
 }
-
