@@ -2,12 +2,12 @@ package views
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -39,20 +39,26 @@ type MassEditDialog struct {
 	ExpiryMode  *widget.RadioGroup
 	Expiry      *DateField
 	CompanyMode *widget.RadioGroup
-	Company     *widget.Select
+	Company     *keySelect
 	StatusMode  *widget.RadioGroup
 	Problem     *widget.Label
-	Process     *widget.Button
-	DeleteMatch *widget.Button
-	DeleteAll   *widget.Button
-	Close       *widget.Button
+	Process     *keyButton
+	DeleteMatch *keyButton
+	DeleteAll   *keyButton
+	Close       *keyButton
 
 	// The typed-confirmation dialog open now, for tests.
 	Confirm *TypedConfirm
+	// ask is the Process question open now.
+	ask *keyedDialog
 
 	cards   []data.Card
 	matched int64
-	dlg     *dialog.CustomDialog
+	// all: every card in the file, for Delete all to say what it destroys.
+	all data.Summary
+	dlg *keyedDialog
+	// info is the result shown after the dialog closed, for tests.
+	info *keyedDialog
 
 	// OnChanged is told when cards were changed or deleted.
 	OnChanged func(msg string)
@@ -61,6 +67,8 @@ type MassEditDialog struct {
 // NewMassEditDialog builds the dialog for the cards f matches.
 func NewMassEditDialog(store Store, tasks *Tasks, win fyne.Window, f data.Filter, resellers []data.Reseller) *MassEditDialog {
 	m := &MassEditDialog{store: store, tasks: tasks, win: win, filter: f}
+	// Enter processes the edit, Escape closes.
+	keys := &dialogKeys{Enter: m.onProcess}
 	m.Count = widget.NewLabel("Counting the matching cards…")
 	m.Count.Wrapping = fyne.TextWrapWord
 	m.Preview = widget.NewTable(
@@ -86,7 +94,7 @@ func NewMassEditDialog(store Store, tasks *Tasks, win fyne.Window, f data.Filter
 	for i, w := range []float32{100, 140, 200, 130, 170, 200} {
 		m.Preview.SetColumnWidth(i, w)
 	}
-	m.Expiry = NewDateField(win, "YYYY-MM-DD or YYYY-MM-DD HH:MM")
+	m.Expiry = NewDateField(win, "YYYY-MM-DD or YYYY-MM-DD HH:MM").inDialog(keys)
 	m.Expiry.Entry.OnChanged = func(string) {
 		if m.ExpiryMode.Selected != choiceSet && m.Expiry.Entry.Text != "" {
 			m.ExpiryMode.SetSelected(choiceSet)
@@ -99,7 +107,7 @@ func NewMassEditDialog(store Store, tasks *Tasks, win fyne.Window, f data.Filter
 	for _, r := range resellers {
 		names = append(names, r.Name)
 	}
-	m.Company = widget.NewSelect(names, func(string) {
+	m.Company = keys.selectOf(names, func(string) {
 		if m.CompanyMode.Selected != choiceSet {
 			m.CompanyMode.SetSelected(choiceSet)
 		}
@@ -115,13 +123,13 @@ func NewMassEditDialog(store Store, tasks *Tasks, win fyne.Window, f data.Filter
 	m.Problem.Importance = widget.DangerImportance
 	m.Problem.Wrapping = fyne.TextWrapWord
 	m.Problem.Hide()
-	m.Process = widget.NewButtonWithIcon("Process", theme.ConfirmIcon(), m.onProcess)
+	m.Process = keys.button("Process", theme.ConfirmIcon(), m.onProcess)
 	m.Process.Importance = widget.HighImportance
-	m.DeleteMatch = widget.NewButtonWithIcon("Delete matching…", theme.DeleteIcon(), m.onDeleteMatching)
+	m.DeleteMatch = keys.button("Delete matching…", theme.DeleteIcon(), m.onDeleteMatching)
 	m.DeleteMatch.Importance = widget.DangerImportance
-	m.DeleteAll = widget.NewButtonWithIcon("Delete all…", theme.DeleteIcon(), m.onDeleteAll)
+	m.DeleteAll = keys.button("Delete all…", theme.DeleteIcon(), m.onDeleteAll)
 	m.DeleteAll.Importance = widget.DangerImportance
-	m.Close = widget.NewButton("Close", func() { m.dlg.Hide() })
+	m.Close = keys.button("Close", nil, func() { m.dlg.Hide() })
 	bold := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
@@ -134,8 +142,10 @@ func NewMassEditDialog(store Store, tasks *Tasks, win fyne.Window, f data.Filter
 	top := container.NewVBox(m.Count)
 	bottom := container.NewVBox(widget.NewSeparator(), form, m.Problem, buttons)
 	content := container.NewBorder(top, bottom, nil, nil, m.Preview)
-	m.dlg = dialog.NewCustomWithoutButtons("Mass Edit", content, win)
-	m.dlg.Resize(fyne.NewSize(1000, 660))
+	m.dlg = newKeyedDialog("Mass Edit", content, keys, win, fyne.NewSize(1000, 660))
+	// The first choice: the expiry date (the radio buttons above it are
+	// a click away and follow what is typed).
+	m.dlg.first = m.Expiry.focusable()
 	return m
 }
 
@@ -249,11 +259,13 @@ func (m *MassEditDialog) onProcess() {
 	if m.matched > 1 {
 		msg += "\n\nIt can be undone afterwards in History & Backups."
 	}
-	dialog.ShowConfirm("Process mass edit", msg, func(ok bool) {
+	c, _ := newConfirm("Process mass edit", msg, "Process", func(ok bool) {
 		if ok {
 			m.tasks.Go(func() { m.Apply(context.Background(), e) })
 		}
 	}, m.win)
+	m.ask = c
+	c.Show()
 }
 
 // Apply runs the edit (disk work) and reports the result.
@@ -295,9 +307,52 @@ func (m *MassEditDialog) onDeleteMatching() {
 	m.Confirm.Show()
 }
 
+// onDeleteAll counts every card in the file and adds up its value (disk
+// work), then asks, naming both, for the typed DELETE ALL.
 func (m *MassEditDialog) onDeleteAll() {
-	m.Confirm = NewTypedConfirm("Delete all cards",
-		"Delete EVERY card in this file, whatever the search?\nPrinted cards can no longer be redeemed.\nIt can be undone afterwards in History & Backups.",
+	m.tasks.Go(func() {
+		sum, err := m.store.Summarize(context.Background(), data.Filter{})
+		fyne.Do(func() {
+			if err != nil {
+				m.showProblem(err)
+				return
+			}
+			m.confirmDeleteAll(sum)
+		})
+	})
+}
+
+// DeleteAllText says what deleting every card destroys.
+func DeleteAllText(sum data.Summary) string {
+	if sum.Cards == 0 {
+		return "There are no cards in this file: nothing to delete."
+	}
+	what := "cards"
+	if sum.Cards == 1 {
+		what = "card"
+	}
+	return fmt.Sprintf("Delete EVERY card in this file, whatever the search: %s %s, %s?\n"+
+		"Printed cards can no longer be redeemed.\nIt can be undone afterwards in History & Backups.",
+		groupInt(sum.Cards), what, valueText(sum))
+}
+
+// valueText is the face value of sum per currency, with what of it is
+// still unredeemed.
+func valueText(sum data.Summary) string {
+	var parts []string
+	for _, t := range sum.Totals {
+		parts = append(parts, fmt.Sprintf("%s face value (%s unredeemed)",
+			data.Money{Minor: t.Face, Currency: t.Currency}.Display(), data.Money{Minor: t.Unredeemed, Currency: t.Currency}.Display()))
+	}
+	return strings.Join(parts, " and ")
+}
+
+func (m *MassEditDialog) confirmDeleteAll(sum data.Summary) {
+	if sum.Cards == 0 {
+		m.showProblem(errors.New(DeleteAllText(sum)))
+		return
+	}
+	m.Confirm = NewTypedConfirm("Delete all cards", DeleteAllText(sum),
 		"DELETE ALL", m.win, func() {
 			m.tasks.Go(func() {
 				res, err := m.store.DeleteAll(context.Background())
@@ -308,24 +363,29 @@ func (m *MassEditDialog) onDeleteAll() {
 }
 
 // TypedConfirm asks the person to type a word before a destructive action.
+// It opens with the cursor in the field; Enter confirms once the word is
+// typed, Escape cancels.
 type TypedConfirm struct {
-	Entry  *widget.Entry
-	OK     *widget.Button
-	dlg    *dialog.CustomDialog
+	Entry  *keyEntry
+	OK     *keyButton
+	dlg    *keyedDialog
 	phrase string
 }
 
 // NewTypedConfirm builds a confirmation that runs onConfirm once phrase is typed.
 func NewTypedConfirm(title, message, phrase string, win fyne.Window, onConfirm func()) *TypedConfirm {
-	c := &TypedConfirm{Entry: widget.NewEntry(), phrase: phrase}
-	c.Entry.SetPlaceHolder(phrase)
-	c.OK = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() {
+	c := &TypedConfirm{phrase: phrase}
+	confirm := func() {
 		if strings.TrimSpace(c.Entry.Text) != c.phrase {
 			return
 		}
 		c.dlg.Hide()
 		onConfirm()
-	})
+	}
+	keys := &dialogKeys{Enter: confirm}
+	c.Entry = keys.entry()
+	c.Entry.SetPlaceHolder(phrase)
+	c.OK = keys.button("Delete", theme.DeleteIcon(), confirm)
 	c.OK.Importance = widget.DangerImportance
 	c.OK.Disable()
 	c.Entry.OnChanged = func(s string) {
@@ -337,15 +397,15 @@ func NewTypedConfirm(title, message, phrase string, win fyne.Window, onConfirm f
 	}
 	msg := widget.NewLabel(message)
 	msg.Wrapping = fyne.TextWrapWord
-	cancel := widget.NewButton("Cancel", func() { c.dlg.Hide() })
+	cancel := keys.button("Cancel", nil, func() { c.dlg.Hide() })
 	content := container.NewVBox(msg, widget.NewLabel(fmt.Sprintf("Type %s to confirm:", phrase)), c.Entry,
 		container.NewHBox(layoutSpacer(), cancel, c.OK))
-	c.dlg = dialog.NewCustomWithoutButtons(title, content, win)
-	c.dlg.Resize(fyne.NewSize(520, 0))
+	c.dlg = newKeyedDialog(title, content, keys, win, fyne.NewSize(560, 0))
+	c.dlg.first = c.Entry
 	return c
 }
 
-// Show opens the confirmation.
+// Show opens the confirmation with the cursor in its field.
 func (c *TypedConfirm) Show() { c.dlg.Show() }
 
 // ShowMassEdit opens the Mass Edit dialog for the current search.
@@ -363,7 +423,7 @@ func (v *MainView) ShowMassEdit() {
 				f, o := v.filter, v.Table.Sort()
 				v.tasks.Go(func() {
 					v.Reload(context.Background(), f, o)
-					fyne.Do(func() { dialog.ShowInformation("Mass Edit", msg, v.win) })
+					fyne.Do(func() { m.info = showInfo("Mass Edit", msg, v.win) })
 				})
 			}
 			v.LastMassEdit = m
