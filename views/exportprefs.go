@@ -146,4 +146,3 @@ func (d *ExportDialog) onShowFile() {
 		}
 	})
 }
-
