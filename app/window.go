@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 
@@ -28,6 +31,19 @@ const (
 	prefWidth  = "window.width"
 	prefHeight = "window.height"
 )
+
+// minWindow is the smallest the main window's content gets (the menu bar
+// comes on top): the toolbar, the search, a useful part of the table and
+// every dialog (they scroll) fit it; a 900×600 window still can be had.
+var minWindow = fyne.NewSize(800, 520)
+
+// minSizeBox is an empty object of size min, to keep a window at least that
+// large (Fyne windows cannot get smaller than their content's minimum).
+func minSizeBox(min fyne.Size) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(min)
+	return r
+}
 
 // MainWindow is the program's window over one store.
 type MainWindow struct {
@@ -104,7 +120,7 @@ func newMainWindow(a fyne.App, s *data.Store, tasks *views.Tasks) *MainWindow {
 	m := &MainWindow{Window: w, Tasks: tasks, store: s}
 	m.View = views.NewMainView(s, w, m.Tasks)
 	m.View.ExportHooks = m.exportHooks()
-	w.SetContent(m.View)
+	w.SetContent(container.NewStack(minSizeBox(minWindow), m.View))
 	w.SetMainMenu(m.makeMenu())
 	m.addShortcuts()
 	p := a.Preferences()
@@ -240,6 +256,7 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 			return 0
 		},
 		Layouts: layouts,
+		Prefs:   fyne.CurrentApp().Preferences(),
 		Check: func(r views.ExportRequest) error {
 			_, _, err := exportOptions(r)
 			return err

@@ -78,14 +78,16 @@ type keyedDialog struct {
 	// scroll holds the content of the app's own dialogs (nil for Fyne's).
 	scroll  *container.Scroll
 	content fyne.CanvasObject
+	buttons fyne.CanvasObject
 }
 
-// newKeyedDialog makes a dialog titled title around content (scrolled when
-// the window is too small for it) with no buttons of its own: content has
-// them. keys says what Escape and Enter do (Escape defaults to closing).
-func newKeyedDialog(title string, content fyne.CanvasObject, keys *dialogKeys, win fyne.Window, want fyne.Size) *keyedDialog {
-	d := &keyedDialog{win: win, keys: keys, want: want, scroll: container.NewScroll(content), content: content}
-	d.Dialog = dialog.NewCustomWithoutButtons(title, d.scroll, win)
+// newKeyedDialog makes a dialog titled title of body, which scrolls when
+// the window is too small for it, above buttons, which stay in sight (nil:
+// none; the body has them). keys says what Escape and Enter do (Escape
+// defaults to closing).
+func newKeyedDialog(title string, body, buttons fyne.CanvasObject, keys *dialogKeys, win fyne.Window, want fyne.Size) *keyedDialog {
+	d := &keyedDialog{win: win, keys: keys, want: want, scroll: container.NewScroll(body), content: body, buttons: buttons}
+	d.Dialog = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, buttons, nil, nil, d.scroll), win)
 	d.wire()
 	return d
 }
@@ -111,22 +113,47 @@ func (d *keyedDialog) wire() {
 // Show opens the dialog, fitted to the window, with the cursor in its first
 // field and its keys on.
 func (d *keyedDialog) Show() {
-	win := d.win.Canvas().Size()
-	if d.scroll != nil {
-		// As large as the content needs, up to what the window has room
-		// for; the rest scrolls.
-		room := fyne.NewSize(win.Width-2*dialogMargin-dialogChrome.Width, win.Height-2*dialogMargin-dialogChrome.Height)
-		need := d.content.MinSize()
-		d.scroll.SetMinSize(fyne.NewSize(max(0, min(need.Width, room.Width)), max(0, min(need.Height, room.Height))))
-	}
-	if d.want.Width > 0 {
-		d.Dialog.Resize(fitSize(d.want, win))
-	}
+	d.fit(false)
 	d.open = true
 	d.Dialog.Show()
 	pushKeys(d.win.Canvas(), func() bool { return d.open }, func(ev *fyne.KeyEvent) { d.keys.handle(ev) })
 	if d.first != nil {
 		d.win.Canvas().Focus(d.first)
+	}
+}
+
+// fit sizes the dialog: the size it wants, made small enough for the window;
+// the body as large as it needs up to what the window has room for, the rest
+// scrolls. grow (the body has grown, say by error lines) only ever makes
+// the dialog larger.
+func (d *keyedDialog) fit(grow bool) {
+	win := d.win.Canvas().Size()
+	if d.scroll != nil {
+		room := fyne.NewSize(win.Width-2*dialogMargin-dialogChrome.Width, win.Height-2*dialogMargin-dialogChrome.Height)
+		if d.buttons != nil && d.buttons.Visible() {
+			room.Height -= d.buttons.MinSize().Height + 4 // theme padding
+		}
+		need := d.content.MinSize()
+		d.scroll.SetMinSize(fyne.NewSize(max(0, min(need.Width, room.Width)), max(0, min(need.Height, room.Height))))
+	}
+	want := d.want
+	if grow {
+		want = fyne.NewSize(max(want.Width, d.Dialog.MinSize().Width), max(want.Height, d.Dialog.MinSize().Height))
+	}
+	if want.Width > 0 || grow {
+		d.Dialog.Resize(fitSize(want, win))
+	}
+}
+
+// wheelEverywhere makes the wheel scroll the body also over its inputs;
+// only for a body without a table or list of its own.
+func (d *keyedDialog) wheelEverywhere() { wheelOverInputs(d.scroll, d.content) }
+
+// refit lets an open dialog grow (within the window) to show what its body
+// needs now.
+func (d *keyedDialog) refit() {
+	if d.open {
+		d.fit(true)
 	}
 }
 

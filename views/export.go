@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -131,6 +132,10 @@ type ExportDialog struct {
 	Status         *widget.Label
 	StopBtn        *keyButton
 	form, busy     fyne.CanvasObject
+	buttons        fyne.CanvasObject // hidden while exporting
+	// left holds the choices, previewBox the first page: side by side, or
+	// the page under the choices when the window is narrow.
+	left, previewBox fyne.CanvasObject
 	dlg            *keyedDialog
 	keys           *dialogKeys
 	// written is the file the last export wrote.
@@ -247,12 +252,15 @@ func (d *ExportDialog) makeLayout() {
 	)
 	left := container.NewVBox(form, d.Info, d.Problem)
 	preview := container.NewVBox(widget.NewLabelWithStyle("First page", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}), d.Preview)
-	d.form = container.NewBorder(nil, container.NewHBox(d.Open, d.ShowFile, layoutSpacer(), d.Close, d.SaveAs), nil, preview, left)
+	d.form = container.NewBorder(nil, nil, nil, preview, left)
+	d.left, d.previewBox = left, preview
+	d.buttons = container.NewHBox(d.Open, d.ShowFile, layoutSpacer(), d.Close, d.SaveAs)
 	d.busy = container.NewVBox(d.Status, d.Progress, container.NewHBox(layoutSpacer(), d.StopBtn))
 	d.busy.Hide()
-	d.dlg = newKeyedDialog("Export", container.NewStack(d.form, d.busy), d.keys, d.win, fyne.NewSize(1000, 0))
+	d.dlg = newKeyedDialog("Export", container.NewStack(d.form, d.busy), d.buttons, d.keys, d.win, fyne.NewSize(1000, 0))
 	// The radio buttons are a click away; the first field is the batch.
 	d.dlg.first = d.Batch
+	d.dlg.wheelEverywhere()
 }
 
 // wire sets the handlers, then the first choices (which fire them).
@@ -304,8 +312,16 @@ func (d *ExportDialog) format() ExportFormat {
 	return ExportFormat{}
 }
 
-// Show opens the dialog.
-func (d *ExportDialog) Show() { d.dlg.Show() }
+// Show opens the dialog; in a window too narrow for the choices and the
+// first page side by side, the page comes under the choices.
+func (d *ExportDialog) Show() {
+	if d.win.Canvas().Size().Width < d.form.MinSize().Width+dialogChrome.Width+2*dialogMargin {
+		f := d.form.(*fyne.Container)
+		f.Layout = layout.NewVBoxLayout()
+		f.Objects = []fyne.CanvasObject{d.left, d.previewBox}
+	}
+	d.dlg.Show()
+}
 
 // onEscape cancels a running export, or else closes the dialog.
 func (d *ExportDialog) onEscape() {
@@ -608,6 +624,7 @@ func (d *ExportDialog) Start(path string, overwrite bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
 	d.form.Hide()
+	d.buttons.Hide()
 	d.busy.Show()
 	d.Progress.SetValue(0)
 	d.Status.SetText(fmt.Sprintf("Exporting %s cards to %s…", groupInt(r.Cards), path))
@@ -636,6 +653,7 @@ func (d *ExportDialog) run(ctx context.Context, r ExportRequest) {
 		d.cancel = nil
 		d.busy.Hide()
 		d.form.Show()
+		d.buttons.Show()
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
 				d.showProblem(errors.New("export cancelled: no file was written"))

@@ -41,14 +41,16 @@ type GenerateDialog struct {
 	ProgressText *widget.Label
 	StopBtn      *widget.Button
 
-	rows   map[string]*fieldRow
-	dlg    *keyedDialog
-	form   fyne.CanvasObject
-	busy   fyne.CanvasObject
-	seq    atomic.Int64
-	cancel context.CancelFunc
-	params data.GenerateParams
-	ready  bool
+	rows map[string]*fieldRow
+	dlg  *keyedDialog
+	form fyne.CanvasObject
+	busy fyne.CanvasObject
+	// buttons are Cancel and Generate, hidden while generating.
+	buttons fyne.CanvasObject
+	seq     atomic.Int64
+	cancel  context.CancelFunc
+	params  data.GenerateParams
+	ready   bool
 	// touched fields show their errors; all do once Generate was pressed.
 	touched map[string]bool
 
@@ -123,12 +125,13 @@ func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []d
 	)
 	previewTitle := widget.NewLabelWithStyle("This batch", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	right := container.NewVBox(previewTitle, g.Preview, g.Problem)
-	g.form = container.NewBorder(nil, container.NewHBox(layoutSpacer(), g.Cancel, g.OK), nil, nil,
-		container.NewGridWithColumns(2, left, right))
+	g.form = container.NewGridWithColumns(2, left, right)
+	g.buttons = container.NewHBox(layoutSpacer(), g.Cancel, g.OK)
 	g.busy = container.NewVBox(g.ProgressText, g.Progress, container.NewHBox(layoutSpacer(), g.StopBtn))
 	g.busy.Hide()
-	g.dlg = newKeyedDialog("Generate Top-Up Cards", container.NewStack(g.form, g.busy), keys, win, fyne.NewSize(760, 560))
+	g.dlg = newKeyedDialog("Generate Top-Up Cards", container.NewStack(g.form, g.busy), g.buttons, keys, win, fyne.NewSize(760, 560))
 	g.dlg.first = g.Amount
+	g.dlg.wheelEverywhere()
 	g.Reseller.OnChanged = func(string) { g.Changed() }
 	g.Changed()
 	return g
@@ -273,12 +276,14 @@ func (g *GenerateDialog) Submit() {
 	if !g.ready {
 		g.touched["*"] = true
 		g.read()
+		g.dlg.refit() // room for the error lines, when the window has it
 		return
 	}
 	p := g.params
 	ctx, cancel := context.WithCancel(context.Background())
 	g.cancel = cancel
 	g.form.Hide()
+	g.buttons.Hide()
 	g.busy.Show()
 	g.Progress.SetValue(0)
 	g.ProgressText.SetText(fmt.Sprintf("Generating %s cards…", groupInt(int64(p.Quantity))))
@@ -314,6 +319,7 @@ func (g *GenerateDialog) generate(ctx context.Context, p data.GenerateParams) {
 		if err != nil {
 			g.busy.Hide()
 			g.form.Show()
+			g.buttons.Show()
 			if errors.Is(err, context.Canceled) {
 				g.Problem.SetText("Cancelled: no cards were made.")
 				g.Problem.Importance = widget.WarningImportance

@@ -98,8 +98,7 @@ func NewHistoryDialog(store Store, tasks *Tasks, win fyne.Window) *HistoryDialog
 		container.NewTabItem("Backups", backups))
 	closeBtn := h.keys.button("Close", nil, func() { h.dlg.Hide() })
 	// As large as the window allows, up to 1100 × 620: the table scrolls.
-	h.dlg = newKeyedDialog("History & Backups", container.NewBorder(nil, container.NewHBox(layoutSpacer(), closeBtn), nil, nil, tabs),
-		h.keys, win, fyne.NewSize(1100, 620))
+	h.dlg = newKeyedDialog("History & Backups", tabs, container.NewHBox(layoutSpacer(), closeBtn), h.keys, win, fyne.NewSize(1100, 620))
 	h.dlg.first = h.History
 	return h
 }
@@ -311,9 +310,10 @@ func (h *HistoryDialog) ShowDetails() {
 	closeBtn := keys.button("Close", nil, func() { d.Hide() })
 	closeBtn.Importance = widget.HighImportance
 	keys.Enter = func() { d.Hide() }
-	d = newKeyedDialog(fmt.Sprintf("History #%d", e.ID), container.NewBorder(nil,
-		container.NewHBox(layoutSpacer(), copyBtn, closeBtn), nil, nil, body), keys, h.win, fyne.NewSize(640, 0))
+	d = newKeyedDialog(fmt.Sprintf("History #%d", e.ID), body, container.NewHBox(layoutSpacer(), copyBtn, closeBtn), keys, h.win,
+		fyne.NewSize(640, 0))
 	d.first = closeBtn
+	d.wheelEverywhere()
 	h.details = d
 	d.Show()
 }

@@ -140,9 +140,9 @@ func NewMassEditDialog(store Store, tasks *Tasks, win fyne.Window, f data.Filter
 	)
 	buttons := container.NewHBox(m.DeleteMatch, m.DeleteAll, layoutSpacer(), m.Close, m.Process)
 	top := container.NewVBox(m.Count)
-	bottom := container.NewVBox(widget.NewSeparator(), form, m.Problem, buttons)
+	bottom := container.NewVBox(widget.NewSeparator(), form, m.Problem)
 	content := container.NewBorder(top, bottom, nil, nil, m.Preview)
-	m.dlg = newKeyedDialog("Mass Edit", content, keys, win, fyne.NewSize(1000, 660))
+	m.dlg = newKeyedDialog("Mass Edit", content, buttons, keys, win, fyne.NewSize(1000, 660))
 	// The first choice: the expiry date (the radio buttons above it are
 	// a click away and follow what is typed).
 	m.dlg.first = m.Expiry.focusable()
@@ -209,6 +209,7 @@ func (m *MassEditDialog) Load(ctx context.Context) {
 func (m *MassEditDialog) showProblem(err error) {
 	m.Problem.SetText(personMessage(err))
 	m.Problem.Show()
+	m.dlg.refit()
 }
 
 // Edit reads the choices into an edit.
@@ -398,10 +399,10 @@ func NewTypedConfirm(title, message, phrase string, win fyne.Window, onConfirm f
 	msg := widget.NewLabel(message)
 	msg.Wrapping = fyne.TextWrapWord
 	cancel := keys.button("Cancel", nil, func() { c.dlg.Hide() })
-	content := container.NewVBox(msg, widget.NewLabel(fmt.Sprintf("Type %s to confirm:", phrase)), c.Entry,
-		container.NewHBox(layoutSpacer(), cancel, c.OK))
-	c.dlg = newKeyedDialog(title, content, keys, win, fyne.NewSize(560, 0))
+	content := container.NewVBox(msg, widget.NewLabel(fmt.Sprintf("Type %s to confirm:", phrase)), c.Entry)
+	c.dlg = newKeyedDialog(title, content, container.NewHBox(layoutSpacer(), cancel, c.OK), keys, win, fyne.NewSize(560, 0))
 	c.dlg.first = c.Entry
+	c.dlg.wheelEverywhere()
 	return c
 }
 

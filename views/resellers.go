@@ -61,8 +61,9 @@ func NewResellersDialog(store Store, tasks *Tasks, win fyne.Window) *ResellersDi
 	d.Message = widget.NewLabel("")
 	d.Message.Wrapping = fyne.TextWrapWord
 	closeBtn := keys.button("Close", nil, func() { d.dlg.Hide() })
-	bottom := container.NewVBox(d.Name, container.NewHBox(d.Add, d.Rename, d.Remove, layoutSpacer(), closeBtn), d.Message)
-	d.dlg = newKeyedDialog("Resellers", container.NewBorder(nil, bottom, nil, nil, d.List), keys, win, fyne.NewSize(600, 480))
+	bottom := container.NewVBox(d.Name, container.NewHBox(d.Add, d.Rename, d.Remove), d.Message)
+	d.dlg = newKeyedDialog("Resellers", container.NewBorder(nil, bottom, nil, nil, d.List), container.NewHBox(layoutSpacer(), closeBtn),
+		keys, win, fyne.NewSize(600, 480))
 	d.dlg.first = d.Name
 	return d
 }
