@@ -136,8 +136,8 @@ type ExportDialog struct {
 	// left holds the choices, previewBox the first page: side by side, or
 	// the page under the choices when the window is narrow.
 	left, previewBox fyne.CanvasObject
-	dlg            *keyedDialog
-	keys           *dialogKeys
+	dlg              *keyedDialog
+	keys             *dialogKeys
 	// written is the file the last export wrote.
 	written string
 	// logoURI is where the logo was read from, remembered with the rest.
