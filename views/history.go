@@ -33,8 +33,9 @@ type HistoryDialog struct {
 	Note *widget.Label
 	dlg  *keyedDialog
 	keys *dialogKeys
-	// details is the detail view open now.
-	details *keyedDialog
+	// details is the detail view open now, copyDetail its Copy.
+	details    *keyedDialog
+	copyDetail *keyButton
 	// row is the history entry selected (-1: none).
 	row int
 	// confirm is the restore's confirmation while it is shown;
@@ -314,7 +315,7 @@ func (h *HistoryDialog) ShowDetails() {
 		fyne.NewSize(640, 0))
 	d.first = closeBtn
 	d.wheelEverywhere()
-	h.details = d
+	h.details, h.copyDetail = d, copyBtn
 	d.Show()
 }
 

@@ -367,10 +367,12 @@ func (m *MassEditDialog) confirmDeleteAll(sum data.Summary) {
 // It opens with the cursor in the field; Enter confirms once the word is
 // typed, Escape cancels.
 type TypedConfirm struct {
-	Entry  *keyEntry
-	OK     *keyButton
-	dlg    *keyedDialog
-	phrase string
+	// Message says what the action destroys.
+	Message *widget.Label
+	Entry   *keyEntry
+	OK      *keyButton
+	dlg     *keyedDialog
+	phrase  string
 }
 
 // NewTypedConfirm builds a confirmation that runs onConfirm once phrase is typed.
@@ -398,6 +400,7 @@ func NewTypedConfirm(title, message, phrase string, win fyne.Window, onConfirm f
 	}
 	msg := widget.NewLabel(message)
 	msg.Wrapping = fyne.TextWrapWord
+	c.Message = msg
 	cancel := keys.button("Cancel", nil, func() { c.dlg.Hide() })
 	content := container.NewVBox(msg, widget.NewLabel(fmt.Sprintf("Type %s to confirm:", phrase)), c.Entry)
 	c.dlg = newKeyedDialog(title, content, container.NewHBox(layoutSpacer(), cancel, c.OK), keys, win, fyne.NewSize(560, 0))
