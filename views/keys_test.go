@@ -2,11 +2,14 @@ package views
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
 	"topupcards/data"
@@ -317,5 +320,38 @@ func TestBackupReasonText(t *testing.T) {
 func typeIn(c fyne.Canvas, chars string) {
 	if f := c.Focused(); f != nil {
 		test.Type(f, chars)
+	}
+}
+
+// The logo of the last export is read again at the next one, in a new app
+// with the same preferences; a logo that is gone is said to be, in words.
+func TestExportLogoRemembered(t *testing.T) {
+	s := fixture(t)
+	h := newHarness(t, s)
+	prefs := fyne.CurrentApp().Preferences()
+	png, err := os.ReadFile(filepath.Join("..", "assets", "icon.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logo := filepath.Join(t.TempDir(), "shop logo.png")
+	if err := os.WriteFile(logo, png, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hooks := ExportHooks{Formats: []ExportFormat{{Name: "pdf", Ext: ".pdf", Label: "PDF", Vouchers: true, Logo: true}}, Prefs: prefs}
+	d := NewExportDialog(s, h.tasks, h.win, hooks, data.Filter{}, nil, nil)
+	d.loadLogo(storage.NewFileURI(logo).String())
+	d.remember()
+
+	test.NewTempApp(t) // a restart
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 800))
+	d2 := NewExportDialog(s, &Tasks{Synchronous: true}, w, hooks, data.Filter{}, nil, nil)
+	if d2.LogoBtn.Text != "Logo: shop logo.png" || string(d2.logo) != string(png) {
+		t.Fatalf("logo not remembered: button %q, %d bytes", d2.LogoBtn.Text, len(d2.logo))
+	}
+	os.Remove(logo)
+	d3 := NewExportDialog(s, &Tasks{Synchronous: true}, w, hooks, data.Filter{}, nil, nil)
+	if d3.logo != nil || !strings.Contains(d3.Problem.Text, "logo used last cannot be read") {
+		t.Errorf("a missing logo: %d bytes, problem %q", len(d3.logo), d3.Problem.Text)
 	}
 }
