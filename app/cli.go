@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"topupcards/data"
 )
@@ -312,76 +311,24 @@ func addFilterFlags(fs *flag.FlagSet, resellerFlag string) *filterFlags {
 	return f
 }
 
-// build parses the filter flags; every bad value is a usage error.
+// build parses the filter flags with the domain's one reading of a search
+// (data.ParseFilter); every bad value is a usage error naming its flag.
 func (f *filterFlags) build() (data.Filter, error) {
-	var out data.Filter
-	var err error
-	if f.serialFrom != "" {
-		s, err := data.ParseSerial(f.serialFrom, false)
-		if err != nil {
-			return out, usagef("--serial-from: %v", err)
-		}
-		out.SerialFrom = &s
+	t := data.FilterText{
+		data.FieldSerialFrom: f.serialFrom, data.FieldSerialTo: f.serialTo, data.FieldPIN: f.pin,
+		data.FieldStatus: f.status, data.FieldReseller: f.reseller,
+		data.FieldAmountFrom: f.amountFrom, data.FieldAmountTo: f.amountTo,
+		data.FieldExpiryFrom: f.expiryFrom, data.FieldExpiryTo: f.expiryTo, data.FieldClient: f.client,
+		data.FieldActivatedFrom: f.activatedFrom, data.FieldActivatedTo: f.activatedTo, data.FieldPrinted: f.printed,
 	}
-	if f.serialTo != "" {
-		s, err := data.ParseSerial(f.serialTo, true)
-		if err != nil {
-			return out, usagef("--serial-to: %v", err)
-		}
-		out.SerialTo = &s
+	if f.batch != 0 {
+		t[data.FieldBatch] = strconv.FormatInt(f.batch, 10)
 	}
-	if f.pin != "" {
-		if out.PIN, err = data.NormalizePIN(f.pin); err != nil {
-			return out, usagef("--pin: %v", err)
+	out, err := data.ParseFilter(t, data.ISODates)
+	if err != nil {
+		if k, ok := data.FieldOf(err); ok {
+			return out, usagef("--%s: %v", k, err)
 		}
-	}
-	if f.status != "" {
-		if out.Status, err = data.ParseStatus(f.status); err != nil {
-			return out, usagef("--status: %v", err)
-		}
-	}
-	out.Reseller = strings.TrimSpace(f.reseller)
-	for _, a := range []struct {
-		flag, val string
-		dst       **int64
-	}{{"--amount-from", f.amountFrom, &out.AmountFrom}, {"--amount-to", f.amountTo, &out.AmountTo}} {
-		if a.val == "" {
-			continue
-		}
-		v, err := data.ParseAmountBound(a.val)
-		if err != nil {
-			return out, usagef("%s: %v", a.flag, err)
-		}
-		*a.dst = &v
-	}
-	for _, d := range []struct {
-		flag, val string
-		end       bool
-		dst       *time.Time
-	}{
-		{"--expiry-from", f.expiryFrom, false, &out.ExpiryFrom}, {"--expiry-to", f.expiryTo, true, &out.ExpiryTo},
-		{"--activated-from", f.activatedFrom, false, &out.ActivatedFrom}, {"--activated-to", f.activatedTo, true, &out.ActivatedTo},
-	} {
-		if d.val == "" {
-			continue
-		}
-		t, err := data.ParseDate(d.val, d.end, time.Local)
-		if err != nil {
-			return out, usagef("%s: %v", d.flag, err)
-		}
-		*d.dst = t
-	}
-	out.Client = strings.TrimSpace(f.client)
-	if f.printed != "" {
-		if out.Printed, err = data.ParsePrinted(f.printed); err != nil {
-			return out, usagef("--printed: %v", err)
-		}
-	}
-	if f.batch < 0 {
-		return out, usagef("--batch %d: a batch number is positive", f.batch)
-	}
-	out.Batch = f.batch
-	if err := out.Validate(); err != nil {
 		return out, usagef("%v", err)
 	}
 	return out, nil

@@ -100,39 +100,46 @@ func (f Filter) IsEmpty() bool {
 // Validate reports the first contradiction in f, such as a range whose end
 // comes before its start.
 func (f Filter) Validate() error {
+	_, err := f.check()
+	return err
+}
+
+// check is Validate with the search field the contradiction is keyed by (a
+// swapped range: its upper field).
+func (f Filter) check() (Field, error) {
 	if f.SerialFrom != nil && f.SerialTo != nil &&
 		(f.SerialFrom.Series > f.SerialTo.Series || f.SerialFrom.Series == f.SerialTo.Series && f.SerialFrom.Number > f.SerialTo.Number) {
-		return errf(ErrInvalid, "serial range: %s comes after %s; swap them", f.SerialFrom, f.SerialTo)
+		return FieldSerialTo, errf(ErrInvalid, "serial range: %s comes after %s; swap them", f.SerialFrom, f.SerialTo)
 	}
 	if f.AmountFrom != nil && f.AmountTo != nil && *f.AmountFrom > *f.AmountTo {
-		return errf(ErrInvalid, "amount range: %s is more than %s; swap them", FormatMinor(*f.AmountFrom), FormatMinor(*f.AmountTo))
+		return FieldAmountTo, errf(ErrInvalid, "amount range: %s is more than %s; swap them", FormatMinor(*f.AmountFrom), FormatMinor(*f.AmountTo))
 	}
 	if !f.ExpiryFrom.IsZero() && !f.ExpiryTo.IsZero() && f.ExpiryFrom.After(f.ExpiryTo) {
-		return errf(ErrInvalid, "expiry date range: the start comes after the end; swap them")
+		return FieldExpiryTo, errf(ErrInvalid, "expiry date range: the start comes after the end; swap them")
 	}
 	if !f.ActivatedFrom.IsZero() && !f.ActivatedTo.IsZero() && f.ActivatedFrom.After(f.ActivatedTo) {
-		return errf(ErrInvalid, "activation date range: the start comes after the end; swap them")
+		return FieldActivatedTo, errf(ErrInvalid, "activation date range: the start comes after the end; swap them")
 	}
 	if f.Status != "" {
 		if _, err := ParseStatus(string(f.Status)); err != nil {
-			return err
+			return FieldStatus, err
 		}
 	}
 	if f.Batch < 0 {
-		return errf(ErrInvalid, "batch %d: a batch number is positive", f.Batch)
+		return FieldBatch, errf(ErrInvalid, "batch %d: a batch number is positive", f.Batch)
 	}
 	if err := CheckText("client", f.Client); err != nil {
-		return err
+		return FieldClient, err
 	}
 	if err := CheckText("reseller", f.Reseller); err != nil {
-		return err
+		return FieldReseller, err
 	}
 	switch f.Printed {
 	case PrintedAny, PrintedYes, PrintedNo:
 	default:
-		return errf(ErrInvalid, "printed %q: use yes (printed at least once) or no (never printed)", string(f.Printed))
+		return FieldPrinted, errf(ErrInvalid, "printed %q: use yes (printed at least once) or no (never printed)", string(f.Printed))
 	}
-	return nil
+	return "", nil
 }
 
 // where turns f into one SQL condition over cards c (joined with resellers

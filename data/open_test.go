@@ -276,3 +276,35 @@ func TestOpenTakesOverAnEmptySQLiteFile(t *testing.T) {
 	s, _ := openStoreAt(t, path)
 	mustGenerate(t, s, data.GenerateParams{Amount: 100, Quantity: 2, Series: "E"})
 }
+
+// TestDataVersionSeesOtherConnections: a change committed by another
+// process (another Store on the same file) or by this store's own
+// operations moves DataVersion; reading does not.
+func TestDataVersionSeesOtherConnections(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cards.db")
+	a, _ := openStoreAt(t, path)
+	b, _ := openStoreAt(t, path)
+	v0, err := a.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Count(ctx, data.Filter{}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := a.DataVersion(ctx); v != v0 {
+		t.Fatalf("a read moved the version from %d to %d", v0, v)
+	}
+	mustGenerate(t, b, data.GenerateParams{Amount: 500, Quantity: 3, Series: "7"})
+	v1, err := a.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v1 == v0 {
+		t.Fatalf("another store's generate did not move the version (%d)", v1)
+	}
+	mustGenerate(t, a, data.GenerateParams{Amount: 500, Quantity: 3, Series: "8"})
+	if v2, _ := a.DataVersion(ctx); v2 == v1 {
+		t.Fatalf("this store's own generate did not move the version (%d)", v2)
+	}
+}

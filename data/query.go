@@ -140,26 +140,69 @@ func (v view) count(ctx context.Context, f Filter) (int64, error) {
 	if err := f.Validate(); err != nil {
 		return 0, err
 	}
-	where, args := f.where(v.now)
-	q := "SELECT count(*) FROM cards c WHERE " + where
-	if rest := f; f.Status == StatusNew {
-		rest.Status = ""
-		if rest.IsEmpty() {
-			// Most cards are new: counting them one by one costs a pass over
-			// the table. All cards (a count SQLite keeps per b-tree page)
-			// less the other three statuses (small index ranges) is the same.
-			q = `SELECT (SELECT count(*) FROM cards)
-				- (SELECT count(*) FROM cards c WHERE ifnull(c.activated_at, 0) > 0)
-				- (SELECT count(*) FROM cards c WHERE c.activated_at IS NULL AND c.blocked = 1)
-				- (SELECT count(*) FROM cards c WHERE c.activated_at IS NULL AND c.blocked = 0 AND c.expires_at <= ?)`
-		}
+	if n, ok, err := v.countBroad(ctx, f); err != nil || ok {
+		return n, err
 	}
+	where, args := f.where(v.now)
 	var n int64
-	err := v.q.QueryRowContext(ctx, q, args...).Scan(&n)
+	err := v.q.QueryRowContext(ctx, "SELECT count(*) FROM cards c WHERE "+where, args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count cards: %w", err)
 	}
 	return n, nil
+}
+
+// statusCount is a statement that counts the cards of status st ("" = all
+// cards) quickly, with its arguments.
+func statusCount(st Status, now time.Time) (string, []any) {
+	switch st {
+	case "":
+		return "SELECT count(*) FROM cards", nil
+	case StatusNew:
+		// Most cards are new: counting them one by one costs a pass over
+		// the table. All cards (a count SQLite keeps per b-tree page) less
+		// the other three statuses (small index ranges) is the same.
+		return `SELECT (SELECT count(*) FROM cards)
+			- (SELECT count(*) FROM cards c WHERE ifnull(c.activated_at, 0) > 0)
+			- (SELECT count(*) FROM cards c WHERE c.activated_at IS NULL AND c.blocked = 1)
+			- (SELECT count(*) FROM cards c WHERE c.activated_at IS NULL AND c.blocked = 0 AND c.expires_at <= ?)`, []any{now.Unix()}
+	}
+	where, args := Filter{Status: st}.where(now)
+	return "SELECT count(*) FROM cards c WHERE " + where, args
+}
+
+// countBroad counts the cards of f's status (statusCount) less those of that
+// status outside the rest of f (Filter.complement), in one statement so
+// both counts see one state. A broad search (amount 5 to 9 over cards of
+// 8.00) costs a few short index ranges instead of a walk over nearly every
+// card. It reports false when f cannot be counted so or is not broad: at
+// least complementCap cards lie outside it.
+func (v view) countBroad(ctx context.Context, f Filter) (int64, bool, error) {
+	rest := f
+	rest.Status = ""
+	base, baseArgs := statusCount(f.Status, v.now)
+	if rest.IsEmpty() {
+		var n int64
+		if err := v.q.QueryRowContext(ctx, base, baseArgs...).Scan(&n); err != nil {
+			return 0, false, fmt.Errorf("count cards: %w", err)
+		}
+		return n, true, nil
+	}
+	cond, args, ok := rest.complement(v.now)
+	if !ok {
+		return 0, false, nil
+	}
+	st, stArgs := Filter{Status: f.Status}.where(v.now)
+	q := `SELECT (` + base + `), (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE ` + st + ` AND (` + cond + `) LIMIT ?))`
+	all := append(append(append(append([]any{}, baseArgs...), stArgs...), args...), complementCap)
+	var n, outside int64
+	if err := v.q.QueryRowContext(ctx, q, all...).Scan(&n, &outside); err != nil {
+		return 0, false, fmt.Errorf("count cards: %w", err)
+	}
+	if outside >= complementCap {
+		return 0, false, nil
+	}
+	return n - outside, true, nil
 }
 
 // Cursor marks where a page ended, for keyset paging: the sort keys of the

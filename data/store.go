@@ -75,6 +75,8 @@ type Store struct {
 	daily   dailyBackup
 	// summed remembers the backups whose checksum matched (backup.go).
 	summed sync.Map
+	// watch is the connection DataVersion asks on (watch.go).
+	watch watch
 }
 
 // Warnings are what opening the database found wrong but could not mend,
@@ -214,6 +216,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.stopCheck()
+	s.closeWatch()
 	if !s.checkOK {
 		// Damaged, or not checked to the end: write nothing more.
 		return s.db.Close()

@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -106,6 +107,9 @@ type CardTable struct {
 	sel     int // selected row, -1 none
 
 	seq atomic.Int64 // the current load; older loads are dropped
+
+	// hidePINs masks the PIN column (the Hide PINs setting).
+	hidePINs bool
 }
 
 // NewCardTable makes an empty table; Load fills it.
@@ -196,7 +200,15 @@ func (t *CardTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	icon.Hide()
-	label.SetText(CellText(c, id.Col, t.now))
+	label.SetText(t.cellText(c, id.Col))
+}
+
+// cellText is CellText with the PIN masked while PINs are hidden.
+func (t *CardTable) cellText(c data.Card, col int) string {
+	if col == colPIN && t.hidePINs {
+		return data.MaskPIN(c.PIN)
+	}
+	return CellText(c, col, t.now)
 }
 
 // CellText is what a cell of column col shows for card c, in the seed's formats.
@@ -408,6 +420,80 @@ func (t *CardTable) Load(ctx context.Context, f data.Filter, o data.Sort) error 
 	return nil
 }
 
+// refreshState is what an in-place refresh keeps: the search on screen, the
+// pages loaded and the selected card.
+type refreshState struct {
+	f     data.Filter
+	o     data.Sort
+	pages []int
+	selID int64
+}
+
+// refreshState reads what the table shows now (on the UI goroutine).
+func (t *CardTable) refreshState() refreshState {
+	st := refreshState{f: t.filter, o: t.order}
+	for p := range t.pages {
+		st.pages = append(st.pages, p)
+	}
+	if c, ok := t.Selected(); ok {
+		st.selID = c.ID
+	}
+	return st
+}
+
+// Update re-reads the rows on screen in place, after a change made here or
+// elsewhere: the scroll position stays, the selected card stays selected
+// when it still matches, and the rows loaded are swapped for fresh ones at
+// once (no row flickers to "…"). It does disk work: run it through Tasks
+// with st read on the UI goroutine (refreshState).
+func (t *CardTable) Update(ctx context.Context, st refreshState) error {
+	seq := t.seq.Add(1)
+	ids, err := t.store.IDs(ctx, st.f, st.o)
+	if err != nil {
+		return err
+	}
+	pages := make(map[int][]data.Card, len(st.pages))
+	for _, p := range st.pages {
+		want := pageIDs(ids, p)
+		if len(want) == 0 {
+			continue
+		}
+		cards, err := t.store.CardsByID(ctx, want)
+		if err != nil {
+			return err
+		}
+		if len(cards) != len(want) {
+			cards = alignCards(want, cards)
+		}
+		pages[p] = cards
+	}
+	now := t.store.Now()
+	fyne.Do(func() {
+		if seq != t.seq.Load() {
+			return
+		}
+		t.ids, t.total, t.now, t.pages, t.loading = ids, len(ids), now, pages, map[int]bool{}
+		t.sel = -1
+		if st.selID != 0 {
+			if i := slices.Index(ids, st.selID); i >= 0 {
+				t.sel = i
+			}
+		}
+		if t.sel < 0 {
+			t.Table.UnselectAll()
+		}
+		t.Table.Refresh()
+		if t.OnSelected != nil {
+			if c, ok := t.Selected(); ok {
+				t.OnSelected(&c)
+			} else {
+				t.OnSelected(nil)
+			}
+		}
+	})
+	return nil
+}
+
 func (t *CardTable) onSelected(id widget.TableCellID) {
 	t.sel = id.Row
 	if t.OnSelected == nil {
@@ -439,7 +525,7 @@ func (t *CardTable) RowsText(lo, hi int) [][]string {
 		}
 		row := make([]string, numCols)
 		for col := range row {
-			row[col] = CellText(c, col, t.now)
+			row[col] = t.cellText(c, col)
 		}
 		out = append(out, row)
 	}
