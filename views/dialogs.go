@@ -116,6 +116,8 @@ func (d *keyedDialog) Show() {
 	d.fit(false)
 	d.open = true
 	d.Dialog.Show()
+	// Wrapped text knows its height only once it has a width: fit again.
+	d.fit(true)
 	pushKeys(d.win.Canvas(), func() bool { return d.open }, func(ev *fyne.KeyEvent) { d.keys.handle(ev) })
 	if d.first != nil {
 		d.win.Canvas().Focus(d.first)

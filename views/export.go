@@ -107,12 +107,12 @@ type ExportDialog struct {
 	win   fyne.Window
 	hooks ExportHooks
 
-	What        *widget.RadioGroup
+	What        *keyRadio
 	Batch       *keySelect
-	Format      *widget.RadioGroup
+	Format      *keyRadio
 	Across      *keySelect
 	Paper       *keySelect
-	QRMode      *widget.RadioGroup
+	QRMode      *keyRadio
 	Template    *keyEntry
 	Layout      *keySelect
 	Down        *keySelect
@@ -174,7 +174,7 @@ func (d *ExportDialog) makeWidgets(batches []data.Batch) {
 	if d.selected != nil {
 		whats = append(whats, whatSelected)
 	}
-	d.What = widget.NewRadioGroup(whats, nil)
+	d.What = d.keys.radio(whats, nil)
 	var labels []string
 	for _, b := range batches {
 		l := BatchLabel(b)
@@ -195,7 +195,7 @@ func (d *ExportDialog) makeWidgets(batches []data.Batch) {
 	for _, f := range d.hooks.Formats {
 		formats = append(formats, f.Label)
 	}
-	d.Format = widget.NewRadioGroup(formats, nil)
+	d.Format = d.keys.radio(formats, nil)
 	d.Across = k.selectOf([]string{"auto", "1", "2", "3", "4", "5", "6"}, nil)
 	d.Across.SetSelected("auto")
 	d.Down = k.selectOf([]string{"auto", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}, nil)
@@ -214,7 +214,7 @@ func (d *ExportDialog) makeWidgets(batches []data.Batch) {
 	d.Preview.SetMinSize(fyne.NewSize(230, 325))
 	d.Paper = k.selectOf([]string{"A4", "Letter"}, nil)
 	d.Paper.SetSelected("A4")
-	d.QRMode = widget.NewRadioGroup([]string{qrPIN, qrAddress}, nil)
+	d.QRMode = d.keys.radio([]string{qrPIN, qrAddress}, nil)
 	d.QRMode.Horizontal = true
 	d.Template = k.entry()
 	d.Template.SetPlaceHolder("https://billing.example.com/redeem?pin={pin}")

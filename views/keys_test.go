@@ -355,3 +355,29 @@ func TestExportLogoRemembered(t *testing.T) {
 		t.Errorf("a missing logo: %d bytes, problem %q", len(d3.logo), d3.Problem.Text)
 	}
 }
+
+// A radio button clicked keeps the dialog's keys: Escape still closes.
+func TestRadioKeepsKeys(t *testing.T) {
+	s := fixture(t)
+	h := newHarness(t, s)
+	c := h.win.Canvas()
+	h.view.ShowMassEdit()
+	h.tasks.Wait()
+	m := h.view.LastMassEdit
+	clear := m.ExpiryMode.choices[2]
+	test.Tap(clear)
+	if m.ExpiryMode.Selected != choiceClear || c.Focused() != clear {
+		t.Fatalf("click on clear: selected %q, focus %T", m.ExpiryMode.Selected, c.Focused())
+	}
+	keep := m.ExpiryMode.choices[0]
+	c.Focus(keep)
+	test.Type(keep, " ") // Space chooses the focused button
+	if m.ExpiryMode.Selected != choicePreserve {
+		t.Errorf("Space on preserve left %q", m.ExpiryMode.Selected)
+	}
+	c.Focus(clear)
+	press(c, fyne.KeyEscape)
+	if h.open() != 0 {
+		t.Fatalf("Escape on a radio button left %d overlays", h.open())
+	}
+}

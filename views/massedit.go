@@ -36,11 +36,11 @@ type MassEditDialog struct {
 
 	Count       *widget.Label
 	Preview     *widget.Table
-	ExpiryMode  *widget.RadioGroup
+	ExpiryMode  *keyRadio
 	Expiry      *DateField
-	CompanyMode *widget.RadioGroup
+	CompanyMode *keyRadio
 	Company     *keySelect
-	StatusMode  *widget.RadioGroup
+	StatusMode  *keyRadio
 	Problem     *widget.Label
 	Process     *keyButton
 	DeleteMatch *keyButton
@@ -104,7 +104,7 @@ func NewMassEditDialog(store Store, tasks *Tasks, win fyne.Window, f data.Filter
 			m.ExpiryMode.SetSelected(choiceSet)
 		}
 	}
-	m.ExpiryMode = widget.NewRadioGroup([]string{choicePreserve, choiceSet, choiceClear}, nil)
+	m.ExpiryMode = keys.radio([]string{choicePreserve, choiceSet, choiceClear}, nil)
 	m.ExpiryMode.Horizontal = true
 	m.ExpiryMode.SetSelected(choicePreserve)
 	names := make([]string, 0, len(resellers))
@@ -117,10 +117,10 @@ func NewMassEditDialog(store Store, tasks *Tasks, win fyne.Window, f data.Filter
 		}
 	})
 	m.Company.PlaceHolder = "choose a reseller"
-	m.CompanyMode = widget.NewRadioGroup([]string{choicePreserve, choiceSet}, nil)
+	m.CompanyMode = keys.radio([]string{choicePreserve, choiceSet}, nil)
 	m.CompanyMode.Horizontal = true
 	m.CompanyMode.SetSelected(choicePreserve)
-	m.StatusMode = widget.NewRadioGroup([]string{choicePreserve, choiceBlock, choiceUnblock}, nil)
+	m.StatusMode = keys.radio([]string{choicePreserve, choiceBlock, choiceUnblock}, nil)
 	m.StatusMode.Horizontal = true
 	m.StatusMode.SetSelected(choicePreserve)
 	m.Problem = widget.NewLabel("")
