@@ -52,14 +52,21 @@ func (k *dialogKeys) handle(ev *fyne.KeyEvent) bool {
 // widget has the focus) for as long as alive says so; then the handler that
 // was there before takes over again, at the first key that comes after.
 // Pop-ups on pop-ups (a confirmation over a dialog, a calendar in it) stack.
+//
+// Keys typed while a pop-up that is not ours lies on top (Fyne's file
+// dialogs and their questions) are not ours either: they are dropped.
 func pushKeys(c fyne.Canvas, alive func() bool, onKey func(*fyne.KeyEvent)) {
 	prev := c.OnTypedKey()
+	level := len(c.Overlays().List()) // ours is the top one now
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if !alive() {
 			c.SetOnTypedKey(prev)
 			if prev != nil {
 				prev(ev)
 			}
+			return
+		}
+		if len(c.Overlays().List()) > level {
 			return
 		}
 		onKey(ev)

@@ -250,11 +250,13 @@ func (d *ExportDialog) makeLayout() {
 		bold("PDF extras"), container.NewVBox(container.NewHBox(d.CutMarks, d.LogoBtn), d.Colours),
 		bold("QR code holds"), container.NewVBox(d.QRMode, d.Template),
 	)
-	left := container.NewVBox(form, d.Info, d.Problem)
+	left := form
 	preview := container.NewVBox(widget.NewLabelWithStyle("First page", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}), d.Preview)
 	d.form = container.NewBorder(nil, nil, nil, preview, left)
 	d.left, d.previewBox = left, preview
-	d.buttons = container.NewHBox(d.Open, d.ShowFile, layoutSpacer(), d.Close, d.SaveAs)
+	// What is chosen, what is wrong and what was written stay in sight
+	// above the buttons; the choices scroll in a small window.
+	d.buttons = container.NewVBox(d.Info, d.Problem, container.NewHBox(d.Open, d.ShowFile, layoutSpacer(), d.Close, d.SaveAs))
 	d.busy = container.NewVBox(d.Status, d.Progress, container.NewHBox(layoutSpacer(), d.StopBtn))
 	d.busy.Hide()
 	d.dlg = newKeyedDialog("Export", container.NewStack(d.form, d.busy), d.buttons, d.keys, d.win, fyne.NewSize(1000, 0))

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"topupcards/data"
 )
@@ -84,6 +85,25 @@ func TestGenerateByKeyboard(t *testing.T) {
 		if h.open() != 0 {
 			t.Errorf("Escape (nothing focused: %t) left %d overlays", unfocus, h.open())
 		}
+	}
+
+	// A pop-up that is not ours on top (as Fyne's file dialog): the keys
+	// are not the dialog's beneath.
+	h.view.ShowGenerate()
+	h.tasks.Wait()
+	g = h.view.LastGenerate
+	other := widget.NewModalPopUp(widget.NewLabel("a file dialog"), c)
+	other.Show()
+	c.Unfocus()
+	press(c, fyne.KeyReturn)
+	press(c, fyne.KeyEscape)
+	if g.rows["amount"].Error.Visible() || h.open() != 2 {
+		t.Errorf("keys reached the dialog under another pop-up: %d overlays", h.open())
+	}
+	other.Hide()
+	press(c, fyne.KeyEscape)
+	if h.open() != 0 {
+		t.Errorf("Escape after the other pop-up closed left %d overlays", h.open())
 	}
 }
 
