@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"topupcards/assets"
@@ -70,7 +69,7 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (*data.Store, e
 		// The day's backup, while the person works (writes do not wait).
 		w.Tasks.Go(func() { _ = s.DailyBackup(context.Background()) })
 		if ws := s.Warnings(); len(ws) > 0 {
-			dialog.ShowInformation("The card database is not private", strings.Join(ws, "\n\n"), w)
+			views.ShowInfo("The card database is not private", strings.Join(ws, "\n\n"), w)
 		}
 		return nil
 	}
@@ -81,24 +80,22 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (*data.Store, e
 	} else {
 		ask := a.NewWindow("Top-up Cards")
 		ask.Resize(fyne.NewSize(640, 240))
-		c := dialog.NewConfirm("No card database yet",
+		ask.SetCloseIntercept(a.Quit)
+		ask.Show()
+		// Enter creates, Escape quits.
+		views.Ask("No card database yet",
 			fmt.Sprintf("There is no card database at\n%s\n\nCreate a new, empty one there?\n(To open another file, quit and start with --db PATH.)", path),
-			func(ok bool) {
+			"Create", "Quit", func(ok bool) {
 				if !ok {
 					a.Quit()
 					return
 				}
 				if err := start(); err != nil {
-					dialog.ShowError(err, ask)
+					views.ShowError(err, ask)
 					return
 				}
 				ask.Close()
 			}, ask)
-		c.SetConfirmText("Create")
-		c.SetDismissText("Quit")
-		ask.SetCloseIntercept(a.Quit)
-		ask.Show()
-		c.Show()
 	}
 	a.Run()
 	if s != nil {

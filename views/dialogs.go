@@ -123,8 +123,10 @@ func (d *keyedDialog) Show() {
 	d.fit(false)
 	d.open = true
 	d.Dialog.Show()
-	// Wrapped text knows its height only once it has a width: fit again.
-	d.fit(true)
+	if d.scroll != nil {
+		// Wrapped text knows its height only once it has a width: fit again.
+		d.fit(true)
+	}
 	pushKeys(d.win.Canvas(), func() bool { return d.open }, func(ev *fyne.KeyEvent) { d.keys.handle(ev) })
 	if d.first != nil {
 		d.win.Canvas().Focus(d.first)
@@ -136,8 +138,11 @@ func (d *keyedDialog) Show() {
 // scrolls. grow (the body has grown, say by error lines) only ever makes
 // the dialog larger.
 func (d *keyedDialog) fit(grow bool) {
+	if d.scroll == nil {
+		return // Fyne's own dialogs size themselves
+	}
 	win := d.win.Canvas().Size()
-	if d.scroll != nil {
+	{
 		room := fyne.NewSize(win.Width-2*dialogMargin-dialogChrome.Width, win.Height-2*dialogMargin-dialogChrome.Height)
 		if d.buttons != nil && d.buttons.Visible() {
 			room.Height -= d.buttons.MinSize().Height + 4 // theme padding
@@ -429,4 +434,21 @@ func (t *keyTable) TypedKey(ev *fyne.KeyEvent) {
 	default:
 		t.Table.TypedKey(ev)
 	}
+}
+
+// ShowInfo shows a message with OK in win; Enter and Escape close it (for
+// the app's own messages, outside the views).
+func ShowInfo(title, message string, win fyne.Window) { showInfo(title, message, win) }
+
+// ShowError shows err with OK in win; Enter and Escape close it.
+func ShowError(err error, win fyne.Window) { showError(err, win) }
+
+// Ask asks a question in win with the buttons confirm and dismiss: Enter
+// answers yes, Escape no.
+func Ask(title, message, confirm, dismiss string, onAnswer func(bool), win fyne.Window) {
+	d, c := newConfirm(title, message, confirm, onAnswer, win)
+	if dismiss != "" {
+		c.SetDismissText(dismiss)
+	}
+	d.Show()
 }
