@@ -401,3 +401,30 @@ func TestRadioKeepsKeys(t *testing.T) {
 		t.Fatalf("Escape on a radio button left %d overlays", h.open())
 	}
 }
+
+// Down in the currency opens its list of usual currencies; Escape closes the
+// list alone; a choice fills the field.
+func TestCurrencyListByKeyboard(t *testing.T) {
+	s := newStore(t)
+	h := newHarness(t, s)
+	c := h.win.Canvas()
+	h.view.ShowGenerate()
+	h.tasks.Wait()
+	g := h.view.LastGenerate
+	c.Focus(g.Currency)
+	press(c, fyne.KeyDown)
+	if h.open() != 2 || g.Currency.pop == nil {
+		t.Fatalf("Down opened no list (%d overlays)", h.open())
+	}
+	press(c, fyne.KeyEscape)
+	if h.open() != 1 {
+		t.Fatalf("Escape on the list left %d overlays, want the dialog alone", h.open())
+	}
+	press(c, fyne.KeyDown) // opens the list
+	press(c, fyne.KeyDown) // first currency
+	press(c, fyne.KeyDown) // second
+	press(c, fyne.KeyReturn)
+	if g.Currency.Text != commonCurrencies[1] {
+		t.Errorf("chose %q, want %q", g.Currency.Text, commonCurrencies[1])
+	}
+}
