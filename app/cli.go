@@ -17,6 +17,8 @@ import (
 	"syscall"
 
 	"topupcards/data"
+	"topupcards/data/postgres"
+	"topupcards/data/sqlite"
 )
 
 // Version is the program's version, as in FyneApp.toml.
@@ -38,7 +40,7 @@ type CLI struct {
 	// OpenWindow runs the window over the database at path; exists says
 	// whether the file is there (the window asks before creating one) and
 	// open opens it.
-	OpenWindow func(ctx context.Context, path string, exists bool, open func() (*data.Store, error)) error
+	OpenWindow func(ctx context.Context, path string, exists bool, open func() (data.Store, error)) error
 }
 
 // usageError marks a mistake on the command line (exit 2).
@@ -51,7 +53,7 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 const mainUsage = `Top-up Cards: generate, find, edit, redeem and print prepaid top-up cards.
 
 Usage:
-  topupcards [--db PATH]                 open the window
+  topupcards [--db PATH|URL]             open the window
   topupcards generate --amount 8.00 --quantity 100 --series 3 [--currency USD] [--pin-length 12]
                       [--check-digit] [--reseller NAME] [--expiry 2027-01-31]
   topupcards list     [FILTER] [--sort COLUMN[:desc]] [--limit N] [--format table|csv|json]
@@ -73,6 +75,7 @@ FILTER: --serial-from S --serial-to S --pin P --status new|activated|expired|blo
         (in edit, --reseller is the new owner; filter by the current one with --filter-reseller)
 Dates are YYYY-MM-DD (an expiry date means the end of that day, local time) or YYYY-MM-DDTHH:MM.
 Every command takes --db PATH (default: $TOPUPCARDS_DB, or cards.db in the user's data folder).
+--db postgres://user@host:5432/dbname uses a PostgreSQL server instead, shared by several desks.
 Exit status: 0 done, 1 refused, 2 wrong command line.
 `
 
@@ -143,9 +146,8 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 		}
 		env := &cmdEnv{db: *db}
 		path := env.path()
-		_, err := os.Lstat(path)
-		exists := !errors.Is(err, fs.ErrNotExist)
-		open := func() (*data.Store, error) { return openStore(ctx, path) }
+		exists := !missing(path)
+		open := func() (data.Store, error) { return openStore(ctx, path) }
 		if !exists {
 			return c.OpenWindow(ctx, path, false, open)
 		}
@@ -155,7 +157,7 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.OpenWindow(ctx, path, true, func() (*data.Store, error) { return s, nil })
+		return c.OpenWindow(ctx, path, true, func() (data.Store, error) { return s, nil })
 	}
 	cmd, cmdArgs := rest[0], rest[1:]
 	handlers := map[string]func(context.Context, *cmdEnv) error{
@@ -181,7 +183,7 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 	}
 	env := &cmdEnv{name: cmd, args: cmdArgs, fs: flag.NewFlagSet("topupcards "+cmd, flag.ContinueOnError), db: *db}
 	env.fs.SetOutput(io.Discard)
-	env.fs.StringVar(&env.db, "db", *db, "database file (default: $TOPUPCARDS_DB or the user data folder)")
+	env.fs.StringVar(&env.db, "db", *db, "database file or postgres:// URL (default: $TOPUPCARDS_DB or the user data folder)")
 	env.stdout, env.stderr = c.Stdout, c.Stderr
 	return h(ctx, env)
 }
@@ -195,7 +197,7 @@ type cmdEnv struct {
 	positional []string
 	stdout     io.Writer
 	stderr     io.Writer
-	store      *data.Store
+	store      data.Store
 }
 
 // parse parses flags and positional arguments in any order. It prints the
@@ -234,7 +236,7 @@ func (e *cmdEnv) path() string {
 	if e.db != "" {
 		return e.db
 	}
-	p, _ := data.DefaultPath()
+	p, _ := sqlite.DefaultPath()
 	return p
 }
 
@@ -246,7 +248,7 @@ func (e *cmdEnv) open(ctx context.Context) error {
 	if e.store != nil {
 		return nil
 	}
-	if _, err := os.Lstat(e.path()); errors.Is(err, fs.ErrNotExist) {
+	if missing(e.path()) {
 		return data.NewError(data.ErrNotFound, "no card database at %s; check --db (or TOPUPCARDS_DB), or make one with topupcards generate or topupcards resellers add", e.path())
 	}
 	return e.create(ctx)
@@ -274,15 +276,31 @@ func (e *cmdEnv) close() {
 	}
 }
 
-func openStore(ctx context.Context, path string) (*data.Store, error) {
+// openStore opens the store that path names: a postgres:// or
+// postgresql:// URL is a PostgreSQL server's database; anything else a
+// SQLite file ("": the default, $TOPUPCARDS_DB or the user data folder).
+func openStore(ctx context.Context, path string) (data.Store, error) {
 	if path == "" {
-		p, err := data.DefaultPath()
+		p, err := sqlite.DefaultPath()
 		if err != nil {
 			return nil, err
 		}
 		path = p
 	}
-	return data.Open(ctx, path)
+	if postgres.IsURL(path) {
+		return postgres.Open(ctx, path)
+	}
+	return sqlite.Open(ctx, path)
+}
+
+// missing reports whether path names a SQLite file that does not exist (a
+// server's database is never missing here: opening it says what is wrong).
+func missing(path string) bool {
+	if postgres.IsURL(path) {
+		return false
+	}
+	_, err := os.Lstat(path)
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // filterFlags adds the FILTER flags to fs; build() turns them into a Filter.

@@ -49,22 +49,22 @@ type MainWindow struct {
 	fyne.Window
 	View  *views.MainView
 	Tasks *views.Tasks
-	store *data.Store
+	store data.Store
 }
 
 // RunWindow runs the Fyne app a with the main window over the database at
 // path until the person quits. When there is no file at path it first asks
 // whether to create a new, empty card database there. open opens (or
 // creates) the store; RunWindow closes it at the end.
-func RunWindow(a fyne.App, path string, exists bool, open func() (*data.Store, error)) error {
-	var s *data.Store
+func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, error)) error {
+	var s data.Store
 	start := func() error {
 		var err error
 		if s, err = open(); err != nil {
 			return err
 		}
 		w := NewMainWindow(a, s)
-		w.SetTitle("Top-up Cards — " + path)
+		w.SetTitle("Top-up Cards — " + s.Path())
 		w.Show()
 		// The day's backup, while the person works (writes do not wait).
 		w.Tasks.Go(func() { _ = s.DailyBackup(context.Background()) })
@@ -105,13 +105,13 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (*data.Store, e
 }
 
 // NewMainWindow builds the main window for store s in the Fyne app a.
-func NewMainWindow(a fyne.App, s *data.Store) *MainWindow {
+func NewMainWindow(a fyne.App, s data.Store) *MainWindow {
 	return newMainWindow(a, s, &views.Tasks{})
 }
 
 // newMainWindow is NewMainWindow with its disk work run by tasks (tests
 // give synchronous ones, for Fyne's test driver).
-func newMainWindow(a fyne.App, s *data.Store, tasks *views.Tasks) *MainWindow {
+func newMainWindow(a fyne.App, s data.Store, tasks *views.Tasks) *MainWindow {
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("Top-up Cards")
 	m := &MainWindow{Window: w, Tasks: tasks, store: s}
@@ -229,7 +229,7 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 				return views.ExportCount{}, err
 			}
 			var sel export.Selection
-			err = m.store.Read(ctx, func(rd *data.Reader) error {
+			err = m.store.Read(ctx, func(rd data.Reader) error {
 				sel, err = export.Select(ctx, rd, r.Filter, format, export.Options{IncludeVoid: r.IncludeVoid})
 				return err
 			})
@@ -274,7 +274,7 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 				return nil, err
 			}
 			var img image.Image
-			err = m.store.Read(ctx, func(rd *data.Reader) error {
+			err = m.store.Read(ctx, func(rd data.Reader) error {
 				img, err = export.Preview(ctx, rd, r.Filter, opts, widthPx)
 				return err
 			})

@@ -1,10 +1,6 @@
 package data
 
-import (
-	"context"
-	"database/sql"
-	"fmt"
-)
+import "fmt"
 
 // How a whole PIN left the masked screen, as the history names it.
 const (
@@ -13,28 +9,15 @@ const (
 	RevealAll    = "PINs shown" // the table set to show every PIN
 )
 
-// RecordReveal writes to the history that a person saw or copied a whole
-// PIN: how is RevealShown or RevealCopied with the card's serial, or
-// RevealAll with serial nil. A counter's screen is seen by customers, so the
-// window hides PINs and shows one only as an act on the record; it calls
-// RecordReveal before it shows or copies, and shows nothing if it fails.
-// The PIN itself is never written.
-func (s *Store) RecordReveal(ctx context.Context, how string, serial *Serial) error {
-	var detail string
-	var cards int64
+// RevealEntry is the history entry of RecordReveal: how is RevealShown or
+// RevealCopied with the card's serial, or RevealAll with serial nil. The
+// PIN itself is never written.
+func RevealEntry(how string, serial *Serial) (detail string, cards int64, err error) {
 	switch {
 	case how == RevealAll && serial == nil:
-		detail = "the card table was set to show whole PINs"
+		return "the card table was set to show whole PINs", 0, nil
 	case (how == RevealShown || how == RevealCopied) && serial != nil:
-		detail, cards = fmt.Sprintf("card %s", serial), 1
-	default:
-		return errf(ErrInvalid, "record reveal %q: not a way of showing a PIN", how)
+		return fmt.Sprintf("card %s", serial), 1, nil
 	}
-	if err := s.writable(ctx); err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := insertHistory(ctx, tx, s.Now(), how, detail, "", cards, 0)
-		return err
-	})
+	return "", 0, errf(ErrInvalid, "record reveal %q: not a way of showing a PIN", how)
 }

@@ -110,6 +110,64 @@ type CardTable struct {
 
 	// hidePINs masks the PIN column (the Hide PINs setting).
 	hidePINs bool
+	// base is each column's width for its content; the columns grow from
+	// it to fill the table's width (fitColumns).
+	base   [numCols]float32
+	width  float32          // the width the columns were last fitted to
+	widths [numCols]float32 // the widths set then
+}
+
+// cellWidth is the width a cell needs for text s: the text plus the
+// compact theme's padding on both sides and the gap between columns.
+func cellWidth(s string) float32 {
+	return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*tableInnerPadding + theme.Padding()
+}
+
+// maxNameWidth bounds the Reseller column however long a name is: the cell
+// shows the rest with "…" and the selection line says it whole.
+const maxNameWidth = 320
+
+// FitResellers sizes the Reseller column to the longest reseller name, so
+// that no name is cut while the window has room.
+func (t *CardTable) FitResellers(rs []data.Reseller) {
+	w := max(cellWidth(columnInfo[colReseller].sample), cellWidth(columnInfo[colReseller].title)+theme.IconInlineSize()+tableInnerPadding)
+	for _, r := range rs {
+		w = max(w, min(cellWidth(r.Name), maxNameWidth))
+	}
+	if w != t.base[colReseller] {
+		t.base[colReseller] = w
+		t.fitColumns(t.width)
+	}
+}
+
+// growCols are the columns that take the room the table has beyond what
+// the content needs, in proportion to their content width.
+var growCols = []int{colSerial, colAmount, colPIN, colReseller, colExpiry, colActivated, colCreated}
+
+// fitColumns sets the column widths for a table width w: each column's
+// content width, and the room left over shared by the text columns so that
+// the rows fill the window instead of leaving a third of it empty.
+func (t *CardTable) fitColumns(w float32) {
+	t.width = w
+	var sum, grow float32
+	for _, b := range t.base {
+		sum += b
+	}
+	for _, c := range growCols {
+		grow += t.base[c]
+	}
+	extra := max(0, w-sum-theme.ScrollBarSize()-theme.Padding()*2)
+	for i, b := range t.base {
+		width := b
+		if slices.Contains(growCols, i) {
+			width += extra * b / grow
+		}
+		if i == numCols-1 { // room for the vertical scroll bar over the last column
+			width += theme.ScrollBarSize()
+		}
+		t.widths[i] = width
+		t.Table.SetColumnWidth(i, width)
+	}
 }
 
 // NewCardTable makes an empty table; Load fills it.
@@ -128,16 +186,9 @@ func NewCardTable(store Store, tasks *Tasks) *CardTable {
 	t.Table.OnSelected = t.onSelected
 	t.Table.OnUnselected = func(widget.TableCellID) {}
 	for i, c := range columnInfo {
-		// Text width plus the compact theme's padding on both sides.
-		text := func(s string) float32 {
-			return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*tableInnerPadding
-		}
-		w := max(text(c.sample), text(c.title)+theme.IconInlineSize()+tableInnerPadding) + theme.Padding()
-		if i == numCols-1 { // room for the vertical scroll bar over the last column
-			w += theme.ScrollBarSize()
-		}
-		t.Table.SetColumnWidth(i, w)
+		t.base[i] = max(cellWidth(c.sample), cellWidth(c.title)+theme.IconInlineSize()+tableInnerPadding)
 	}
+	t.fitColumns(0)
 	t.ExtendBaseWidget(t)
 	return t
 }
@@ -167,6 +218,9 @@ func (t *CardTable) length() (int, int) {
 // appear.
 func (t *CardTable) Resize(s fyne.Size) {
 	had := t.Table.Size().Height > 0
+	if s.Width != t.width {
+		t.fitColumns(s.Width)
+	}
 	t.BaseWidget.Resize(s)
 	if !had && s.Height > 0 {
 		t.Table.Refresh()

@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -73,8 +74,9 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 	v.Table.OnSelected = v.onSelected
 	v.Table.OnCounted = v.onCounted
 	v.Footer = widget.NewLabel("Loading…")
-	v.Footer.Truncation = fyne.TextTruncateEllipsis
+	v.Footer.Wrapping = fyne.TextWrapWord
 	v.Selection = widget.NewLabel("")
+	v.Selection.Truncation = fyne.TextTruncateEllipsis
 	v.CopySerial = widget.NewButtonWithIcon("Copy serial", theme.ContentCopyIcon(), func() { v.copySelected(false) })
 	v.CopyPIN = widget.NewButtonWithIcon("Copy PIN", theme.ContentCopyIcon(), func() { v.copySelected(true) })
 	v.ShowPIN = widget.NewButtonWithIcon("Show PIN", theme.VisibilityIcon(), v.showSelectedPIN)
@@ -103,7 +105,8 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 		widget.NewButtonWithIcon("Resellers", theme.AccountIcon(), v.ShowResellers),
 		widget.NewButtonWithIcon("History & Backups", theme.HistoryIcon(), v.ShowHistory),
 	)
-	selBar := container.NewBorder(nil, nil, container.NewHBox(v.CopySerial, v.ShowPIN, v.CopyPIN, v.HidePINs, v.Selection), nil)
+	selBar := container.NewBorder(nil, nil, container.NewHBox(v.CopySerial, v.ShowPIN, v.CopyPIN), v.HidePINs, v.Selection)
+	// The footer wraps rather than cut a total in a narrow window.
 	footer := container.NewBorder(widget.NewSeparator(), nil, nil, Legend(), v.Footer)
 	tableArea := container.NewStack(v.Table, v.Empty)
 	center := container.NewBorder(container.NewVBox(v.chips.bar, v.Stale), container.NewVBox(selBar, footer), nil, nil, tableArea)
@@ -173,9 +176,13 @@ func (v *MainView) refresh(ctx context.Context, f data.Filter, st refreshState) 
 		v.updateEmpty()
 		if err1 == nil {
 			v.Search.SetResellers(rs)
+			v.Table.FitResellers(rs)
 		}
 		if err2 == nil {
 			v.Search.SetBatches(bs)
+		}
+		if err := errors.Join(err1, err2); err != nil {
+			v.Footer.SetText(v.Footer.Text + " · the Reseller and Batch choices could not be read: " + personMessage(err))
 		}
 	})
 }
@@ -199,9 +206,13 @@ func (v *MainView) Reload(ctx context.Context, f data.Filter, o data.Sort) {
 	fyne.Do(func() {
 		if err1 == nil {
 			v.Search.SetResellers(rs)
+			v.Table.FitResellers(rs)
 		}
 		if err2 == nil {
 			v.Search.SetBatches(bs)
+		}
+		if err := errors.Join(err1, err2); err != nil {
+			v.Footer.SetText(v.Footer.Text + " · the Reseller and Batch choices could not be read: " + personMessage(err))
 		}
 	})
 }

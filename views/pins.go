@@ -24,13 +24,9 @@ func hidePINsPref() bool {
 // reveal writes to the history that card c's PIN is shown or copied (how),
 // then does it. If the record cannot be written nothing is shown.
 func (v *MainView) reveal(how string, c data.Card, do func()) {
-	rec, ok := v.store.(revealRecorder)
-	if !ok {
-		return
-	}
 	serial := c.Serial
 	v.tasks.Go(func() {
-		err := rec.RecordReveal(context.Background(), how, &serial)
+		err := v.store.RecordReveal(context.Background(), how, &serial)
 		fyne.Do(func() {
 			if err != nil {
 				v.showError(err)
@@ -39,11 +35,6 @@ func (v *MainView) reveal(how string, c data.Card, do func()) {
 			do()
 		})
 	})
-}
-
-// revealRecorder is a store that keeps the record of PINs shown.
-type revealRecorder interface {
-	RecordReveal(ctx context.Context, how string, serial *data.Serial) error
 }
 
 // showSelectedPIN shows the selected card's whole PIN, on the record.
@@ -79,12 +70,8 @@ func (v *MainView) onHidePINs(hide bool) {
 		apply(hide)
 		return
 	}
-	rec, ok := v.store.(revealRecorder)
-	if !ok {
-		return
-	}
 	v.tasks.Go(func() {
-		err := rec.RecordReveal(context.Background(), data.RevealAll, nil)
+		err := v.store.RecordReveal(context.Background(), data.RevealAll, nil)
 		fyne.Do(func() {
 			if err != nil {
 				v.HidePINs.SetChecked(true)

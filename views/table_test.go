@@ -11,10 +11,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // historyActions lists the actions of the newest history entries.
-func historyActions(t *testing.T, s *data.Store) []data.HistoryEntry {
+func historyActions(t *testing.T, s data.Store) []data.HistoryEntry {
 	t.Helper()
 	hs, err := s.History(context.Background(), 10)
 	if err != nil {
@@ -96,7 +97,7 @@ func TestHidePINsRevealIsOnTheRecord(t *testing.T) {
 func TestTableFollowsChanges(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "cards.db")
-	s, err := data.Open(context.Background(), path)
+	s, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestTableFollowsChanges(t *testing.T) {
 	mustGen(t, s, data.GenerateParams{Amount: 800, Quantity: 400, Series: "3"})
 	h := newHarness(t, s)
 	v := h.view
-	other, err := data.Open(context.Background(), path) // another process's store
+	other, err := sqlite.Open(context.Background(), path) // another process's store
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,3 +202,28 @@ func TestSearchChipsStaleAndChoices(t *testing.T) {
 }
 
 func widgetCell(row, col int) widget.TableCellID { return widget.TableCellID{Row: row, Col: col} }
+
+// TestColumnsFitContentAndWindow: the Reseller column fits the longest
+// name, and the columns fill a wide window instead of leaving it empty.
+func TestColumnsFitContentAndWindow(t *testing.T) {
+	s := fixture(t)
+	if _, err := s.AddReseller(context.Background(), "Acme Mobile Services International"); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, s)
+	v := h.view
+	for _, w := range []float32{900, 1280, 1920} {
+		h.win.Resize(fyne.NewSize(w, 800))
+		tw := v.Table.Size().Width
+		var sum float32
+		for i := range numCols {
+			sum += v.Table.widths[i]
+		}
+		if need := cellWidth("Acme Mobile Services International"); v.Table.widths[colReseller] < need {
+			t.Errorf("window %v: Reseller column %v, the name needs %v", w, v.Table.widths[colReseller], need)
+		}
+		if sum < tw*0.9 && w > 1000 {
+			t.Errorf("window %v: columns fill %v of the table's %v", w, sum, tw)
+		}
+	}
+}

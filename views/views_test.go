@@ -13,12 +13,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // newStore opens a real SQLite file in a temp dir.
-func newStore(tb testing.TB) *data.Store {
+func newStore(tb testing.TB) *sqlite.Store {
 	tb.Helper()
-	s, err := data.Open(context.Background(), filepath.Join(tb.TempDir(), "cards.db"))
+	s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "cards.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func newStore(tb testing.TB) *data.Store {
 	return s
 }
 
-func mustGen(tb testing.TB, s *data.Store, p data.GenerateParams) data.Batch {
+func mustGen(tb testing.TB, s *sqlite.Store, p data.GenerateParams) data.Batch {
 	tb.Helper()
 	b, err := s.Generate(context.Background(), p, nil)
 	if err != nil {
@@ -36,7 +37,7 @@ func mustGen(tb testing.TB, s *data.Store, p data.GenerateParams) data.Batch {
 }
 
 // fixture: two resellers, three batches, some redeemed, some blocked, one expired batch.
-func fixture(tb testing.TB) *data.Store {
+func fixture(tb testing.TB) *sqlite.Store {
 	tb.Helper()
 	s := newStore(tb)
 	ctx := context.Background()
@@ -67,13 +68,13 @@ func fixture(tb testing.TB) *data.Store {
 }
 
 type harness struct {
-	store *data.Store
+	store *sqlite.Store
 	win   fyne.Window
 	tasks *Tasks
 	view  *MainView
 }
 
-func newHarness(t *testing.T, s *data.Store) *harness {
+func newHarness(t *testing.T, s *sqlite.Store) *harness {
 	t.Helper()
 	test.NewTempApp(t)
 	tasks := &Tasks{Synchronous: true}
@@ -417,7 +418,7 @@ func TestMassEditAppliesExactlyToMatched(t *testing.T) {
 	}
 }
 
-func mustIDs(t *testing.T, s *data.Store, f data.Filter) []int64 {
+func mustIDs(t *testing.T, s *sqlite.Store, f data.Filter) []int64 {
 	t.Helper()
 	ids, err := s.IDs(context.Background(), f, data.Sort{})
 	if err != nil {
