@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -12,7 +13,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"topupcards/assets"
@@ -29,6 +31,19 @@ const (
 	prefWidth  = "window.width"
 	prefHeight = "window.height"
 )
+
+// minWindow is the smallest the main window's content gets (the menu bar
+// comes on top): the toolbar, the search, a useful part of the table and
+// every dialog (they scroll) fit it; a 900×600 window still can be had.
+var minWindow = fyne.NewSize(800, 520)
+
+// minSizeBox is an empty object of size min, to keep a window at least that
+// large (Fyne windows cannot get smaller than their content's minimum).
+func minSizeBox(min fyne.Size) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(min)
+	return r
+}
 
 // MainWindow is the program's window over one store.
 type MainWindow struct {
@@ -62,7 +77,7 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, er
 		// The day's backup, while the person works (writes do not wait).
 		w.Tasks.Go(func() { _ = s.DailyBackup(context.Background()) })
 		if ws := s.Warnings(); len(ws) > 0 {
-			dialog.ShowInformation("The card database is not private", strings.Join(ws, "\n\n"), w)
+			views.ShowInfo("The card database is not private", strings.Join(ws, "\n\n"), w)
 		}
 		return nil
 	}
@@ -73,24 +88,22 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, er
 	} else {
 		ask := a.NewWindow("Top-up Cards")
 		ask.Resize(fyne.NewSize(640, 240))
-		c := dialog.NewConfirm("No card database yet",
+		ask.SetCloseIntercept(a.Quit)
+		ask.Show()
+		// Enter creates, Escape quits.
+		views.Ask("No card database yet",
 			fmt.Sprintf("There is no card database at\n%s\n\nCreate a new, empty one there?\n(To open another file, quit and start with --db PATH.)", path),
-			func(ok bool) {
+			"Create", "Quit", func(ok bool) {
 				if !ok {
 					a.Quit()
 					return
 				}
 				if err := start(); err != nil {
-					dialog.ShowError(err, ask)
+					views.ShowError(err, ask)
 					return
 				}
 				ask.Close()
 			}, ask)
-		c.SetConfirmText("Create")
-		c.SetDismissText("Quit")
-		ask.SetCloseIntercept(a.Quit)
-		ask.Show()
-		c.Show()
 	}
 	a.Run()
 	if s != nil {
@@ -115,7 +128,7 @@ func newMainWindow(a fyne.App, s data.Store, tasks *views.Tasks) *MainWindow {
 	m := &MainWindow{Window: w, Tasks: tasks, store: s}
 	m.View = views.NewMainView(s, w, m.Tasks)
 	m.View.ExportHooks = m.exportHooks()
-	w.SetContent(m.View)
+	w.SetContent(container.NewStack(minSizeBox(minWindow), m.View))
 	w.SetMainMenu(m.makeMenu())
 	m.addShortcuts()
 	p := a.Preferences()
@@ -263,6 +276,7 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 			return 0
 		},
 		Layouts: layouts,
+		Prefs:   fyne.CurrentApp().Preferences(),
 		Check: func(r views.ExportRequest) error {
 			_, _, err := exportOptions(r)
 			return err

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -87,6 +88,8 @@ type ExportHooks struct {
 	Check func(r ExportRequest) error
 	// Preview draws the first PDF page of the request, widthPx wide.
 	Preview func(ctx context.Context, r ExportRequest, widthPx int) (image.Image, error)
+	// Prefs keep the choices of the last export (nil: the app's).
+	Prefs fyne.Preferences
 }
 
 // Export dialog choices.
@@ -107,29 +110,41 @@ type ExportDialog struct {
 	hooks     ExportHooks
 	batchList []data.Batch // the Batch choices, for relabelling
 
-	What        *widget.RadioGroup
-	Batch       *widget.Select
-	Format      *widget.RadioGroup
-	Across      *widget.Select
-	Paper       *widget.Select
-	QRMode      *widget.RadioGroup
-	Template    *widget.Entry
-	Layout      *widget.Select
-	Down        *widget.Select
-	CutMarks    *widget.Check
-	IncludeVoid *widget.Check
-	LogoBtn     *widget.Button
-	Colours     *widget.Entry
+	What        *keyRadio
+	Batch       *keySelect
+	Format      *keyRadio
+	Across      *keySelect
+	Paper       *keySelect
+	QRMode      *keyRadio
+	Template    *keyEntry
+	Layout      *keySelect
+	Down        *keySelect
+	CutMarks    *keyCheck
+	IncludeVoid *keyCheck
+	LogoBtn     *keyButton
+	Colours     *keyEntry
 	Preview     *canvas.Image
 	Info        *widget.Label
 	Problem     *widget.Label
-	SaveAs      *widget.Button
-	Close       *widget.Button
-	Progress    *widget.ProgressBar
-	Status      *widget.Label
-	StopBtn     *widget.Button
-	form, busy  fyne.CanvasObject
-	dlg         *dialog.CustomDialog
+	SaveAs      *keyButton
+	Close       *keyButton
+	// Open and ShowFile appear after an export: open the file, show it in
+	// its folder.
+	Open, ShowFile *keyButton
+	Progress       *widget.ProgressBar
+	Status         *widget.Label
+	StopBtn        *keyButton
+	form, busy     fyne.CanvasObject
+	buttons        fyne.CanvasObject // hidden while exporting
+	// left holds the choices, previewBox the first page: side by side, or
+	// the page under the choices when the window is narrow.
+	left, previewBox fyne.CanvasObject
+	dlg              *keyedDialog
+	keys             *dialogKeys
+	// written is the file the last export wrote.
+	written string
+	// logoURI is where the logo was read from, remembered with the rest.
+	logoURI string
 
 	search   data.Filter
 	selected *data.Card
@@ -149,6 +164,10 @@ func NewExportDialog(store Store, tasks *Tasks, win fyne.Window, hooks ExportHoo
 	selected *data.Card, batches []data.Batch) *ExportDialog {
 	d := &ExportDialog{store: store, tasks: tasks, win: win, hooks: hooks, search: search, selected: selected,
 		batches: map[string]int64{}}
+	// Enter saves, Escape cancels a running export or closes.
+	d.keys = &dialogKeys{}
+	d.keys.Enter = func() { d.onSaveAs() }
+	d.keys.Escape = d.onEscape
 	d.makeWidgets(batches)
 	d.makeLayout()
 	d.wire()
@@ -161,9 +180,10 @@ func (d *ExportDialog) makeWidgets(batches []data.Batch) {
 	if d.selected != nil {
 		whats = append(whats, whatSelected)
 	}
-	d.What = widget.NewRadioGroup(whats, nil)
+	d.What = d.keys.radio(whats, nil)
 	d.batchList = batches
-	d.Batch = widget.NewSelect(d.batchLabels(), nil)
+	k := d.keys
+	d.Batch = k.selectOf(d.batchLabels(), nil)
 	d.Batch.PlaceHolder = "choose a batch"
 	if d.search.Batch != 0 {
 		for l, id := range d.batches {
@@ -176,28 +196,28 @@ func (d *ExportDialog) makeWidgets(batches []data.Batch) {
 	for _, f := range d.hooks.Formats {
 		formats = append(formats, f.Label)
 	}
-	d.Format = widget.NewRadioGroup(formats, nil)
-	d.Across = widget.NewSelect([]string{"auto", "1", "2", "3", "4", "5", "6"}, nil)
+	d.Format = d.keys.radio(formats, nil)
+	d.Across = k.selectOf([]string{"auto", "1", "2", "3", "4", "5", "6"}, nil)
 	d.Across.SetSelected("auto")
-	d.Down = widget.NewSelect([]string{"auto", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}, nil)
+	d.Down = k.selectOf([]string{"auto", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}, nil)
 	d.Down.SetSelected("auto")
-	d.Layout = widget.NewSelect(d.hooks.Layouts, nil)
+	d.Layout = k.selectOf(d.hooks.Layouts, nil)
 	if len(d.hooks.Layouts) > 0 {
 		d.Layout.SetSelectedIndex(0)
 	}
-	d.CutMarks = widget.NewCheck("Cut marks", nil)
-	d.IncludeVoid = widget.NewCheck("Include void cards (stamped VOID / REDEEMED / EXPIRED)", nil)
-	d.LogoBtn = widget.NewButtonWithIcon("Logo…", theme.FileImageIcon(), d.onLogo)
-	d.Colours = widget.NewEntry()
+	d.CutMarks = k.check("Cut marks", nil)
+	d.IncludeVoid = k.check("Include void cards (stamped VOID / REDEEMED / EXPIRED)", nil)
+	d.LogoBtn = k.button("Logo…", theme.FileImageIcon(), d.onLogo)
+	d.Colours = k.entry()
 	d.Colours.SetPlaceHolder("colour per amount: 8.00=#2E7D32, 26.00=#1565C0")
 	d.Preview = canvas.NewImageFromImage(nil)
 	d.Preview.FillMode = canvas.ImageFillContain
 	d.Preview.SetMinSize(fyne.NewSize(230, 325))
-	d.Paper = widget.NewSelect([]string{"A4", "Letter"}, nil)
+	d.Paper = k.selectOf([]string{"A4", "Letter"}, nil)
 	d.Paper.SetSelected("A4")
-	d.QRMode = widget.NewRadioGroup([]string{qrPIN, qrAddress}, nil)
+	d.QRMode = d.keys.radio([]string{qrPIN, qrAddress}, nil)
 	d.QRMode.Horizontal = true
-	d.Template = widget.NewEntry()
+	d.Template = k.entry()
 	d.Template.SetPlaceHolder("https://billing.example.com/redeem?pin={pin}")
 	d.Info = widget.NewLabel("")
 	d.Info.Wrapping = fyne.TextWrapWord
@@ -205,13 +225,17 @@ func (d *ExportDialog) makeWidgets(batches []data.Batch) {
 	d.Problem.Wrapping = fyne.TextWrapWord
 	d.Problem.Importance = widget.DangerImportance
 	d.Problem.Hide()
-	d.SaveAs = widget.NewButtonWithIcon("Save as…", theme.DocumentSaveIcon(), d.onSaveAs)
+	d.SaveAs = k.button("Save as…", theme.DocumentSaveIcon(), d.onSaveAs)
 	d.SaveAs.Importance = widget.HighImportance
-	d.Close = widget.NewButton("Close", func() { d.dlg.Hide() })
+	d.Close = k.button("Close", nil, func() { d.dlg.Hide() })
+	d.Open = k.button("Open", theme.FileIcon(), d.onOpen)
+	d.ShowFile = k.button("Show in folder", theme.FolderOpenIcon(), d.onShowFile)
+	d.Open.Hide()
+	d.ShowFile.Hide()
 	d.Progress = widget.NewProgressBar()
 	d.Status = widget.NewLabel("")
 	d.Status.Wrapping = fyne.TextWrapWord
-	d.StopBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), d.Stop)
+	d.StopBtn = k.button("Cancel", theme.CancelIcon(), d.Stop)
 }
 
 // makeLayout puts the choices in a form beside the preview.
@@ -227,13 +251,19 @@ func (d *ExportDialog) makeLayout() {
 		bold("PDF extras"), container.NewVBox(container.NewHBox(d.CutMarks, d.LogoBtn), d.Colours),
 		bold("QR code holds"), container.NewVBox(d.QRMode, d.Template),
 	)
-	left := container.NewVBox(form, d.Info, d.Problem)
+	left := form
 	preview := container.NewVBox(widget.NewLabelWithStyle("First page", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}), d.Preview)
-	d.form = container.NewBorder(nil, container.NewHBox(layoutSpacer(), d.Close, d.SaveAs), nil, preview, left)
+	d.form = container.NewBorder(nil, nil, nil, preview, left)
+	d.left, d.previewBox = left, preview
+	// What is chosen, what is wrong and what was written stay in sight
+	// above the buttons; the choices scroll in a small window.
+	d.buttons = container.NewVBox(d.Info, d.Problem, container.NewHBox(d.Open, d.ShowFile, layoutSpacer(), d.Close, d.SaveAs))
 	d.busy = container.NewVBox(d.Status, d.Progress, container.NewHBox(layoutSpacer(), d.StopBtn))
 	d.busy.Hide()
-	d.dlg = dialog.NewCustomWithoutButtons("Export", container.NewStack(d.form, d.busy), d.win)
-	d.dlg.Resize(fyne.NewSize(1000, 0))
+	d.dlg = newKeyedDialog("Export", container.NewStack(d.form, d.busy), d.buttons, d.keys, d.win, fyne.NewSize(1000, 0))
+	// The radio buttons are a click away; the first field is the batch.
+	d.dlg.first = d.Batch
+	d.dlg.wheelEverywhere()
 }
 
 // wire sets the handlers, then the first choices (which fire them).
@@ -267,6 +297,7 @@ func (d *ExportDialog) wire() {
 		d.Format.SetSelected(d.Format.Options[0])
 	}
 	d.QRMode.SetSelected(qrPIN)
+	d.recall()
 	if d.search.Batch != 0 && d.Batch.Selected != "" {
 		d.What.SetSelected(whatBatch)
 	} else {
@@ -284,8 +315,25 @@ func (d *ExportDialog) format() ExportFormat {
 	return ExportFormat{}
 }
 
-// Show opens the dialog.
-func (d *ExportDialog) Show() { d.dlg.Show() }
+// Show opens the dialog; in a window too narrow for the choices and the
+// first page side by side, the page comes under the choices.
+func (d *ExportDialog) Show() {
+	if d.win.Canvas().Size().Width < d.form.MinSize().Width+dialogChrome.Width+2*dialogMargin {
+		f := d.form.(*fyne.Container)
+		f.Layout = layout.NewVBoxLayout()
+		f.Objects = []fyne.CanvasObject{d.left, d.previewBox}
+	}
+	d.dlg.Show()
+}
+
+// onEscape cancels a running export, or else closes the dialog.
+func (d *ExportDialog) onEscape() {
+	if d.cancel != nil {
+		d.Stop()
+		return
+	}
+	d.dlg.Hide()
+}
 
 // filter is the set of cards the choices mean.
 func (d *ExportDialog) filter() (data.Filter, error) {
@@ -514,6 +562,7 @@ func (d *ExportDialog) onLogo() {
 					return
 				}
 				d.SetLogo(b, rc.URI().Name())
+				d.logoURI = rc.URI().String()
 			})
 		})
 	}, d.win)
@@ -570,11 +619,12 @@ func (d *ExportDialog) onSaveAs() {
 				case !exists:
 					d.Start(final, false)
 				default:
-					dialog.ShowConfirm("Replace file?", final+" exists. Replace it?", func(ok bool) {
+					ask, _ := newConfirm("Replace file?", final+" exists. Replace it?", "Replace", func(ok bool) {
 						if ok {
 							d.Start(final, true)
 						}
 					}, d.win)
+					ask.Show()
 				}
 			})
 		})
@@ -593,9 +643,13 @@ func (d *ExportDialog) Start(path string, overwrite bool) {
 		return
 	}
 	r.Path, r.Overwrite = path, overwrite
+	d.remember()
+	d.Open.Hide()
+	d.ShowFile.Hide()
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
 	d.form.Hide()
+	d.buttons.Hide()
 	d.busy.Show()
 	d.Progress.SetValue(0)
 	d.Status.SetText(fmt.Sprintf("Exporting %s cards to %s…", groupInt(r.Cards), path))
@@ -624,6 +678,7 @@ func (d *ExportDialog) run(ctx context.Context, r ExportRequest) {
 		d.cancel = nil
 		d.busy.Hide()
 		d.form.Show()
+		d.buttons.Show()
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
 				d.showProblem(errors.New("export cancelled: no file was written"))
@@ -633,6 +688,9 @@ func (d *ExportDialog) run(ctx context.Context, r ExportRequest) {
 			return
 		}
 		d.Problem.Hide()
+		d.written = r.Path
+		d.Open.Show()
+		d.ShowFile.Show()
 		d.Info.SetText(msg)
 		d.Info.Importance = widget.SuccessImportance
 		d.Info.Refresh()

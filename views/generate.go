@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,29 +26,31 @@ type GenerateDialog struct {
 	tasks *Tasks
 	win   fyne.Window
 
-	Amount       *widget.Entry
-	Currency     *widget.SelectEntry
-	Quantity     *widget.Entry
-	Series       *widget.Entry
-	PINLength    *widget.Entry
-	CheckDigit   *widget.Check
-	Reseller     *widget.Select
+	Amount       *keyEntry
+	Currency     *keyEntry // typed, or chosen from the usual ones
+	Quantity     *keyEntry
+	Series       *keyEntry
+	PINLength    *keyEntry
+	CheckDigit   *keyCheck
+	Reseller     *keySelect
 	Expiry       *DateField
 	Preview      *widget.Label
 	Problem      *widget.Label
-	OK, Cancel   *widget.Button
+	OK, Cancel   *keyButton
 	Progress     *widget.ProgressBar
 	ProgressText *widget.Label
 	StopBtn      *widget.Button
 
-	rows   map[string]*fieldRow
-	dlg    *dialog.CustomDialog
-	form   fyne.CanvasObject
-	busy   fyne.CanvasObject
-	seq    atomic.Int64
-	cancel context.CancelFunc
-	params data.GenerateParams
-	ready  bool
+	rows map[string]*fieldRow
+	dlg  *keyedDialog
+	form fyne.CanvasObject
+	busy fyne.CanvasObject
+	// buttons are Cancel and Generate, hidden while generating.
+	buttons fyne.CanvasObject
+	seq     atomic.Int64
+	cancel  context.CancelFunc
+	params  data.GenerateParams
+	ready   bool
 	// touched fields show their errors; all do once Generate was pressed.
 	touched map[string]bool
 
@@ -63,30 +64,32 @@ type GenerateDialog struct {
 // NewGenerateDialog builds the dialog; Show opens it.
 func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []data.Reseller) *GenerateDialog {
 	g := &GenerateDialog{store: store, tasks: tasks, win: win, rows: map[string]*fieldRow{}, touched: map[string]bool{}}
+	// Escape cancels a running generation, else closes; Enter generates.
+	keys := &dialogKeys{Escape: g.onEscape, Enter: g.Submit}
 	// Placeholders are examples that cannot be taken for a value typed in.
-	entry := func(ph string) *widget.Entry {
-		e := widget.NewEntry()
+	entry := func(ph string) *keyEntry {
+		e := keys.entry()
 		e.SetPlaceHolder("e.g. " + ph)
 		e.OnSubmitted = func(string) { g.Submit() }
 		return e
 	}
 	g.Amount = entry("8.00")
-	g.Currency = widget.NewSelectEntry(commonCurrencies)
+	g.Currency = keys.choiceEntry(commonCurrencies)
 	g.Currency.SetText(data.DefaultCurrency)
 	g.Quantity = entry("100")
 	g.Series = entry("101")
 	g.PINLength = entry("12")
 	g.PINLength.SetText(strconv.Itoa(data.DefaultPINLength))
-	g.CheckDigit = widget.NewCheck("Last digit is a check digit (typos are recognised)", func(bool) { g.Changed() })
+	g.CheckDigit = keys.check("Last digit is a check digit (typos are recognised)", func(bool) { g.Changed() })
 	names := []string{"None"}
 	for _, r := range resellers {
 		names = append(names, r.Name)
 	}
-	g.Reseller = widget.NewSelect(names, nil)
+	g.Reseller = keys.selectOf(names, nil)
 	g.Reseller.SetSelectedIndex(0)
-	g.Expiry = NewDateField(win, "optional")
-	for key, e := range map[string]*widget.Entry{"amount": g.Amount, "quantity": g.Quantity, "series": g.Series,
-		"pinlength": g.PINLength, "expiry": g.Expiry.Entry} {
+	g.Expiry = NewDateField(win, "optional").inDialog(keys)
+	for key, e := range map[string]*widget.Entry{"amount": &g.Amount.Entry, "quantity": &g.Quantity.Entry, "series": &g.Series.Entry,
+		"pinlength": &g.PINLength.Entry, "expiry": g.Expiry.Entry} {
 		e.OnChanged = func(string) {
 			g.touched[key] = true
 			g.Changed()
@@ -102,9 +105,9 @@ func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []d
 	g.Problem.Wrapping = fyne.TextWrapWord
 	g.Problem.Importance = widget.DangerImportance
 	g.Problem.Hide()
-	g.OK = widget.NewButtonWithIcon("Generate", theme.ConfirmIcon(), g.Submit)
+	g.OK = keys.button("Generate", theme.ConfirmIcon(), g.Submit)
 	g.OK.Importance = widget.HighImportance
-	g.Cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { g.dlg.Hide() })
+	g.Cancel = keys.button("Cancel", theme.CancelIcon(), func() { g.dlg.Hide() })
 	g.Progress = widget.NewProgressBar()
 	g.ProgressText = widget.NewLabel("")
 	g.StopBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), g.Stop)
@@ -125,12 +128,13 @@ func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []d
 	)
 	previewTitle := widget.NewLabelWithStyle("This batch", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	right := container.NewVBox(previewTitle, g.Preview, g.Problem)
-	g.form = container.NewBorder(nil, container.NewHBox(layoutSpacer(), g.Cancel, g.OK), nil, nil,
-		container.NewGridWithColumns(2, left, right))
+	g.form = container.NewGridWithColumns(2, left, right)
+	g.buttons = container.NewHBox(layoutSpacer(), g.Cancel, g.OK)
 	g.busy = container.NewVBox(g.ProgressText, g.Progress, container.NewHBox(layoutSpacer(), g.StopBtn))
 	g.busy.Hide()
-	g.dlg = dialog.NewCustomWithoutButtons("Generate Top-Up Cards", container.NewStack(g.form, g.busy), win)
-	g.dlg.Resize(fyne.NewSize(760, 560))
+	g.dlg = newKeyedDialog("Generate Top-Up Cards", container.NewStack(g.form, g.busy), g.buttons, keys, win, fyne.NewSize(760, 560))
+	g.dlg.first = g.Amount
+	g.dlg.wheelEverywhere()
 	g.Reseller.OnChanged = func(string) { g.Changed() }
 	g.Changed()
 	return g
@@ -146,9 +150,15 @@ func (g *GenerateDialog) setFormats(f *Formats) {
 }
 
 // Show opens the dialog with the cursor in Amount.
-func (g *GenerateDialog) Show() {
-	g.dlg.Show()
-	g.win.Canvas().Focus(g.Amount)
+func (g *GenerateDialog) Show() { g.dlg.Show() }
+
+// onEscape cancels a running generation, or else closes the dialog.
+func (g *GenerateDialog) onEscape() {
+	if g.cancel != nil {
+		g.Stop()
+		return
+	}
+	g.dlg.Hide()
 }
 
 // read parses the fields, marking each invalid one; ok is false if any is.
@@ -273,15 +283,20 @@ func PlanText(pl data.Plan, l data.Locale) string {
 
 // Submit generates the batch if the preview allowed it.
 func (g *GenerateDialog) Submit() {
+	if g.cancel != nil { // generating already
+		return
+	}
 	if !g.ready {
 		g.touched["*"] = true
 		g.read()
+		g.dlg.refit() // room for the error lines, when the window has it
 		return
 	}
 	p := g.params
 	ctx, cancel := context.WithCancel(context.Background())
 	g.cancel = cancel
 	g.form.Hide()
+	g.buttons.Hide()
 	g.busy.Show()
 	g.Progress.SetValue(0)
 	g.ProgressText.SetText(fmt.Sprintf("Generating %s cards…", groupInt(int64(p.Quantity))))
@@ -317,6 +332,7 @@ func (g *GenerateDialog) generate(ctx context.Context, p data.GenerateParams) {
 		if err != nil {
 			g.busy.Hide()
 			g.form.Show()
+			g.buttons.Show()
 			if errors.Is(err, context.Canceled) {
 				g.Problem.SetText("Cancelled: no cards were made.")
 				g.Problem.Importance = widget.WarningImportance
@@ -361,7 +377,7 @@ func (v *MainView) onGenerated(b data.Batch) {
 		v.Reload(context.Background(), f, o)
 		fyne.Do(func() {
 			v.Search.SelectBatch(b.ID)
-			dialog.ShowInformation("Cards generated", fmt.Sprintf(
+			showInfo("Cards generated", fmt.Sprintf(
 				"Batch #%d: %s cards of %s, serials %s to %s (total %s).\nThe table now shows this batch, ready for export.",
 				b.ID, groupInt(b.Quantity), v.formats.Locale().Amount(b.Amount), b.FirstSerial(), b.LastSerial(),
 				v.formats.Locale().Amount(data.Money{Minor: b.Amount.Minor * b.Quantity, Currency: b.Amount.Currency})), v.win)

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -374,7 +373,7 @@ func (v *MainView) copySelected(pin bool) {
 
 // showError shows err in a dialog with what to do.
 func (v *MainView) showError(err error) {
-	dialog.ShowError(fmt.Errorf("%s", personMessage(err)), v.win)
+	showError(fmt.Errorf("%s", personMessage(err)), v.win)
 }
 
 // FocusSearch puts the cursor in the first search field.

@@ -154,7 +154,7 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 	buttons := container.NewGridWithColumns(2, p.ResetBtn, p.SearchButton)
 	// Room on the right so the scroll bar never covers a field.
 	padded := container.NewBorder(nil, nil, nil, layoutGap(theme.Padding()*3), form)
-	p.content = container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(padded))
+	p.content = container.NewBorder(nil, buttons, nil, nil, newWheelScroll(padded))
 	p.ExtendBaseWidget(p)
 	return p
 }

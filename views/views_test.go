@@ -465,9 +465,9 @@ func TestDeleteAllNeedsTypedConfirmation(t *testing.T) {
 		t.Fatalf("history newest first: %+v", hd.entries)
 	}
 	// The newest row offers Undo; a row that cannot be undone does not.
-	cell := newHistoryCell()
+	cell := hd.newHistoryCell()
 	hd.updateHistoryCell(widget.TableCellID{Row: 0, Col: histColUndo}, cell)
-	undo := cell.(*fyne.Container).Objects[1].(*widget.Button)
+	undo := cell.(*clickCell).content.(*fyne.Container).Objects[1].(*widget.Button)
 	if !undo.Visible() || undo.Text != "Undo" {
 		t.Fatal("the delete all row shows no Undo")
 	}
@@ -491,7 +491,7 @@ func TestDeleteAllNeedsTypedConfirmation(t *testing.T) {
 		t.Error("the undo entry itself offers Undo")
 	}
 	hd.updateHistoryCell(widget.TableCellID{Row: 1, Col: histColUndo}, cell)
-	if undo.Visible() || !strings.Contains(cell.(*fyne.Container).Objects[0].(*widget.Label).Text, "undone") {
+	if undo.Visible() || !strings.Contains(cell.(*clickCell).content.(*fyne.Container).Objects[0].(*widget.Label).Text, "undone") {
 		t.Error("the undone delete all still offers Undo")
 	}
 }
