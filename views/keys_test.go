@@ -428,3 +428,40 @@ func TestCurrencyListByKeyboard(t *testing.T) {
 		t.Errorf("chose %q, want %q", g.Currency.Text, commonCurrencies[1])
 	}
 }
+
+// TestRedeemByKeyboard: the Redeem dialog opens with the cursor in the PIN,
+// Enter with both fields filled redeems, and Escape closes it whether a
+// field or nothing has the focus.
+func TestRedeemByKeyboard(t *testing.T) {
+	s := fixture(t)
+	h := newHarness(t, s)
+	c := h.win.Canvas()
+	cards, _, err := s.Page(context.Background(), data.Filter{Status: data.StatusNew}, data.Sort{}, data.Cursor{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.view.ShowRedeem()
+	r := h.view.LastRedeem
+	if c.Focused() != r.PIN {
+		t.Fatalf("focus starts in %T, not the PIN", c.Focused())
+	}
+	typeIn(c, cards[0].PIN)
+	c.Focus(r.Client)
+	typeIn(c, "Ana")
+	press(c, fyne.KeyReturn)
+	h.tasks.Wait()
+	got, err := s.Card(context.Background(), cards[0].ID)
+	if err != nil || got.ActivatedBy != "Ana" {
+		t.Fatalf("Enter did not redeem: %+v, %v", got, err)
+	}
+	press(c, fyne.KeyEscape) // the cursor is back in the PIN
+	if h.open() != 0 {
+		t.Fatalf("Escape left %d overlays", h.open())
+	}
+	h.view.ShowRedeem()
+	c.Unfocus()
+	press(c, fyne.KeyEscape)
+	if h.open() != 0 {
+		t.Fatalf("Escape with nothing focused left %d overlays", h.open())
+	}
+}

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,15 +19,15 @@ import (
 type RedeemDialog struct {
 	store  Store
 	tasks  *Tasks
-	PIN    *widget.Entry
-	Client *widget.Entry
+	PIN    *keyEntry
+	Client *keyEntry
 	Redeem *widget.Button
 	Result *widget.Label
 	// KeepClient keeps the client's name for the next card (off: it is
 	// cleared after each redemption, so the next card is not booked to the
 	// previous customer).
-	KeepClient *widget.Check
-	dlg        *dialog.CustomDialog
+	KeepClient *keyCheck
+	dlg        *keyedDialog
 	win        fyne.Window
 	// clearing: the dialog itself is emptying the PIN after a success, so
 	// the result just shown stays.
@@ -44,11 +43,12 @@ type RedeemDialog struct {
 // NewRedeemDialog builds the dialog.
 func NewRedeemDialog(store Store, tasks *Tasks, win fyne.Window) *RedeemDialog {
 	r := &RedeemDialog{store: store, tasks: tasks, win: win}
-	r.PIN = widget.NewEntry()
+	keys := &dialogKeys{Enter: r.onEnter}
+	r.PIN = keys.entry()
 	r.PIN.SetPlaceHolder("e.g. 4524 2829 3854")
-	r.Client = widget.NewEntry()
+	r.Client = keys.entry()
 	r.Client.SetPlaceHolder("e.g. Rose Orig")
-	r.KeepClient = widget.NewCheck("Keep the client for the next card", nil)
+	r.KeepClient = keys.check("Keep the client for the next card", nil)
 	// Enter redeems when both are filled, and otherwise goes to the one
 	// that is empty.
 	r.PIN.OnSubmitted = func(string) { r.onEnter() }
@@ -68,9 +68,10 @@ func NewRedeemDialog(store Store, tasks *Tasks, win fyne.Window) *RedeemDialog {
 	form := container.New(newFormLayout(),
 		widget.NewLabelWithStyle("PIN Code", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), r.PIN,
 		widget.NewLabelWithStyle("Client", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), r.Client)
-	content := container.NewVBox(form, r.KeepClient, r.Result, container.NewHBox(layoutSpacer(), closeBtn, r.Redeem))
-	r.dlg = dialog.NewCustomWithoutButtons("Redeem Voucher", content, win)
-	r.dlg.Resize(fyne.NewSize(560, 0))
+	content := container.NewVBox(form, r.KeepClient, r.Result)
+	// Escape closes; Enter anywhere redeems when both fields are filled.
+	r.dlg = newKeyedDialog("Redeem Voucher", content, container.NewHBox(layoutSpacer(), closeBtn, r.Redeem), keys, win, fyne.NewSize(560, 0))
+	r.dlg.first = r.PIN
 	return r
 }
 

@@ -148,9 +148,14 @@ type settingRow struct {
 // choices are kept in the app's Preferences. Each setting is one row
 // (addRow): its label, its input and what Save does.
 type SettingsDialog struct {
-	Locale  *widget.Select // the locale of dates and amounts
-	Example *widget.Label  // what the chosen locale shows
-	Dialog  *dialog.ConfirmDialog
+	Locale   *widget.Select // the locale of dates and amounts
+	Example  *widget.Label  // what the chosen locale shows
+	HidePINs *widget.Check  // the Hide PINs setting
+	Dialog   *dialog.ConfirmDialog
+	keyed    *keyedDialog
+
+	// OnHidePINs is told the Hide PINs choice when it changed on Save.
+	OnHidePINs func(hide bool)
 
 	prefs   fyne.Preferences
 	formats *Formats
@@ -162,6 +167,7 @@ type SettingsDialog struct {
 func NewSettingsDialog(prefs fyne.Preferences, formats *Formats, win fyne.Window) *SettingsDialog {
 	d := &SettingsDialog{prefs: prefs, formats: formats}
 	d.addLocaleRow()
+	d.addHidePINsRow()
 	form := widget.NewForm()
 	for _, r := range d.rows {
 		form.Append(r.label, r.obj)
@@ -176,7 +182,24 @@ func NewSettingsDialog(prefs fyne.Preferences, formats *Formats, win fyne.Window
 		}
 	}, win)
 	d.Dialog.Resize(fyne.NewSize(min(640, win.Canvas().Size().Width-40), 0))
+	// Escape cancels; Enter saves.
+	d.keyed = keyed(d.Dialog, win, func() {
+		d.save()
+		d.Dialog.Hide()
+	})
 	return d
+}
+
+// addHidePINsRow adds the Hide PINs switch (on unless turned off).
+func (d *SettingsDialog) addHidePINsRow() {
+	hide := d.prefs.BoolWithFallback(prefHidePINs, true)
+	d.HidePINs = widget.NewCheck("Show PINs as •••• •••• 3854; show one card's PIN only on request (written to the history)", nil)
+	d.HidePINs.SetChecked(hide)
+	d.addRow("Hide PINs", d.HidePINs, func() {
+		if d.HidePINs.Checked != hide && d.OnHidePINs != nil {
+			d.OnHidePINs(d.HidePINs.Checked)
+		}
+	})
 }
 
 // addRow adds a setting: its label, input and what Save does with it.
@@ -234,6 +257,8 @@ func (d *SettingsDialog) save() {
 // ShowSettings opens the Settings dialog.
 func (v *MainView) ShowSettings() {
 	d := NewSettingsDialog(fyne.CurrentApp().Preferences(), v.formats, v.win)
+	// The same setting as the check under the table (which keeps the record).
+	d.OnHidePINs = v.HidePINs.SetChecked
 	v.LastSettings = d
-	d.Dialog.Show()
+	d.keyed.Show()
 }
