@@ -154,6 +154,10 @@ type Options struct {
 	CutMarks bool             // cut marks outside the tile grid
 	Logo     []byte           // PNG or JPEG drawn on every tile
 	Colours  map[int64]string // accent colour per amount (minor units): "#RRGGBB"
+	// Template draws the PDF's tiles (nil: the built-in tile); with a
+	// grid layout the tiles take its size.
+	Template *data.Template
+	DPI      int // the printer's resolution, for the barcode check (0: 300)
 	// Progress is told how far the export is (done of total steps).
 	Progress func(done, total int64)
 	// TmpDir is where a writer may keep temporary data (the workbook keeps
@@ -202,12 +206,23 @@ func (o Options) pdfLayout() (PDFLayout, error) {
 			name = "grid-letter"
 		}
 	}
-	return LayoutByName(name, o.Across, o.Down)
+	if o.Template == nil {
+		return LayoutByName(name, o.Across, o.Down)
+	}
+	lay, err := LayoutByName(name, 0, 0)
+	if err != nil {
+		return lay, err
+	}
+	if !lay.Outline && (o.Across != 0 || o.Down != 0) {
+		return LayoutByName(name, o.Across, o.Down) // card stock: its own count, or the refusal
+	}
+	return templateLayout(lay, o.Template, o.Across, o.Down)
 }
 
 // pdfOptions are the drawing options of layout lay.
 func (o Options) pdfOptions(lay PDFLayout, statuses []StatusLine) PDFOptions {
-	return PDFOptions{Layout: lay, CutMarks: o.CutMarks, Logo: o.Logo, Colours: o.Colours, Statuses: statuses}
+	return PDFOptions{Layout: lay, CutMarks: o.CutMarks, Logo: o.Logo, Colours: o.Colours, Statuses: statuses,
+		Template: o.Template, DPI: o.DPI}
 }
 
 // progress counts steps and reports them now and then.
