@@ -220,7 +220,6 @@ func TestBackTilesMirrorEveryLayout(t *testing.T) {
 	}
 }
 
-
 // TestTemplatePrintSafety: each rule, broken once on a safe template, is
 // reported naming the element and what to change, and an export with it
 // is refused before a byte is written.
