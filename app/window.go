@@ -35,6 +35,9 @@ type MainWindow struct {
 	View  *views.MainView
 	Tasks *views.Tasks
 	store *data.Store
+	// The print dialog and designer opened last (for tests).
+	lastPrint    *views.PrintDialog
+	lastDesigner *views.Designer
 }
 
 // RunWindow runs the Fyne app a with the main window over the database at
@@ -104,6 +107,7 @@ func newMainWindow(a fyne.App, s *data.Store, tasks *views.Tasks) *MainWindow {
 	m := &MainWindow{Window: w, Tasks: tasks, store: s}
 	m.View = views.NewMainView(s, w, m.Tasks)
 	m.View.ExportHooks = m.exportHooks()
+	m.View.PrintBatch = func(batch int64) { m.showPrint(data.Filter{Batch: batch}, fmt.Sprintf("Batch #%d", batch)) }
 	w.SetContent(m.View)
 	w.SetMainMenu(m.makeMenu())
 	m.addShortcuts()
@@ -135,6 +139,8 @@ func (m *MainWindow) makeMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Find…", v.FocusSearch, fyne.KeyF),
 		item("Export…", v.ShowExport, fyne.KeyE),
+		item("Print…", func() { m.showPrint(v.Filter(), "The current search: "+v.Filter().Describe()) }, fyne.KeyP),
+		item("Card Designer…", m.showDesigner, fyne.KeyD),
 	)
 	manage := fyne.NewMenu("Manage",
 		item("Resellers…", v.ShowResellers, ""),

@@ -185,6 +185,9 @@ type PDFOptions struct {
 	Template *data.Template
 	// DPI is the printer resolution barcodes are checked for (0: 300).
 	DPI int
+	// sketch: the designer's tile, drawn while the template may still be
+	// incomplete (Validate is not asked).
+	sketch bool
 }
 
 // PDFCards hands every card to be printed, in print order, with its tile
@@ -290,7 +293,7 @@ func (o PDFOptions) plan() (*pdfPlan, error) {
 	}
 	p := &pdfPlan{lay: o.Layout, fonts: fs, cutMarks: o.CutMarks, colours: map[int64]rgb{}, statuses: o.Statuses, tpl: o.Template, dpi: o.DPI}
 	if t := o.Template; t != nil {
-		if err := t.Validate(); err != nil {
+		if err := t.Validate(); err != nil && !o.sketch {
 			return nil, err
 		}
 		if math.Abs(t.Tile.WidthMM-o.Layout.TileW) > 0.5 || math.Abs(t.Tile.HeightMM-o.Layout.TileH) > 0.5 {

@@ -484,7 +484,7 @@ func PreviewTile(t *data.Template, c data.Card, logo []byte, back bool, widthPx 
 	}
 	w, h := t.Tile.WidthMM, t.Tile.HeightMM
 	lay := PDFLayout{Name: "tile", PageW: w, PageH: h, Across: 1, Down: 1, TileW: w, TileH: h, custom: true}
-	opts := PDFOptions{Layout: lay, Logo: logo, Template: t}
+	opts := PDFOptions{Layout: lay, Logo: logo, Template: t, sketch: true}
 	plan, err := opts.plan()
 	if err != nil {
 		return nil, err

@@ -347,10 +347,19 @@ func (v *MainView) onGenerated(b data.Batch) {
 		v.Reload(context.Background(), f, o)
 		fyne.Do(func() {
 			v.Search.SelectBatch(b.ID)
-			dialog.ShowInformation("Cards generated", fmt.Sprintf(
+			msg := fmt.Sprintf(
 				"Batch #%d: %s cards of %s, serials %s to %s (total %s).\nThe table now shows this batch, ready for export.",
 				b.ID, groupInt(b.Quantity), b.Amount, b.FirstSerial(), b.LastSerial(),
-				data.Money{Minor: b.Amount.Minor * b.Quantity, Currency: b.Amount.Currency}.Display()), v.win)
+				data.Money{Minor: b.Amount.Minor * b.Quantity, Currency: b.Amount.Currency}.Display())
+			if v.PrintBatch == nil {
+				dialog.ShowInformation("Cards generated", msg, v.win)
+				return
+			}
+			dialog.ShowCustomConfirm("Cards generated", "Print this batch now", "Close", widget.NewLabel(msg), func(ok bool) {
+				if ok {
+					v.PrintBatch(b.ID)
+				}
+			}, v.win)
 		})
 	})
 }

@@ -35,6 +35,9 @@ type MainView struct {
 
 	// ExportHooks run exports (the app wires them to the export package).
 	ExportHooks ExportHooks
+	// PrintBatch, when set, is offered after Generate as "Print this
+	// batch now".
+	PrintBatch func(batch int64)
 
 	// The dialogs opened last, for tests.
 	LastGenerate  *GenerateDialog
