@@ -302,3 +302,50 @@ func sameStrings(a, b []string) bool {
 	sort.Strings(b)
 	return fmt.Sprint(a) == fmt.Sprint(b)
 }
+
+// TestWindowPrintsThroughCUPS: the window's Print dialog lists the CUPS
+// printers and the stored templates, and Print sends the batch to the
+// printer and records the print run.
+func TestWindowPrintsThroughCUPS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts cupsd; run without -short")
+	}
+	startCUPS(t)
+	m, s := newWindow(t, map[string]int{"4": 6})
+	ctx := context.Background()
+	var tpl data.Template
+	if err := jsonTemplate(shopTemplateJSON(t, "shop"), &tpl); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveTemplate(ctx, tpl, false); err != nil {
+		t.Fatal(err)
+	}
+	m.View.PrintBatch(1) // what "Print this batch now" does after Generate
+	m.Tasks.Wait()
+	d := m.lastPrint
+	if d == nil || d.Printer.Selected != "TopupPDF" {
+		t.Fatalf("print dialog printer %q", d.Printer.Selected)
+	}
+	if got := strings.Join(d.Template.Options, ","); got != "default,shop" {
+		t.Fatalf("templates offered: %s", got)
+	}
+	d.Template.SetSelected("shop")
+	d.Layout.SetSelected("cards-a4-10up")
+	d.Copies.SetText("2")
+	d.PrintBtn.OnTapped()
+	m.Tasks.Wait()
+	if !strings.Contains(d.Status.Text, "Sent 6 cards (batch 1) to printer TopupPDF as job TopupPDF-") || !strings.Contains(d.Status.Text, "2 copies") {
+		t.Fatalf("status %q", d.Status.Text)
+	}
+	runs, err := s.PrintRuns(ctx, 1)
+	if err != nil || len(runs) != 1 || runs[0].Cards != 6 || !strings.Contains(runs[0].Path, "printer TopupPDF, job TopupPDF-") ||
+		!strings.Contains(runs[0].Layout, "template shop") {
+		t.Fatalf("print run %+v, %v", runs, err)
+	}
+}
+
+func jsonTemplate(b []byte, t *data.Template) error {
+	v, err := data.ParseTemplate(bytes.NewReader(b))
+	*t = v
+	return err
+}

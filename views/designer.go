@@ -425,7 +425,10 @@ func (d *Designer) fillFields() {
 	d.W.SetText(fmtMM(e.WMM))
 	d.H.SetText(fmtMM(e.HMM))
 	d.Text.SetText(e.Text)
-	d.Size.SetText(fmtMM(e.SizePt))
+	d.Size.SetText("")
+	if e.Type == data.ElementText {
+		d.Size.SetText(fmtMM(e.SizePt))
+	}
 	d.Bold.SetChecked(e.Bold)
 	d.Mono.SetChecked(e.Mono)
 	d.Align.SetSelected(e.Align)
