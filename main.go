@@ -18,7 +18,7 @@ func main() {
 		Stdout:   os.Stdout,
 		Stderr:   os.Stderr,
 		Terminal: st != nil && st.Mode()&os.ModeCharDevice != 0,
-		OpenWindow: func(_ context.Context, path string, exists bool, open func() (*data.Store, error)) error {
+		OpenWindow: func(_ context.Context, path string, exists bool, open func() (data.Store, error)) error {
 			return app.RunWindow(fyneapp.NewWithID(app.AppID), path, exists, open)
 		},
 	}

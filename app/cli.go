@@ -15,9 +15,10 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"topupcards/data"
+	"topupcards/data/postgres"
+	"topupcards/data/sqlite"
 )
 
 // Version is the program's version, as in FyneApp.toml.
@@ -39,7 +40,7 @@ type CLI struct {
 	// OpenWindow runs the window over the database at path; exists says
 	// whether the file is there (the window asks before creating one) and
 	// open opens it.
-	OpenWindow func(ctx context.Context, path string, exists bool, open func() (*data.Store, error)) error
+	OpenWindow func(ctx context.Context, path string, exists bool, open func() (data.Store, error)) error
 }
 
 // usageError marks a mistake on the command line (exit 2).
@@ -52,7 +53,7 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 const mainUsage = `Top-up Cards: generate, find, edit, redeem and print prepaid top-up cards.
 
 Usage:
-  topupcards [--db PATH]                 open the window
+  topupcards [--db PATH|URL]             open the window
   topupcards generate --amount 8.00 --quantity 100 --series 3 [--currency USD] [--pin-length 12]
                       [--check-digit] [--reseller NAME] [--expiry 2027-01-31]
   topupcards list     [FILTER] [--sort COLUMN[:desc]] [--limit N] [--format table|csv|json]
@@ -78,6 +79,7 @@ FILTER: --serial-from S --serial-to S --pin P --status new|activated|expired|blo
         (in edit, --reseller is the new owner; filter by the current one with --filter-reseller)
 Dates are YYYY-MM-DD (an expiry date means the end of that day, local time) or YYYY-MM-DDTHH:MM.
 Every command takes --db PATH (default: $TOPUPCARDS_DB, or cards.db in the user's data folder).
+--db postgres://user@host:5432/dbname uses a PostgreSQL server instead, shared by several desks.
 Exit status: 0 done, 1 refused, 2 wrong command line.
 `
 
@@ -148,9 +150,8 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 		}
 		env := &cmdEnv{db: *db}
 		path := env.path()
-		_, err := os.Lstat(path)
-		exists := !errors.Is(err, fs.ErrNotExist)
-		open := func() (*data.Store, error) { return openStore(ctx, path) }
+		exists := !missing(path)
+		open := func() (data.Store, error) { return openStore(ctx, path) }
 		if !exists {
 			return c.OpenWindow(ctx, path, false, open)
 		}
@@ -160,7 +161,7 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.OpenWindow(ctx, path, true, func() (*data.Store, error) { return s, nil })
+		return c.OpenWindow(ctx, path, true, func() (data.Store, error) { return s, nil })
 	}
 	cmd, cmdArgs := rest[0], rest[1:]
 	handlers := map[string]func(context.Context, *cmdEnv) error{
@@ -189,7 +190,7 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 	}
 	env := &cmdEnv{name: cmd, args: cmdArgs, fs: flag.NewFlagSet("topupcards "+cmd, flag.ContinueOnError), db: *db}
 	env.fs.SetOutput(io.Discard)
-	env.fs.StringVar(&env.db, "db", *db, "database file (default: $TOPUPCARDS_DB or the user data folder)")
+	env.fs.StringVar(&env.db, "db", *db, "database file or postgres:// URL (default: $TOPUPCARDS_DB or the user data folder)")
 	env.stdout, env.stderr = c.Stdout, c.Stderr
 	return h(ctx, env)
 }
@@ -203,7 +204,7 @@ type cmdEnv struct {
 	positional []string
 	stdout     io.Writer
 	stderr     io.Writer
-	store      *data.Store
+	store      data.Store
 }
 
 // parse parses flags and positional arguments in any order. It prints the
@@ -242,7 +243,7 @@ func (e *cmdEnv) path() string {
 	if e.db != "" {
 		return e.db
 	}
-	p, _ := data.DefaultPath()
+	p, _ := sqlite.DefaultPath()
 	return p
 }
 
@@ -254,7 +255,7 @@ func (e *cmdEnv) open(ctx context.Context) error {
 	if e.store != nil {
 		return nil
 	}
-	if _, err := os.Lstat(e.path()); errors.Is(err, fs.ErrNotExist) {
+	if missing(e.path()) {
 		return data.NewError(data.ErrNotFound, "no card database at %s; check --db (or TOPUPCARDS_DB), or make one with topupcards generate or topupcards resellers add", e.path())
 	}
 	return e.create(ctx)
@@ -282,15 +283,31 @@ func (e *cmdEnv) close() {
 	}
 }
 
-func openStore(ctx context.Context, path string) (*data.Store, error) {
+// openStore opens the store that path names: a postgres:// or
+// postgresql:// URL is a PostgreSQL server's database; anything else a
+// SQLite file ("": the default, $TOPUPCARDS_DB or the user data folder).
+func openStore(ctx context.Context, path string) (data.Store, error) {
 	if path == "" {
-		p, err := data.DefaultPath()
+		p, err := sqlite.DefaultPath()
 		if err != nil {
 			return nil, err
 		}
 		path = p
 	}
-	return data.Open(ctx, path)
+	if postgres.IsURL(path) {
+		return postgres.Open(ctx, path)
+	}
+	return sqlite.Open(ctx, path)
+}
+
+// missing reports whether path names a SQLite file that does not exist (a
+// server's database is never missing here: opening it says what is wrong).
+func missing(path string) bool {
+	if postgres.IsURL(path) {
+		return false
+	}
+	_, err := os.Lstat(path)
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // filterFlags adds the FILTER flags to fs; build() turns them into a Filter.
@@ -319,76 +336,24 @@ func addFilterFlags(fs *flag.FlagSet, resellerFlag string) *filterFlags {
 	return f
 }
 
-// build parses the filter flags; every bad value is a usage error.
+// build parses the filter flags with the domain's one reading of a search
+// (data.ParseFilter); every bad value is a usage error naming its flag.
 func (f *filterFlags) build() (data.Filter, error) {
-	var out data.Filter
-	var err error
-	if f.serialFrom != "" {
-		s, err := data.ParseSerial(f.serialFrom, false)
-		if err != nil {
-			return out, usagef("--serial-from: %v", err)
-		}
-		out.SerialFrom = &s
+	t := data.FilterText{
+		data.FieldSerialFrom: f.serialFrom, data.FieldSerialTo: f.serialTo, data.FieldPIN: f.pin,
+		data.FieldStatus: f.status, data.FieldReseller: f.reseller,
+		data.FieldAmountFrom: f.amountFrom, data.FieldAmountTo: f.amountTo,
+		data.FieldExpiryFrom: f.expiryFrom, data.FieldExpiryTo: f.expiryTo, data.FieldClient: f.client,
+		data.FieldActivatedFrom: f.activatedFrom, data.FieldActivatedTo: f.activatedTo, data.FieldPrinted: f.printed,
 	}
-	if f.serialTo != "" {
-		s, err := data.ParseSerial(f.serialTo, true)
-		if err != nil {
-			return out, usagef("--serial-to: %v", err)
-		}
-		out.SerialTo = &s
+	if f.batch != 0 {
+		t[data.FieldBatch] = strconv.FormatInt(f.batch, 10)
 	}
-	if f.pin != "" {
-		if out.PIN, err = data.NormalizePIN(f.pin); err != nil {
-			return out, usagef("--pin: %v", err)
+	out, err := data.ParseFilter(t, data.ISODates)
+	if err != nil {
+		if k, ok := data.FieldOf(err); ok {
+			return out, usagef("--%s: %v", k, err)
 		}
-	}
-	if f.status != "" {
-		if out.Status, err = data.ParseStatus(f.status); err != nil {
-			return out, usagef("--status: %v", err)
-		}
-	}
-	out.Reseller = strings.TrimSpace(f.reseller)
-	for _, a := range []struct {
-		flag, val string
-		dst       **int64
-	}{{"--amount-from", f.amountFrom, &out.AmountFrom}, {"--amount-to", f.amountTo, &out.AmountTo}} {
-		if a.val == "" {
-			continue
-		}
-		v, err := data.ParseAmountBound(a.val)
-		if err != nil {
-			return out, usagef("%s: %v", a.flag, err)
-		}
-		*a.dst = &v
-	}
-	for _, d := range []struct {
-		flag, val string
-		end       bool
-		dst       *time.Time
-	}{
-		{"--expiry-from", f.expiryFrom, false, &out.ExpiryFrom}, {"--expiry-to", f.expiryTo, true, &out.ExpiryTo},
-		{"--activated-from", f.activatedFrom, false, &out.ActivatedFrom}, {"--activated-to", f.activatedTo, true, &out.ActivatedTo},
-	} {
-		if d.val == "" {
-			continue
-		}
-		t, err := data.ParseDate(d.val, d.end, time.Local)
-		if err != nil {
-			return out, usagef("%s: %v", d.flag, err)
-		}
-		*d.dst = t
-	}
-	out.Client = strings.TrimSpace(f.client)
-	if f.printed != "" {
-		if out.Printed, err = data.ParsePrinted(f.printed); err != nil {
-			return out, usagef("--printed: %v", err)
-		}
-	}
-	if f.batch < 0 {
-		return out, usagef("--batch %d: a batch number is positive", f.batch)
-	}
-	out.Batch = f.batch
-	if err := out.Validate(); err != nil {
 		return out, usagef("%v", err)
 	}
 	return out, nil

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 	"topupcards/export"
 )
 
@@ -201,7 +202,7 @@ func (c *cli) sample() map[string]string {
 // missing one).
 func (c *cli) create() {
 	c.t.Helper()
-	s, err := data.Open(context.Background(), c.db)
+	s, err := sqlite.Open(context.Background(), c.db)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -1177,7 +1178,7 @@ func TestPrintedFilter(t *testing.T) {
 	c := newCLI(t)
 	c.ok("generate", "--amount", "5", "--quantity", "6", "--series", "3")
 	c.ok("generate", "--amount", "5", "--quantity", "4", "--series", "4")
-	s, err := data.Open(context.Background(), c.db)
+	s, err := sqlite.Open(context.Background(), c.db)
 	if err != nil {
 		t.Fatal(err)
 	}

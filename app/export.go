@@ -34,7 +34,7 @@ type exported struct {
 // leaves half a file; it refuses to replace an existing file unless force.
 // Then it records the export: a voucher sheet as a print run of exactly the
 // cards printed, a card list in the history.
-func runExport(ctx context.Context, s *data.Store, f data.Filter, path string, format *export.Format, opts export.Options, force bool) (exported, error) {
+func runExport(ctx context.Context, s data.Store, f data.Filter, path string, format *export.Format, opts export.Options, force bool) (exported, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return exported{}, err
@@ -81,9 +81,9 @@ func runExport(ctx context.Context, s *data.Store, f data.Filter, path string, f
 
 // writeExport writes the export of the cards f matches to file, through
 // one read of s, syncs and closes it.
-func writeExport(ctx context.Context, s *data.Store, file *os.File, f data.Filter, format *export.Format, opts export.Options) (export.Result, error) {
+func writeExport(ctx context.Context, s data.Store, file *os.File, f data.Filter, format *export.Format, opts export.Options) (export.Result, error) {
 	var res export.Result
-	err := s.Read(ctx, func(r *data.Reader) error {
+	err := s.Read(ctx, func(r data.Reader) error {
 		w := bufio.NewWriterSize(file, 1<<20)
 		var err error
 		if res, err = export.Write(ctx, w, r, f, format, opts); err != nil {
@@ -132,7 +132,7 @@ func checkTarget(abs string, force bool) error {
 // record writes the export's record: a voucher sheet is a print run of the
 // cards on its tiles (void ones only when printed), a list is a history
 // entry.
-func record(ctx context.Context, s *data.Store, f data.Filter, format *export.Format, opts export.Options, out *exported) error {
+func record(ctx context.Context, s data.Store, f data.Filter, format *export.Format, opts export.Options, out *exported) error {
 	if !format.Vouchers {
 		return s.LogExport(ctx, f, out.Cards, out.Path+" ("+strings.ToUpper(format.Name)+")")
 	}
@@ -275,7 +275,7 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 }
 
 // exportProgress says how long a long export takes and then how far it is.
-func (c *CLI) exportProgress(ctx context.Context, s *data.Store, f data.Filter, format *export.Format) func(done, total int64) {
+func (c *CLI) exportProgress(ctx context.Context, s data.Store, f data.Filter, format *export.Format) func(done, total int64) {
 	if n, err := s.Count(ctx, f); err == nil {
 		if est := format.Estimate(n); est > 10*time.Second {
 			fmt.Fprintf(c.Stderr, "exporting %d cards takes about %s; Ctrl+C cancels and leaves no file\n", n, est.Round(time.Second))

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 	"topupcards/export"
 )
 
@@ -17,7 +18,7 @@ import (
 // when cancelled, and records what it wrote.
 func TestRunExportRefusesOverwriteAndLeavesNoHalfFile(t *testing.T) {
 	ctx := context.Background()
-	s, err := data.Open(ctx, filepath.Join(t.TempDir(), "cards.db"))
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cards.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // An export writes into a private folder next to its file
@@ -74,7 +75,7 @@ func cleanStaleExports() {
 	}
 	for _, e := range entries {
 		pid, err := strconv.Atoi(strings.SplitN(e.Name(), "-", 2)[0])
-		if err != nil || data.ProcessAlive(pid) {
+		if err != nil || sqlite.ProcessAlive(pid) {
 			continue
 		}
 		note := filepath.Join(p, e.Name())
@@ -90,10 +91,10 @@ func cleanStaleExports() {
 // checkNotOurs refuses an export target that is the open database, its
 // -wal, -shm or -journal file, or anything in its backups folder, by name
 // or as the same file under another name.
-func checkNotOurs(abs string, s *data.Store) error {
+func checkNotOurs(abs string, s data.Store) error {
 	db := s.Path()
 	backups, _ := filepath.Abs(s.BackupDir())
-	if rel, err := filepath.Rel(backups, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if rel, err := filepath.Rel(backups, abs); s.BackupDir() != "" && err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return data.NewError(data.ErrInvalid, "export to %s: that is the backups folder of the open database; save the export elsewhere", abs)
 	}
 	target, err := os.Stat(abs)

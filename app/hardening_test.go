@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // Issue 9, row 3: SIGTERM and SIGHUP during an export clean up like Ctrl+C:
@@ -94,7 +94,7 @@ func TestDatabaseFilesArePrivate(t *testing.T) {
 		t.Fatalf("generate: %+v", r)
 	}
 	// Files left by an older version or another program with mode 0644.
-	s, err := data.Open(context.Background(), db)
+	s, err := sqlite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestControlCharacters(t *testing.T) {
 		t.Fatal("a refused name changed the database")
 	}
 	// A name an older version let in is shown escaped.
-	s, err := data.Open(context.Background(), c.db)
+	s, err := sqlite.Open(context.Background(), c.db)
 	if err != nil {
 		t.Fatal(err)
 	}

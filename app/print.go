@@ -34,7 +34,7 @@ const MaxCopies = 100
 // shared temporary folder: the file holds PINs), hands the file to the
 // system's printing (CUPS's lp; on Windows the PDF program's "print to"),
 // removes it and records the print run, naming the printer and the job.
-func runPrint(ctx context.Context, s *data.Store, f data.Filter, printer string, opts export.Options, copies int) (printed, error) {
+func runPrint(ctx context.Context, s data.Store, f data.Filter, printer string, opts export.Options, copies int) (printed, error) {
 	printer = strings.TrimSpace(printer)
 	if printer == "" {
 		return printed{}, data.NewError(data.ErrInvalid, "print: no printer chosen; choose one (topupcards printers lists them)")

@@ -22,7 +22,7 @@ func sampleCard() data.Card {
 
 // firstCard is the first card of the store (in serial order), or the
 // sample card when there is none.
-func firstCard(ctx context.Context, s *data.Store, f data.Filter) data.Card {
+func firstCard(ctx context.Context, s data.Store, f data.Filter) data.Card {
 	cards, _, err := s.Page(ctx, f, data.Sort{}, data.Cursor{}, 1)
 	if err != nil || len(cards) == 0 {
 		return sampleCard()
@@ -33,7 +33,7 @@ func firstCard(ctx context.Context, s *data.Store, f data.Filter) data.Card {
 // resolveTemplate is the template an export of the cards f matches uses:
 // the one named (nil for "default"), or with no name the default of the
 // reseller the search names, or the built-in tile.
-func resolveTemplate(ctx context.Context, s *data.Store, name string, f data.Filter) (*data.Template, error) {
+func resolveTemplate(ctx context.Context, s data.Store, name string, f data.Filter) (*data.Template, error) {
 	name = strings.TrimSpace(name)
 	if name == "" && f.Reseller != "" {
 		n, err := s.ResellerTemplate(ctx, f.Reseller)
@@ -147,7 +147,7 @@ func (c *CLI) cmdTemplates(ctx context.Context, e *cmdEnv) error {
 	return nil
 }
 
-func (c *CLI) listTemplates(ctx context.Context, s *data.Store) error {
+func (c *CLI) listTemplates(ctx context.Context, s data.Store) error {
 	ts, err := s.Templates(ctx)
 	if err != nil {
 		return err
@@ -164,7 +164,7 @@ func (c *CLI) listTemplates(ctx context.Context, s *data.Store) error {
 
 // warnTemplate prints the template's print-safety problems, checked with
 // the database's first card: an export with it would be refused.
-func (c *CLI) warnTemplate(ctx context.Context, s *data.Store, t data.Template) {
+func (c *CLI) warnTemplate(ctx context.Context, s data.Store, t data.Template) {
 	ps := export.CheckTemplate(t, firstCard(ctx, s, data.Filter{}), export.DefaultDPI, true)
 	for _, p := range ps {
 		fmt.Fprintln(c.Stderr, "topupcards: warning: "+safeMessage(p.Msg))

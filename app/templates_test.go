@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 	"topupcards/export"
 )
 
@@ -210,7 +211,7 @@ func TestPrintThroughCUPS(t *testing.T) {
 		t.Fatalf("cups-pdf wrote nothing to %s for job %s", outDir, m[1])
 	}
 	t.Cleanup(func() { os.Remove(printed) })
-	s, err := data.Open(context.Background(), c.db)
+	s, err := sqlite.Open(context.Background(), c.db)
 	if err != nil {
 		t.Fatal(err)
 	}

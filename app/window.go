@@ -34,7 +34,7 @@ type MainWindow struct {
 	fyne.Window
 	View  *views.MainView
 	Tasks *views.Tasks
-	store *data.Store
+	store data.Store
 	// The print dialog and designer opened last (for tests).
 	lastPrint    *views.PrintDialog
 	lastDesigner *views.Designer
@@ -44,15 +44,15 @@ type MainWindow struct {
 // path until the person quits. When there is no file at path it first asks
 // whether to create a new, empty card database there. open opens (or
 // creates) the store; RunWindow closes it at the end.
-func RunWindow(a fyne.App, path string, exists bool, open func() (*data.Store, error)) error {
-	var s *data.Store
+func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, error)) error {
+	var s data.Store
 	start := func() error {
 		var err error
 		if s, err = open(); err != nil {
 			return err
 		}
 		w := NewMainWindow(a, s)
-		w.SetTitle("Top-up Cards — " + path)
+		w.SetTitle("Top-up Cards — " + s.Path())
 		w.Show()
 		// The day's backup, while the person works (writes do not wait).
 		w.Tasks.Go(func() { _ = s.DailyBackup(context.Background()) })
@@ -95,13 +95,13 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (*data.Store, e
 }
 
 // NewMainWindow builds the main window for store s in the Fyne app a.
-func NewMainWindow(a fyne.App, s *data.Store) *MainWindow {
+func NewMainWindow(a fyne.App, s data.Store) *MainWindow {
 	return newMainWindow(a, s, &views.Tasks{})
 }
 
 // newMainWindow is NewMainWindow with its disk work run by tasks (tests
 // give synchronous ones, for Fyne's test driver).
-func newMainWindow(a fyne.App, s *data.Store, tasks *views.Tasks) *MainWindow {
+func newMainWindow(a fyne.App, s data.Store, tasks *views.Tasks) *MainWindow {
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("Top-up Cards")
 	m := &MainWindow{Window: w, Tasks: tasks, store: s}
@@ -120,6 +120,16 @@ func newMainWindow(a fyne.App, s *data.Store, tasks *views.Tasks) *MainWindow {
 		w.Close()
 	})
 	m.View.LoadInBackground()
+	if !tasks.Synchronous { // tests drive the view themselves
+		// Changes by other processes show within a second while the window
+		// is in front (it starts in front; focus moves it in and out).
+		ctx, stop := context.WithCancel(context.Background())
+		m.View.SetFront(true)
+		a.Lifecycle().SetOnEnteredForeground(func() { m.View.SetFront(true) })
+		a.Lifecycle().SetOnExitedForeground(func() { m.View.SetFront(false) })
+		w.SetOnClosed(stop)
+		go m.View.Watch(ctx)
+	}
 	return m
 }
 
@@ -212,7 +222,7 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 				return views.ExportCount{}, err
 			}
 			var sel export.Selection
-			err = m.store.Read(ctx, func(rd *data.Reader) error {
+			err = m.store.Read(ctx, func(rd data.Reader) error {
 				sel, err = export.Select(ctx, rd, r.Filter, format, export.Options{IncludeVoid: r.IncludeVoid})
 				return err
 			})
@@ -256,7 +266,7 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 				return nil, err
 			}
 			var img image.Image
-			err = m.store.Read(ctx, func(rd *data.Reader) error {
+			err = m.store.Read(ctx, func(rd data.Reader) error {
 				img, err = export.Preview(ctx, rd, r.Filter, opts, widthPx)
 				return err
 			})

@@ -12,15 +12,16 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 	"topupcards/views"
 )
 
 // newWindow opens the main window on a new file with a batch of 8.00 USD
 // cards per series (in series order), and waits until it has loaded.
-func newWindow(t *testing.T, batches map[string]int) (*MainWindow, *data.Store) {
+func newWindow(t *testing.T, batches map[string]int) (*MainWindow, *sqlite.Store) {
 	t.Helper()
 	a := test.NewTempApp(t)
-	s, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "cards.db"))
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "cards.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

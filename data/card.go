@@ -1,7 +1,6 @@
 package data
 
 import (
-	"database/sql"
 	"strings"
 	"time"
 )
@@ -70,34 +69,4 @@ func (c Card) Activated() string {
 		return "—"
 	}
 	return c.ActivatedBy + " " + FormatDay(c.ActivatedAt)
-}
-
-// statusSQL is the SQL twin of Card.StatusAt; ?1-style parameters are not
-// used, the caller binds now once per use.
-const statusSQL = `CASE WHEN c.activated_at IS NOT NULL THEN 1 WHEN c.blocked = 1 THEN 3 ` +
-	`WHEN c.expires_at IS NOT NULL AND c.expires_at <= ? THEN 2 ELSE 0 END`
-
-// cardColumns are the columns scanCard reads, in order.
-const cardColumns = `c.id, c.series, c.number, c.pin, c.amount, c.currency, ifnull(c.reseller_id, 0),
-	ifnull(r.name, ''), c.batch_id, c.expires_at, c.created_at, c.activated_at, ifnull(c.activated_by, ''), c.blocked, c.printed`
-
-const cardFrom = ` FROM cards c LEFT JOIN resellers r ON r.id = c.reseller_id`
-
-func scanCard(sc interface{ Scan(...any) error }) (Card, error) {
-	var c Card
-	var expires, activated sql.NullInt64
-	var created int64
-	err := sc.Scan(&c.ID, &c.Serial.Series, &c.Serial.Number, &c.PIN, &c.Amount.Minor, &c.Amount.Currency,
-		&c.ResellerID, &c.Reseller, &c.BatchID, &expires, &created, &activated, &c.ActivatedBy, &c.Blocked, &c.Printed)
-	if err != nil {
-		return Card{}, err
-	}
-	c.CreatedAt = time.Unix(created, 0).UTC()
-	if expires.Valid {
-		c.ExpiresAt = time.Unix(expires.Int64, 0).UTC()
-	}
-	if activated.Valid {
-		c.ActivatedAt = time.Unix(activated.Int64, 0).UTC()
-	}
-	return c, nil
 }

@@ -1,51 +1,10 @@
 package data
 
 import (
-	"database/sql/driver"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
-
-	"modernc.org/sqlite"
 )
-
-func init() {
-	// casefold(text): the key reseller names are unique and found by, in
-	// every alphabet.
-	sqlite.MustRegisterDeterministicScalarFunction("casefold", 1,
-		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			s, ok := args[0].(string)
-			if !ok {
-				return args[0], nil
-			}
-			return strings.ToLower(s), nil
-		})
-	// mask_pins(text): MaskPINs, for the migration that masks the PINs
-	// older versions wrote into the history.
-	sqlite.MustRegisterDeterministicScalarFunction("mask_pins", 1,
-		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			s, ok := args[0].(string)
-			if !ok {
-				return args[0], nil
-			}
-			return MaskPINs(s), nil
-		})
-	// containsfold(text, needle): case-insensitive substring for any
-	// language (SQLite's own LIKE folds only ASCII letters).
-	sqlite.MustRegisterDeterministicScalarFunction("containsfold", 2,
-		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			h, _ := args[0].(string)
-			n, _ := args[1].(string)
-			if args[0] == nil {
-				return int64(0), nil
-			}
-			if strings.Contains(strings.ToLower(h), strings.ToLower(n)) {
-				return int64(1), nil
-			}
-			return int64(0), nil
-		})
-}
 
 // Filter selects cards: the seed's Advanced Search. Every field is optional;
 // a zero Filter matches every card. The same Filter drives list, count,
@@ -100,116 +59,46 @@ func (f Filter) IsEmpty() bool {
 // Validate reports the first contradiction in f, such as a range whose end
 // comes before its start.
 func (f Filter) Validate() error {
+	_, err := f.check()
+	return err
+}
+
+// check is Validate with the search field the contradiction is keyed by (a
+// swapped range: its upper field).
+func (f Filter) check() (Field, error) {
 	if f.SerialFrom != nil && f.SerialTo != nil &&
 		(f.SerialFrom.Series > f.SerialTo.Series || f.SerialFrom.Series == f.SerialTo.Series && f.SerialFrom.Number > f.SerialTo.Number) {
-		return errf(ErrInvalid, "serial range: %s comes after %s; swap them", f.SerialFrom, f.SerialTo)
+		return FieldSerialTo, errf(ErrInvalid, "serial range: %s comes after %s; swap them", f.SerialFrom, f.SerialTo)
 	}
 	if f.AmountFrom != nil && f.AmountTo != nil && *f.AmountFrom > *f.AmountTo {
-		return errf(ErrInvalid, "amount range: %s is more than %s; swap them", FormatMinor(*f.AmountFrom), FormatMinor(*f.AmountTo))
+		return FieldAmountTo, errf(ErrInvalid, "amount range: %s is more than %s; swap them", FormatMinor(*f.AmountFrom), FormatMinor(*f.AmountTo))
 	}
 	if !f.ExpiryFrom.IsZero() && !f.ExpiryTo.IsZero() && f.ExpiryFrom.After(f.ExpiryTo) {
-		return errf(ErrInvalid, "expiry date range: the start comes after the end; swap them")
+		return FieldExpiryTo, errf(ErrInvalid, "expiry date range: the start comes after the end; swap them")
 	}
 	if !f.ActivatedFrom.IsZero() && !f.ActivatedTo.IsZero() && f.ActivatedFrom.After(f.ActivatedTo) {
-		return errf(ErrInvalid, "activation date range: the start comes after the end; swap them")
+		return FieldActivatedTo, errf(ErrInvalid, "activation date range: the start comes after the end; swap them")
 	}
 	if f.Status != "" {
 		if _, err := ParseStatus(string(f.Status)); err != nil {
-			return err
+			return FieldStatus, err
 		}
 	}
 	if f.Batch < 0 {
-		return errf(ErrInvalid, "batch %d: a batch number is positive", f.Batch)
+		return FieldBatch, errf(ErrInvalid, "batch %d: a batch number is positive", f.Batch)
 	}
 	if err := CheckText("client", f.Client); err != nil {
-		return err
+		return FieldClient, err
 	}
 	if err := CheckText("reseller", f.Reseller); err != nil {
-		return err
+		return FieldReseller, err
 	}
 	switch f.Printed {
 	case PrintedAny, PrintedYes, PrintedNo:
 	default:
-		return errf(ErrInvalid, "printed %q: use yes (printed at least once) or no (never printed)", string(f.Printed))
+		return FieldPrinted, errf(ErrInvalid, "printed %q: use yes (printed at least once) or no (never printed)", string(f.Printed))
 	}
-	return nil
-}
-
-// where turns f into one SQL condition over cards c (joined with resellers
-// r) with ? placeholders, evaluated at time now.
-func (f Filter) where(now time.Time) (string, []any) {
-	var conds []string
-	var args []any
-	add := func(cond string, a ...any) {
-		conds = append(conds, cond)
-		args = append(args, a...)
-	}
-	if f.SerialFrom != nil {
-		add("(c.series, c.number) >= (?, ?)", f.SerialFrom.Series, f.SerialFrom.Number)
-	}
-	if f.SerialTo != nil {
-		add("(c.series, c.number) <= (?, ?)", f.SerialTo.Series, f.SerialTo.Number)
-	}
-	if f.PIN != "" {
-		add("c.pin = ?", f.PIN)
-	}
-	n := now.Unix()
-	switch f.Status {
-	case StatusNew:
-		add("c.activated_at IS NULL AND c.blocked = 0 AND (c.expires_at IS NULL OR c.expires_at > ?)", n)
-	case StatusActivated:
-		add("ifnull(c.activated_at, 0) > 0") // the expression of index cards_activated_at
-	case StatusExpired:
-		add("c.activated_at IS NULL AND c.blocked = 0 AND c.expires_at <= ?", n)
-	case StatusBlocked:
-		add("c.activated_at IS NULL AND c.blocked = 1")
-	}
-	if f.Reseller != "" {
-		// Spaces are tidied as when the name was stored (cleanName).
-		add("c.reseller_id = (SELECT id FROM resellers WHERE name_key = casefold(?))", strings.Join(strings.Fields(f.Reseller), " "))
-	}
-	if f.AmountFrom != nil {
-		add("c.amount >= ?", *f.AmountFrom)
-	}
-	if f.AmountTo != nil {
-		add("c.amount <= ?", *f.AmountTo)
-	}
-	// Date ranges compare the expressions the indexes hold (ifnull(x, 0)),
-	// so that SQLite searches the index; the bound 1 leaves out NULL (none).
-	if !f.ExpiryFrom.IsZero() {
-		add("ifnull(c.expires_at, 0) >= ?", max(f.ExpiryFrom.Unix(), 1))
-	}
-	if !f.ExpiryTo.IsZero() {
-		add("ifnull(c.expires_at, 0) BETWEEN 1 AND ?", f.ExpiryTo.Unix())
-	}
-	if f.Client != "" {
-		add("c.activated_by IS NOT NULL AND containsfold(c.activated_by, ?)", f.Client)
-	}
-	if !f.ActivatedFrom.IsZero() {
-		add("ifnull(c.activated_at, 0) >= ?", max(f.ActivatedFrom.Unix(), 1))
-	}
-	if !f.ActivatedTo.IsZero() {
-		add("ifnull(c.activated_at, 0) BETWEEN 1 AND ?", f.ActivatedTo.Unix())
-	}
-	if f.Batch != 0 {
-		add("c.batch_id = ?", f.Batch)
-	}
-	if f.IDs != nil {
-		ids, _ := json.Marshal(f.IDs)
-		add("c.id IN (SELECT value FROM json_each(?))", string(ids))
-	}
-	// The expression of index cards_printed_serial: either answer, most
-	// cards or few, comes out of it in serial order.
-	switch f.Printed {
-	case PrintedYes:
-		add("(c.printed > 0) = 1")
-	case PrintedNo:
-		add("(c.printed > 0) = 0")
-	}
-	if len(conds) == 0 {
-		return "1", nil
-	}
-	return strings.Join(conds, " AND "), args
+	return "", nil
 }
 
 // Describe says in words which cards f selects, for the history and the
@@ -341,49 +230,4 @@ func ParseSort(s string) (Sort, error) {
 		names[i] = string(c)
 	}
 	return Sort{}, errf(ErrInvalid, "sort %q: the column is one of %s", s, strings.Join(names, ", "))
-}
-
-// keys returns the SQL expressions the sort orders by (before the id tie
-// breaker) and the arguments they need. They match the indexes of the
-// schema, so keyset paging walks an index instead of sorting.
-func (s Sort) keys(now time.Time) ([]string, []any) {
-	switch s.Column {
-	case ColStatus:
-		return []string{statusSQL}, []any{now.Unix()}
-	case ColAmount:
-		return []string{"c.amount"}, nil
-	case ColCurrency:
-		return []string{"c.currency"}, nil
-	case ColPIN:
-		return []string{"c.pin"}, nil
-	case ColReseller:
-		return []string{"ifnull(r.name, '') COLLATE NOCASE"}, nil
-	case ColExpiresAt:
-		return []string{"ifnull(c.expires_at, 0)"}, nil
-	case ColActivatedBy:
-		return []string{"ifnull(c.activated_by, '') COLLATE NOCASE"}, nil
-	case ColActivatedAt:
-		return []string{"ifnull(c.activated_at, 0)"}, nil
-	case ColCreatedAt:
-		return []string{"c.created_at"}, nil
-	case ColBatch:
-		return []string{"c.batch_id"}, nil
-	case ColPrinted:
-		return []string{"c.printed"}, nil
-	}
-	return []string{"c.series", "c.number"}, nil
-}
-
-// orderBy returns the ORDER BY list for s.
-func (s Sort) orderBy(keys []string) string {
-	dir := " ASC"
-	if s.Desc {
-		dir = " DESC"
-	}
-	var b strings.Builder
-	for _, k := range keys {
-		b.WriteString(k + dir + ", ")
-	}
-	b.WriteString("c.id" + dir)
-	return b.String()
 }

@@ -1,10 +1,7 @@
 package data
 
 import (
-	"context"
-	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 )
 
@@ -23,58 +20,52 @@ type HistoryEntry struct {
 	UndoOf   int64 // for an undo entry, the entry it took back
 }
 
-// historyColumns are what scanHistory reads, from history h.
-const historyColumns = `h.id, h.at, h.action, h.detail, h.filter, h.cards, ifnull(h.undone_by, 0), ifnull(h.undo_of, 0),
-	h.undone_by IS NULL AND EXISTS (SELECT 1 FROM undo_cards u WHERE u.op_id = h.id)`
+// Undo's refusals: ErrConflict when cards were changed since, ErrNotUndoable
+// when the entry is not a change that can be undone (or was undone).
+var (
+	ErrConflict    = errors.New("changed since")
+	ErrNotUndoable = errors.New("cannot be undone")
+)
 
-func scanHistory(sc interface{ Scan(...any) error }) (HistoryEntry, error) {
-	var h HistoryEntry
-	var at int64
-	if err := sc.Scan(&h.ID, &at, &h.Action, &h.Detail, &h.Filter, &h.Cards, &h.UndoneBy, &h.UndoOf, &h.Undoable); err != nil {
-		return HistoryEntry{}, fmt.Errorf("read history: %w", err)
-	}
-	h.At = time.Unix(at, 0).UTC()
-	return h, nil
+// DefaultJournalDays is how long the undo journal is kept unless set.
+const DefaultJournalDays = 90
+
+// UndoResult says what an undo did.
+type UndoResult struct {
+	Op       int64 // the undo's own history entry
+	Undid    int64 // the operation taken back
+	Restored int64 // deleted cards put back
+	Reverted int64 // edited cards given their prior values
 }
 
-// HistoryEntry returns entry id of the history (ErrNotFound if none).
-func (s *Store) HistoryEntry(ctx context.Context, id int64) (HistoryEntry, error) {
-	return historyEntry(ctx, s.db, id)
+// Cards is how many cards the undo changed.
+func (r UndoResult) Cards() int64 { return r.Restored + r.Reverted }
+
+// UndoRefusal is why entry h cannot be undone (ErrNotUndoable), or nil
+// when it can, as far as the entry itself tells: Undo still refuses cards
+// changed since (ErrConflict).
+func (h HistoryEntry) UndoRefusal() error {
+	if h.UndoneBy != 0 {
+		return errf(ErrNotUndoable, "undo #%d: it was undone already (#%d)", h.ID, h.UndoneBy)
+	}
+	if !h.Undoable {
+		return errf(ErrNotUndoable, "undo #%d (%s): %s", h.ID, h.Action, notUndoable(h))
+	}
+	return nil
 }
 
-func historyEntry(ctx context.Context, q queryer, id int64) (HistoryEntry, error) {
-	h, err := scanHistory(q.QueryRowContext(ctx, "SELECT "+historyColumns+" FROM history h WHERE h.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return HistoryEntry{}, errf(ErrNotFound, "history entry #%d: there is no such entry; see `topupcards history` for the numbers", id)
+// notUndoable says why entry h offers no undo.
+func notUndoable(h HistoryEntry) string {
+	switch h.Action {
+	case "edit", "delete", "delete all":
+		return "its undo record is gone (kept for a set number of days; see `topupcards settings`) or it changed no card"
+	case "undo":
+		return "an undo cannot be undone; make the change again instead"
+	case "redeem":
+		return "a redemption is never undone: the money was paid out"
 	}
-	return h, err
+	return "only mass edits and deletes can be undone"
 }
 
-// History returns the newest limit entries of the audit log, newest first.
-func (s *Store) History(ctx context.Context, limit int) ([]HistoryEntry, error) {
-	if limit <= 0 {
-		limit = 50
-	}
-	rows, err := s.db.QueryContext(ctx, "SELECT "+historyColumns+" FROM history h ORDER BY h.id DESC LIMIT ?", limit)
-	if err != nil {
-		return nil, fmt.Errorf("read history: %w", err)
-	}
-	defer rows.Close()
-	var out []HistoryEntry
-	for rows.Next() {
-		h, err := scanHistory(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
-}
-
-// LogExport records an export in the history (the export package writes
-// the file; the store keeps the record).
-func (s *Store) LogExport(ctx context.Context, f Filter, cards int64, where string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.logTx(ctx, tx, "export", fmt.Sprintf("exported %d cards to %s", cards, where), f.Describe(), cards)
-	})
-}
+// MaxJournalDays bounds the journal setting (ten years).
+const MaxJournalDays = 3650

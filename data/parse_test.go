@@ -381,7 +381,7 @@ func TestEditIsNoop(t *testing.T) {
 
 func TestCardStatusAt(t *testing.T) {
 	t.Parallel()
-	now := t0
+	now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
 	cases := []struct {
 		c    data.Card
 		want data.Status
@@ -400,4 +400,25 @@ func TestCardStatusAt(t *testing.T) {
 			t.Errorf("the test's statusOf(%+v) = %s, want %s", c.c, got, c.want)
 		}
 	}
+}
+
+func serialPtr(series string, number int64) *data.Serial {
+	return &data.Serial{Series: series, Number: number}
+}
+
+func i64(v int64) *int64 { return &v }
+
+// statusOf is the test's own statement of the rule: activated once
+// redeemed; otherwise blocked if blocked; otherwise expired once the expiry
+// has passed; otherwise new.
+func statusOf(c data.Card, now time.Time) data.Status {
+	switch {
+	case !c.ActivatedAt.IsZero():
+		return data.StatusActivated
+	case c.Blocked:
+		return data.StatusBlocked
+	case !c.ExpiresAt.IsZero() && c.ExpiresAt.Unix() <= now.Unix():
+		return data.StatusExpired
+	}
+	return data.StatusNew
 }

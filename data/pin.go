@@ -15,16 +15,16 @@ const (
 	DefaultPINLength = 12
 )
 
-// digitSource hands out uniformly distributed decimal digits read from
+// DigitSource hands out uniformly distributed decimal digits read from
 // crypto/rand. Bytes of 250 and above are thrown away (rejection sampling),
 // so every digit has probability exactly 1/10: no modulo bias.
-type digitSource struct {
+type DigitSource struct {
 	buf [8192]byte
 	pos int
 	n   int
 }
 
-func (d *digitSource) digit() (byte, error) {
+func (d *DigitSource) digit() (byte, error) {
 	for {
 		if d.pos >= d.n {
 			if _, err := rand.Read(d.buf[:]); err != nil {
@@ -40,9 +40,9 @@ func (d *digitSource) digit() (byte, error) {
 	}
 }
 
-// pin returns a new random PIN of length digits; with checkDigit the last
+// PIN returns a new random PIN of length digits; with checkDigit the last
 // digit is a Luhn check digit over the others.
-func (d *digitSource) pin(length int, checkDigit bool) (string, error) {
+func (d *DigitSource) PIN(length int, checkDigit bool) (string, error) {
 	b := make([]byte, length)
 	random := length
 	if checkDigit {

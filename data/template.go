@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -339,4 +340,27 @@ type TemplateInfo struct {
 	Elements  int
 	Back      int
 	Resellers []string // whose default it is
+}
+
+// Templates keeps the voucher templates in the database, so that every
+// desk that opens it shares them. Both backends have it (part of Store).
+type Templates interface {
+	// Templates lists the stored templates by name (not the built-in).
+	Templates(ctx context.Context) ([]TemplateInfo, error)
+	// Template reads a stored template by name (any case).
+	Template(ctx context.Context, name string) (Template, error)
+	// SaveTemplate validates and stores t; an existing name is replaced
+	// only when replace (ErrDuplicate otherwise).
+	SaveTemplate(ctx context.Context, t Template, replace bool) error
+	// RemoveTemplate removes a template no reseller prints with; it is
+	// kept until another takes its name.
+	RemoveTemplate(ctx context.Context, name string) error
+	// RestoreTemplate brings back a removed template.
+	RestoreTemplate(ctx context.Context, name string) error
+	// SetResellerTemplate makes template reseller's default ("" or
+	// "default": the built-in tile).
+	SetResellerTemplate(ctx context.Context, reseller, template string) error
+	// ResellerTemplate is reseller's default template's name ("": the
+	// built-in tile).
+	ResellerTemplate(ctx context.Context, reseller string) (string, error)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 var (
@@ -27,7 +28,7 @@ var (
 
 // benchStore opens (making it once per process) a file with one batch per
 // size in benchSizes, so that each size is exported as a batch.
-func benchStore(b *testing.B) *data.Store {
+func benchStore(b *testing.B) *sqlite.Store {
 	b.Helper()
 	benchOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "topupcards-export-bench-")
@@ -36,7 +37,7 @@ func benchStore(b *testing.B) *data.Store {
 			return
 		}
 		benchPath = filepath.Join(dir, "cards.db")
-		s, err := data.Open(context.Background(), benchPath)
+		s, err := sqlite.Open(context.Background(), benchPath)
 		if err != nil {
 			benchErr = err
 			return
@@ -53,7 +54,7 @@ func benchStore(b *testing.B) *data.Store {
 	if benchErr != nil {
 		b.Fatal(benchErr)
 	}
-	s, err := data.Open(context.Background(), benchPath)
+	s, err := sqlite.Open(context.Background(), benchPath)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func referencePNG(content string) ([]byte, error) {
 
 // encodeAll encodes the QR codes of the cards of batch alone, one after the
 // other, with encode: the baseline the export is measured against.
-func encodeAll(b *testing.B, s *data.Store, batch int64, encode func(string) ([]byte, error)) time.Duration {
+func encodeAll(b *testing.B, s *sqlite.Store, batch int64, encode func(string) ([]byte, error)) time.Duration {
 	var pins []string
 	if err := s.Each(context.Background(), data.Filter{Batch: batch}, data.Sort{}, func(c data.Card) error {
 		pins = append(pins, c.PIN)

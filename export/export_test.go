@@ -21,11 +21,12 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
-func newStore(tb testing.TB) *data.Store {
+func newStore(tb testing.TB) *sqlite.Store {
 	tb.Helper()
-	s, err := data.Open(context.Background(), filepath.Join(tb.TempDir(), "cards.db"))
+	s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "cards.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func newStore(tb testing.TB) *data.Store {
 
 // fixture: 40 cards of Reseller 1 with an expiry (one redeemed), 7 EUR
 // cards with a check digit and no reseller.
-func fixture(tb testing.TB) *data.Store {
+func fixture(tb testing.TB) *sqlite.Store {
 	tb.Helper()
 	s := newStore(tb)
 	ctx := context.Background()
@@ -56,7 +57,7 @@ func fixture(tb testing.TB) *data.Store {
 	return s
 }
 
-func allCards(tb testing.TB, s *data.Store, f data.Filter) []data.Card {
+func allCards(tb testing.TB, s *sqlite.Store, f data.Filter) []data.Card {
 	tb.Helper()
 	var out []data.Card
 	if err := s.Each(context.Background(), f, data.Sort{}, func(c data.Card) error { out = append(out, c); return nil }); err != nil {

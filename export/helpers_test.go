@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // exportResult is what Export (the tests' stand-in for the app's
@@ -20,7 +21,7 @@ type exportResult struct {
 // Export writes the export of the cards f matches to path (the format by
 // its extension) through one read of s, and records a voucher sheet's print
 // run, as the app does; the app's own tests cover its file handling.
-func Export(ctx context.Context, s *data.Store, f data.Filter, path string, opts Options) (exportResult, error) {
+func Export(ctx context.Context, s *sqlite.Store, f data.Filter, path string, opts Options) (exportResult, error) {
 	format, err := FormatOf(path)
 	if err != nil {
 		return exportResult{}, err
@@ -30,7 +31,7 @@ func Export(ctx context.Context, s *data.Store, f data.Filter, path string, opts
 		return exportResult{}, err
 	}
 	var res Result
-	err = s.Read(ctx, func(r *data.Reader) error {
+	err = s.Read(ctx, func(r data.Reader) error {
 		w := bufio.NewWriter(file)
 		if res, err = Write(ctx, w, r, f, format, opts); err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 var (
@@ -23,7 +24,7 @@ var (
 
 // pdfBenchStore opens (making it once per process) a file with one batch
 // per size in pdfBenchSizes.
-func pdfBenchStore(b *testing.B) *data.Store {
+func pdfBenchStore(b *testing.B) *sqlite.Store {
 	b.Helper()
 	pdfBenchOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "topupcards-pdf-bench-")
@@ -32,7 +33,7 @@ func pdfBenchStore(b *testing.B) *data.Store {
 			return
 		}
 		pdfBenchPath = filepath.Join(dir, "cards.db")
-		s, err := data.Open(context.Background(), pdfBenchPath)
+		s, err := sqlite.Open(context.Background(), pdfBenchPath)
 		if err != nil {
 			pdfBenchErr = err
 			return
@@ -49,7 +50,7 @@ func pdfBenchStore(b *testing.B) *data.Store {
 	if pdfBenchErr != nil {
 		b.Fatal(pdfBenchErr)
 	}
-	s, err := data.Open(context.Background(), pdfBenchPath)
+	s, err := sqlite.Open(context.Background(), pdfBenchPath)
 	if err != nil {
 		b.Fatal(err)
 	}

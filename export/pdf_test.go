@@ -19,6 +19,7 @@ import (
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // needTools skips the test when poppler's or zbar's tools are missing,
@@ -44,7 +45,7 @@ const (
 // pdfFixture: 20 cards of 8.00 USD (series 7) of a reseller with a
 // Cyrillic and accented Latin name, then 3 of 15.50 EUR (series EU) of one
 // with a Greek name: 23 cards.
-func pdfFixture(tb testing.TB) *data.Store {
+func pdfFixture(tb testing.TB) *sqlite.Store {
 	tb.Helper()
 	s := newStore(tb)
 	ctx := context.Background()
@@ -66,7 +67,7 @@ func pdfFixture(tb testing.TB) *data.Store {
 
 // writeTestPDF writes the store's cards to a PDF in a temporary folder,
 // marking card i as a reprint when reprint(i).
-func writeTestPDF(t *testing.T, s *data.Store, opts PDFOptions, tmpl string, reprint func(i int) bool) (path string, pages int, cards []data.Card) {
+func writeTestPDF(t *testing.T, s *sqlite.Store, opts PDFOptions, tmpl string, reprint func(i int) bool) (path string, pages int, cards []data.Card) {
 	t.Helper()
 	cards = allCards(t, s, data.Filter{})
 	path = filepath.Join(t.TempDir(), opts.Layout.Name+".pdf")

@@ -25,6 +25,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // The racing exports: a redemption, a delete and a new batch land before
@@ -44,7 +45,7 @@ func TestRaceHelperProcess(t *testing.T) {
 		t.Skip("only runs as a helper subprocess")
 	}
 	ctx := context.Background()
-	s, err := data.Open(ctx, path)
+	s, err := sqlite.Open(ctx, path)
 	if err != nil {
 		fmt.Println("open:", err)
 		os.Exit(3)
@@ -63,7 +64,7 @@ func TestRaceHelperProcess(t *testing.T) {
 // writeAlong generates cards in series (two at a time, printed first in
 // serial order when the series sorts first), redeems one and deletes
 // another of them, until stop is closed.
-func writeAlong(ctx context.Context, s *data.Store, series string, stop <-chan struct{}) {
+func writeAlong(ctx context.Context, s *sqlite.Store, series string, stop <-chan struct{}) {
 	for {
 		select {
 		case <-stop:
@@ -88,7 +89,7 @@ func writeAlong(ctx context.Context, s *data.Store, series string, stop <-chan s
 // generated (2: the count stays, the tiles shift; 3: the count changes).
 type racingReader struct {
 	Reader
-	s        *data.Store
+	s        *sqlite.Store
 	generate int
 	passes   int
 }
@@ -119,12 +120,12 @@ func (r *racingReader) Each(ctx context.Context, f data.Filter, o data.Sort, fn 
 
 // freshReader reads every pass afresh, as exports did before Store.Read:
 // the race these tests look for is real only if it trips over it.
-type freshReader struct{ s *data.Store }
+type freshReader struct{ s *sqlite.Store }
 
 func (r freshReader) Now() time.Time { return r.s.Now() }
 
 func (r freshReader) StatusTotals(ctx context.Context, f data.Filter) (ts []data.StatusTotal, err error) {
-	err = r.s.Read(ctx, func(rd *data.Reader) error { ts, err = rd.StatusTotals(ctx, f); return err })
+	err = r.s.Read(ctx, func(rd data.Reader) error { ts, err = rd.StatusTotals(ctx, f); return err })
 	return ts, err
 }
 
@@ -134,7 +135,7 @@ func (r freshReader) Each(ctx context.Context, f data.Filter, o data.Sort, fn fu
 
 // raceStore: n new cards of 8.00 USD in series 5, and a few that cannot be
 // sold (blocked, redeemed).
-func raceStore(t *testing.T, n int) *data.Store {
+func raceStore(t *testing.T, n int) *sqlite.Store {
 	t.Helper()
 	s := newStore(t)
 	ctx := context.Background()
@@ -154,8 +155,8 @@ func raceStore(t *testing.T, n int) *data.Store {
 // exportRacing writes a status-new export of s to path through reader
 // (made inside the read), with writers in this process and another all
 // along.
-func exportRacing(t *testing.T, s *data.Store, path string, format *Format, opts Options,
-	reader func(r *data.Reader) Reader) (Result, error) {
+func exportRacing(t *testing.T, s *sqlite.Store, path string, format *Format, opts Options,
+	reader func(r data.Reader) Reader) (Result, error) {
 	t.Helper()
 	ctx := context.Background()
 	stop := make(chan struct{})
@@ -180,7 +181,7 @@ func exportRacing(t *testing.T, s *data.Store, path string, format *Format, opts
 		t.Fatal(err)
 	}
 	var res Result
-	err = s.Read(ctx, func(r *data.Reader) error {
+	err = s.Read(ctx, func(r data.Reader) error {
 		w := bufio.NewWriter(f)
 		var err error
 		if res, err = Write(ctx, w, reader(r), data.Filter{Status: data.StatusNew}, format, opts); err != nil {
@@ -479,7 +480,7 @@ func TestWorkbookExportRacingWriters(t *testing.T) {
 	// First the harness: exports that read afresh on every pass, as before
 	// Store.Read, go wrong under the same writes.
 	s := raceStore(t, n)
-	_, err := exportRacing(t, s, filepath.Join(dir, "fresh.xlsx"), XLSX, Options{}, func(*data.Reader) Reader {
+	_, err := exportRacing(t, s, filepath.Join(dir, "fresh.xlsx"), XLSX, Options{}, func(data.Reader) Reader {
 		return &racingReader{Reader: freshReader{s}, s: s, generate: 2}
 	})
 	if err == nil {
@@ -497,7 +498,7 @@ func TestWorkbookExportRacingWriters(t *testing.T) {
 	s = raceStore(t, n)
 	var rr *racingReader
 	path := filepath.Join(dir, "one-read.xlsx")
-	res, err := exportRacing(t, s, path, XLSX, Options{}, func(r *data.Reader) Reader {
+	res, err := exportRacing(t, s, path, XLSX, Options{}, func(r data.Reader) Reader {
 		rr = &racingReader{Reader: r, s: s, generate: 2}
 		return rr
 	})
@@ -527,7 +528,7 @@ func TestPDFExportRacingWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := raceStore(t, n)
-	_, err = exportRacing(t, s, filepath.Join(dir, "fresh.pdf"), PDF, opts, func(*data.Reader) Reader {
+	_, err = exportRacing(t, s, filepath.Join(dir, "fresh.pdf"), PDF, opts, func(data.Reader) Reader {
 		// One pass: the tiles agree with each other, the count does not.
 		return &racingReader{Reader: freshReader{s}, s: s, generate: 3}
 	})
@@ -535,7 +536,7 @@ func TestPDFExportRacingWriters(t *testing.T) {
 	t.Logf("reading afresh on every pass: %v", err)
 	s = raceStore(t, n)
 	path := filepath.Join(dir, "one-read.pdf")
-	res, err := exportRacing(t, s, path, PDF, opts, func(r *data.Reader) Reader { return &racingReader{Reader: r, s: s, generate: 3} })
+	res, err := exportRacing(t, s, path, PDF, opts, func(r data.Reader) Reader { return &racingReader{Reader: r, s: s, generate: 3} })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -270,7 +270,7 @@ func TestTemplatePrintSafety(t *testing.T) {
 				return // Validate refuses it before the check; see TestTemplateValidate
 			}
 			var b bytes.Buffer
-			err := s.Read(context.Background(), func(r *data.Reader) error {
+			err := s.Read(context.Background(), func(r data.Reader) error {
 				_, err := Write(context.Background(), &b, r, data.Filter{}, PDF, Options{Paper: PaperA4, Layout: LayoutCardsA4, Template: &tpl, Logo: logo})
 				return err
 			})

@@ -10,12 +10,13 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // voidFixture: 6 new cards (series 1), 3 that expire within the hour
 // (series 2), and of series 1 two more blocked and one more redeemed; the
 // store's clock is then two hours on, so the 3 have expired.
-func voidFixture(t *testing.T) *data.Store {
+func voidFixture(t *testing.T) *sqlite.Store {
 	t.Helper()
 	s := newStore(t)
 	ctx := context.Background()

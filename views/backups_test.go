@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // TestBackUpNowAndRestore: Back up now lists a new backup; Restore checks
@@ -92,7 +93,7 @@ func TestRestoreOfDamagedBackupSaysSo(t *testing.T) {
 	}
 }
 
-func mustPage(t *testing.T, s *data.Store, f data.Filter) []data.Card {
+func mustPage(t *testing.T, s *sqlite.Store, f data.Filter) []data.Card {
 	t.Helper()
 	cards, _, err := s.Page(context.Background(), f, data.Sort{}, data.Cursor{}, 100)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 var (
@@ -28,7 +29,7 @@ func millionFile(b *testing.B) string {
 			return
 		}
 		millionPath = filepath.Join(dir, "cards.db")
-		s, err := data.Open(context.Background(), millionPath)
+		s, err := sqlite.Open(context.Background(), millionPath)
 		if err != nil {
 			millionErr = err
 			return
@@ -56,7 +57,7 @@ func BenchmarkOpenMillionFirstScreen(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
-		s, err := data.Open(ctx, path)
+		s, err := sqlite.Open(ctx, path)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -80,7 +81,7 @@ func BenchmarkOpenMillionAndFirstPage(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
-		s, err := data.Open(ctx, path)
+		s, err := sqlite.Open(ctx, path)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -105,7 +106,7 @@ func BenchmarkTablePageFetch(b *testing.B) {
 	path := millionFile(b)
 	test.NewTempApp(b)
 	ctx := context.Background()
-	s, err := data.Open(ctx, path)
+	s, err := sqlite.Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 package views
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -27,7 +29,7 @@ type SearchPanel struct {
 	SerialFrom, SerialTo   *widget.Entry
 	PIN                    *widget.Entry
 	Status                 *widget.Select
-	Company                *widget.Select
+	Reseller               *widget.Select
 	AmountFrom, AmountTo   *widget.Entry
 	ExpiryFrom, ExpiryTo   *DateField
 	Client                 *widget.Entry
@@ -41,9 +43,29 @@ type SearchPanel struct {
 	batches map[string]int64
 	content fyne.CanvasObject
 
+	// searched is the text of the last search run; quiet is set while the
+	// choices are filled in by the program, not chosen by the person.
+	searched data.FilterText
+	quiet    bool
+
 	// OnSearch is told the filter when the person searches; OnReset too.
 	OnSearch func(data.Filter)
+	// OnInvalid is told the error when a search is refused (a field is
+	// wrong): what the table shows is then the previous search.
+	OnInvalid func(error)
 }
+
+// rowOf is the sidebar row that shows the error of each search field.
+var rowOf = map[data.Field]string{
+	data.FieldSerialFrom: "serial", data.FieldSerialTo: "serial", data.FieldPIN: "pin",
+	data.FieldStatus: "status", data.FieldReseller: "reseller", data.FieldAmountFrom: "amount",
+	data.FieldAmountTo: "amount", data.FieldExpiryFrom: "expiry", data.FieldExpiryTo: "expiry",
+	data.FieldClient: "client", data.FieldActivatedFrom: "activated", data.FieldActivatedTo: "activated",
+	data.FieldBatch: "batch", data.FieldPrinted: "printed",
+}
+
+// rowOrder is the order of the sidebar's rows.
+var rowOrder = []string{"serial", "pin", "status", "reseller", "amount", "expiry", "client", "activated", "batch", "printed"}
 
 // NewSearchPanel builds the panel; pop-ups open in win.
 func NewSearchPanel(win fyne.Window) *SearchPanel {
@@ -67,10 +89,18 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 	p.SerialFrom = entry("from", serial(false))
 	p.SerialTo = entry("to", serial(true))
 	p.PIN = entry("digits", func(s string) error { _, err := data.NormalizePIN(s); return err })
-	p.Status = widget.NewSelect(append([]string{anyChoice}, statusNames()...), nil)
+	// A choice searches at once, as a person expects of a drop-down.
+	chosen := func(string) {
+		if !p.quiet {
+			p.Submit()
+		}
+	}
+	p.quiet = true
+	defer func() { p.quiet = false }()
+	p.Status = widget.NewSelect(append([]string{anyChoice}, statusNames()...), chosen)
 	p.Status.SetSelectedIndex(0)
-	p.Company = widget.NewSelect([]string{anyChoice}, nil)
-	p.Company.SetSelectedIndex(0)
+	p.Reseller = widget.NewSelect([]string{anyChoice}, chosen)
+	p.Reseller.SetSelectedIndex(0)
 	p.AmountFrom = entry("from", amount)
 	p.AmountTo = entry("to", amount)
 	date := func(ph string, end bool) *DateField {
@@ -88,9 +118,9 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 	p.ExpiryFrom, p.ExpiryTo = date("from", false), date("to", true)
 	p.Client = entry("name contains", func(string) error { return nil })
 	p.ActivatedFrom, p.ActivatedTo = date("from", false), date("to", true)
-	p.Batch = widget.NewSelect([]string{anyChoice}, nil)
+	p.Batch = widget.NewSelect([]string{anyChoice}, chosen)
 	p.Batch.SetSelectedIndex(0)
-	p.Printed = widget.NewSelect([]string{anyChoice, printedNever, printedBefore}, nil)
+	p.Printed = widget.NewSelect([]string{anyChoice, printedNever, printedBefore}, chosen)
 	p.Printed.SetSelectedIndex(0)
 	p.SearchButton = widget.NewButtonWithIcon("Search", theme.SearchIcon(), p.Submit)
 	p.SearchButton.Importance = widget.HighImportance
@@ -105,10 +135,11 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 	title.SizeName = theme.SizeNameSubHeadingText
 	form := container.NewVBox(
 		title,
-		add("serial", "Serial Number", p.SerialFrom, p.SerialTo),
+		// One serial a line: a whole serial fits the sidebar.
+		add("serial", "Serial Number", container.NewVBox(p.SerialFrom, p.SerialTo)),
 		add("pin", "PIN Code", p.PIN),
 		add("status", "Status", p.Status),
-		add("company", "Company", p.Company),
+		add("reseller", "Reseller", p.Reseller),
 		add("amount", "Amount", p.AmountFrom, p.AmountTo),
 		add("expiry", "Expiry Date", container.NewVBox(p.ExpiryFrom, p.ExpiryTo)),
 		add("client", "Client", p.Client),
@@ -137,17 +168,19 @@ func (p *SearchPanel) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(p.content)
 }
 
-// SetResellers fills the Company choices, keeping the current choice.
+// SetResellers fills the Reseller choices, keeping the current choice.
 func (p *SearchPanel) SetResellers(rs []data.Reseller) {
 	opts := []string{anyChoice}
 	for _, r := range rs {
 		opts = append(opts, r.Name)
 	}
-	cur := p.Company.Selected
-	p.Company.SetOptions(opts)
-	p.Company.SetSelected(cur)
-	if p.Company.SelectedIndex() < 0 {
-		p.Company.SetSelectedIndex(0)
+	p.quiet = true
+	defer func() { p.quiet = false }()
+	cur := p.Reseller.Selected
+	p.Reseller.SetOptions(opts)
+	p.Reseller.SetSelected(cur)
+	if p.Reseller.SelectedIndex() < 0 {
+		p.Reseller.SetSelectedIndex(0)
 	}
 }
 
@@ -165,6 +198,8 @@ func (p *SearchPanel) SetBatches(bs []data.Batch) {
 		p.batches[l] = b.ID
 		opts = append(opts, l)
 	}
+	p.quiet = true
+	defer func() { p.quiet = false }()
 	cur := p.Batch.Selected
 	p.Batch.SetOptions(opts)
 	p.Batch.SetSelected(cur)
@@ -176,123 +211,120 @@ func (p *SearchPanel) SetBatches(bs []data.Batch) {
 // SelectBatch chooses batch id in the Batch field and clears the others.
 func (p *SearchPanel) SelectBatch(id int64) {
 	p.clear()
+	p.quiet = true
+	defer func() { p.quiet = false }()
 	for l, b := range p.batches {
 		if b == id {
 			p.Batch.SetSelected(l)
 		}
 	}
+	p.searched = p.Text()
 }
 
-// Filter reads the fields into a filter. Every invalid field is marked with
-// the reason, and the first error is returned.
-func (p *SearchPanel) Filter() (data.Filter, error) {
-	var f data.Filter
-	errs := map[string]error{}
-	note := func(key string, err error) {
-		if err != nil && errs[key] == nil {
-			errs[key] = err
-		}
-	}
-	text := func(e *widget.Entry) string { return strings.TrimSpace(e.Text) }
-	if s := text(p.SerialFrom); s != "" {
-		v, err := data.ParseSerial(s, false)
-		markEntry(p.SerialFrom, err)
-		note("serial", err)
-		f.SerialFrom = &v
-	}
-	if s := text(p.SerialTo); s != "" {
-		v, err := data.ParseSerial(s, true)
-		markEntry(p.SerialTo, err)
-		note("serial", err)
-		f.SerialTo = &v
-	}
-	if s := text(p.PIN); s != "" {
-		v, err := data.NormalizePIN(s)
-		markEntry(p.PIN, err)
-		note("pin", err)
-		f.PIN = v
+// Text is the search as typed in the fields.
+func (p *SearchPanel) Text() data.FilterText {
+	t := data.FilterText{}
+	for k, e := range p.entries() {
+		t[k] = e.Text
 	}
 	if i := p.Status.SelectedIndex(); i > 0 {
-		f.Status = data.Statuses[i-1]
+		t[data.FieldStatus] = p.Status.Selected
 	}
-	if i := p.Company.SelectedIndex(); i > 0 {
-		f.Reseller = p.Company.Selected
+	if i := p.Reseller.SelectedIndex(); i > 0 {
+		t[data.FieldReseller] = p.Reseller.Selected
 	}
-	for _, a := range []struct {
-		e   *widget.Entry
-		dst **int64
-	}{{p.AmountFrom, &f.AmountFrom}, {p.AmountTo, &f.AmountTo}} {
-		if s := text(a.e); s != "" {
-			v, err := data.ParseAmountBound(s)
-			markEntry(a.e, err)
-			note("amount", err)
-			*a.dst = &v
-		}
-	}
-	for _, d := range []struct {
-		key string
-		f   *DateField
-		end bool
-		dst *time.Time
-	}{{"expiry", p.ExpiryFrom, false, &f.ExpiryFrom}, {"expiry", p.ExpiryTo, true, &f.ExpiryTo},
-		{"activated", p.ActivatedFrom, false, &f.ActivatedFrom}, {"activated", p.ActivatedTo, true, &f.ActivatedTo}} {
-		v, err := d.f.Date(d.end)
-		markEntry(d.f.Entry, err)
-		note(d.key, err)
-		*d.dst = v
-	}
-	f.Client = text(p.Client)
 	if i := p.Batch.SelectedIndex(); i > 0 {
-		f.Batch = p.batches[p.Batch.Selected]
+		t[data.FieldBatch] = fmt.Sprint(p.batches[p.Batch.Selected])
 	}
 	switch p.Printed.Selected {
 	case printedNever:
-		f.Printed = data.PrintedNo
+		t[data.FieldPrinted] = string(data.PrintedNo)
 	case printedBefore:
-		f.Printed = data.PrintedYes
+		t[data.FieldPrinted] = string(data.PrintedYes)
 	}
-	// Ranges whose ends are swapped.
-	if len(errs) == 0 {
-		if err := f.Validate(); err != nil {
-			msg := err.Error()
-			switch {
-			case strings.HasPrefix(msg, "serial"):
-				markEntry(p.SerialTo, err)
-				note("serial", err)
-			case strings.HasPrefix(msg, "amount"):
-				markEntry(p.AmountTo, err)
-				note("amount", err)
-			case strings.HasPrefix(msg, "expiry"):
-				markEntry(p.ExpiryTo.Entry, err)
-				note("expiry", err)
-			default:
-				markEntry(p.ActivatedTo.Entry, err)
-				note("activated", err)
-			}
+	for k, v := range t {
+		if strings.TrimSpace(v) == "" {
+			delete(t, k)
 		}
 	}
-	var first error
-	for _, key := range []string{"serial", "pin", "status", "company", "amount", "expiry", "client", "activated", "batch", "printed"} {
-		p.rows[key].setError(errs[key])
-		if first == nil && errs[key] != nil {
-			first = errs[key]
+	return t
+}
+
+// entries are the typed fields by the search field they hold.
+func (p *SearchPanel) entries() map[data.Field]*widget.Entry {
+	return map[data.Field]*widget.Entry{
+		data.FieldSerialFrom: p.SerialFrom, data.FieldSerialTo: p.SerialTo, data.FieldPIN: p.PIN,
+		data.FieldAmountFrom: p.AmountFrom, data.FieldAmountTo: p.AmountTo,
+		data.FieldExpiryFrom: p.ExpiryFrom.Entry, data.FieldExpiryTo: p.ExpiryTo.Entry, data.FieldClient: p.Client,
+		data.FieldActivatedFrom: p.ActivatedFrom.Entry, data.FieldActivatedTo: p.ActivatedTo.Entry,
+	}
+}
+
+// Filter reads the fields into a filter with the domain's one reading of a
+// search (data.ParseFilter). Every invalid field is marked with the reason,
+// and the first error is returned.
+func (p *SearchPanel) Filter() (data.Filter, error) {
+	f, err := data.ParseFilter(p.Text(), data.ISODates)
+	var es data.FieldErrors
+	errors.As(err, &es)
+	for k, e := range p.entries() {
+		markEntry(e, es.Of(k))
+	}
+	rowErr := map[string]error{}
+	for _, e := range es {
+		if key := rowOf[e.Field]; rowErr[key] == nil {
+			rowErr[key] = e.Err
 		}
 	}
-	if first != nil {
-		return data.Filter{}, first
+	for _, key := range rowOrder {
+		p.rows[key].setError(rowErr[key])
 	}
-	return f, nil
+	return f, err
 }
 
 // Submit searches with the fields as they are, unless one is invalid.
 func (p *SearchPanel) Submit() {
 	f, err := p.Filter()
 	if err != nil {
+		if p.OnInvalid != nil {
+			p.OnInvalid(err)
+		}
 		return
 	}
+	p.searched = p.Text()
 	if p.OnSearch != nil {
 		p.OnSearch(f)
 	}
+}
+
+// Edited reports whether the fields were changed since the last search ran:
+// what the table shows (and Mass Edit acts on) is not what they say.
+func (p *SearchPanel) Edited() bool { return !maps.Equal(p.Text(), p.searched) }
+
+// Clear empties the fields of the given search fields and searches again
+// (the × of a filter chip).
+func (p *SearchPanel) Clear(fields ...data.Field) {
+	p.quiet = true
+	es := p.entries()
+	for _, k := range fields {
+		switch k {
+		case data.FieldStatus:
+			p.Status.SetSelectedIndex(0)
+		case data.FieldReseller:
+			p.Reseller.SetSelectedIndex(0)
+		case data.FieldBatch:
+			p.Batch.SetSelectedIndex(0)
+		case data.FieldPrinted:
+			p.Printed.SetSelectedIndex(0)
+		default:
+			if e := es[k]; e != nil {
+				e.SetText("")
+				e.SetValidationError(nil)
+			}
+		}
+	}
+	p.quiet = false
+	p.Submit()
 }
 
 func (p *SearchPanel) clear() {
@@ -301,8 +333,10 @@ func (p *SearchPanel) clear() {
 		e.SetText("")
 		e.SetValidationError(nil)
 	}
+	p.quiet = true
+	defer func() { p.quiet = false }()
 	p.Status.SetSelectedIndex(0)
-	p.Company.SetSelectedIndex(0)
+	p.Reseller.SetSelectedIndex(0)
 	p.Batch.SetSelectedIndex(0)
 	p.Printed.SetSelectedIndex(0)
 	for _, r := range p.rows {
@@ -313,6 +347,7 @@ func (p *SearchPanel) clear() {
 // Reset clears every field and searches again (all cards).
 func (p *SearchPanel) Reset() {
 	p.clear()
+	p.searched = p.Text()
 	if p.OnSearch != nil {
 		p.OnSearch(data.Filter{})
 	}

@@ -12,7 +12,7 @@ import (
 	"topupcards/data"
 )
 
-// Store is what the views need of the card store (*data.Store has it all).
+// Store is what the views need of the card store (data.Store has it all).
 type Store interface {
 	Now() time.Time
 	Path() string
@@ -38,10 +38,11 @@ type Store interface {
 	Backups(ctx context.Context) ([]data.Backup, error)
 	CreateBackup(ctx context.Context, reason string) (data.Backup, error)
 	RestorePlan(ctx context.Context, file string) (data.RestorePlan, error)
+	RecordReveal(ctx context.Context, how string, serial *data.Serial) error
 	Restore(ctx context.Context, file string) (data.RestoreResult, error)
 }
 
-var _ Store = (*data.Store)(nil)
+var _ Store = data.Store(nil)
 
 // Tasks runs disk work off the UI goroutine and lets tests wait for it.
 type Tasks struct {

@@ -13,12 +13,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"topupcards/data"
+	"topupcards/data/sqlite"
 )
 
 // newStore opens a real SQLite file in a temp dir.
-func newStore(tb testing.TB) *data.Store {
+func newStore(tb testing.TB) *sqlite.Store {
 	tb.Helper()
-	s, err := data.Open(context.Background(), filepath.Join(tb.TempDir(), "cards.db"))
+	s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "cards.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func newStore(tb testing.TB) *data.Store {
 	return s
 }
 
-func mustGen(tb testing.TB, s *data.Store, p data.GenerateParams) data.Batch {
+func mustGen(tb testing.TB, s *sqlite.Store, p data.GenerateParams) data.Batch {
 	tb.Helper()
 	b, err := s.Generate(context.Background(), p, nil)
 	if err != nil {
@@ -36,7 +37,7 @@ func mustGen(tb testing.TB, s *data.Store, p data.GenerateParams) data.Batch {
 }
 
 // fixture: two resellers, three batches, some redeemed, some blocked, one expired batch.
-func fixture(tb testing.TB) *data.Store {
+func fixture(tb testing.TB) *sqlite.Store {
 	tb.Helper()
 	s := newStore(tb)
 	ctx := context.Background()
@@ -67,13 +68,13 @@ func fixture(tb testing.TB) *data.Store {
 }
 
 type harness struct {
-	store *data.Store
+	store *sqlite.Store
 	win   fyne.Window
 	tasks *Tasks
 	view  *MainView
 }
 
-func newHarness(t *testing.T, s *data.Store) *harness {
+func newHarness(t *testing.T, s *sqlite.Store) *harness {
 	t.Helper()
 	test.NewTempApp(t)
 	tasks := &Tasks{Synchronous: true}
@@ -113,7 +114,8 @@ func TestTableShowsStoreRowsInSeedFormats(t *testing.T) {
 		t.Fatalf("table has %d rows, want 60", len(rows))
 	}
 	created := regexp.MustCompile(`^\d\d/\d\d/\d{4} \d\d:\d\d:\d\d [+-]\d{4}$`)
-	pin := regexp.MustCompile(`^\d{4} \d{4} \d{4}$`)
+	// PINs are hidden by default: only the last four digits show.
+	pin := regexp.MustCompile(`^•••• •••• \d{4}$`)
 	activated := regexp.MustCompile(`^Rose Orig \d\d/\d\d/\d{4}$`)
 	// Default order: serial ascending, series "1" first.
 	if rows[0][colSerial] != "1-000000001" || rows[10][colSerial] != "2-000000001" {
@@ -127,7 +129,7 @@ func TestTableShowsStoreRowsInSeedFormats(t *testing.T) {
 		}
 		if strings.HasPrefix(r[colSerial], "2-") || strings.HasPrefix(r[colSerial], "3-") {
 			if !pin.MatchString(r[colPIN]) {
-				t.Errorf("PIN %q not grouped in fours", r[colPIN])
+				t.Errorf("PIN %q not masked to its last four digits", r[colPIN])
 			}
 		}
 		switch r[colSerial] {
@@ -207,13 +209,13 @@ func TestEachSearchFieldNarrowsTable(t *testing.T) {
 		{"status activated", func() { sp.Status.SetSelected("activated") }, 3},
 		{"status blocked", func() { sp.Status.SetSelected("blocked") }, 3},
 		{"status new", func() { sp.Status.SetSelected("new") }, 54},
-		{"company", func() { sp.Company.SetSelected("Acme Mobile") }, 20},
+		{"company", func() { sp.Reseller.SetSelected("Acme Mobile") }, 20},
 		{"amount range", func() { test.Type(sp.AmountFrom, "10"); test.Type(sp.AmountTo, "20.00") }, 10},
 		{"expiry range", func() { test.Type(sp.ExpiryFrom.Entry, soon); test.Type(sp.ExpiryTo.Entry, far) }, 30},
 		{"client", func() { test.Type(sp.Client, "rose") }, 3},
 		{"activation date", func() { test.Type(sp.ActivatedFrom.Entry, today); test.Type(sp.ActivatedTo.Entry, today) }, 3},
 		{"batch", func() { sp.Batch.SetSelectedIndex(1) }, 10}, // newest first: batch 3
-		{"combined", func() { sp.Company.SetSelected("Reseller 1"); sp.Status.SetSelected("new") }, 27},
+		{"combined", func() { sp.Reseller.SetSelected("Reseller 1"); sp.Status.SetSelected("new") }, 27},
 	}
 	for _, c := range cases {
 		sp.clear()
@@ -369,7 +371,7 @@ func TestMassEditAppliesExactlyToMatched(t *testing.T) {
 	h := newHarness(t, s)
 	ctx := context.Background()
 	before, _ := s.CardsByID(ctx, mustIDs(t, s, data.Filter{}))
-	h.view.Search.Company.SetSelected("Acme Mobile")
+	h.view.Search.Reseller.SetSelected("Acme Mobile")
 	h.view.Search.Status.SetSelected("new")
 	h.search(t)
 	h.view.ShowMassEdit()
@@ -416,7 +418,7 @@ func TestMassEditAppliesExactlyToMatched(t *testing.T) {
 	}
 }
 
-func mustIDs(t *testing.T, s *data.Store, f data.Filter) []int64 {
+func mustIDs(t *testing.T, s *sqlite.Store, f data.Filter) []int64 {
 	t.Helper()
 	ids, err := s.IDs(context.Background(), f, data.Sort{})
 	if err != nil {

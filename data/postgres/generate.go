@@ -1,0 +1,263 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// PlanBatch checks p against the database and says what the batch will be.
+// A plan with Refusal set is not an error here: the window shows it.
+func (s *Store) PlanBatch(ctx context.Context, p GenerateParams) (Plan, error) {
+	return s.plan(ctx, s.db, p)
+}
+
+func (s *Store) plan(ctx context.Context, q queryer, p GenerateParams) (Plan, error) {
+	now := s.Now()
+	p, err := p.Normalize(now)
+	if err != nil {
+		return Plan{}, err
+	}
+	if p.Reseller != "" {
+		if _, err := resellerID(ctx, q, p.Reseller); err != nil {
+			return Plan{}, err
+		}
+	}
+	var next int64
+	err = q.QueryRowContext(ctx, `SELECT greatest(
+			coalesce((SELECT max(number) FROM cards WHERE series = ?1), 0),
+			coalesce((SELECT max(first_number + quantity - 1) FROM batches WHERE series = ?1), 0)) + 1`,
+		p.Series).Scan(&next)
+	if err != nil {
+		return Plan{}, fmt.Errorf("plan batch: %w", err)
+	}
+	pl := Plan{Params: p, First: Serial{Series: p.Series, Number: next}, Last: Serial{Series: p.Series, Number: next + int64(p.Quantity) - 1}}
+	if pl.Last.Number > MaxSerialNumber {
+		return Plan{}, errf(ErrInvalid, "series %s has room for %d more cards (serial numbers end at %d); use a new series",
+			p.Series, max(0, MaxSerialNumber-next+1), MaxSerialNumber)
+	}
+	pl.Total = Money{Minor: p.Amount * int64(p.Quantity), Currency: p.Currency}
+	random := p.PINLength
+	if p.CheckDigit {
+		random--
+	}
+	pl.Space = math.Pow10(random)
+	err = q.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE c.activated_at IS NULL AND c.blocked = 0
+			AND (c.expires_at IS NULL OR c.expires_at > ?))
+		FROM cards c WHERE c.batch_id IN (SELECT id FROM batches WHERE pin_length = ?)`,
+		now.Unix(), p.PINLength).Scan(&pl.Used, &pl.Live)
+	if err != nil {
+		return Plan{}, fmt.Errorf("plan batch: %w", err)
+	}
+	pl.Fill = float64(pl.Used+int64(p.Quantity)) / pl.Space
+	pl.Odds = float64(pl.Live+int64(p.Quantity)) / pl.Space
+	if pl.Fill > MaxFill {
+		pl.Refusal = fmt.Sprintf("%d-digit PINs: %d cards would fill %.2g%% of the %s possible PINs (at most %.0f%% is allowed, "+
+			"or guessing becomes too easy); choose a longer PIN length, such as %d digits",
+			p.PINLength, pl.Used+int64(p.Quantity), pl.Fill*100, groupThousands(pl.Space), MaxFill*100,
+			suggestLength(pl.Used+int64(p.Quantity), p.CheckDigit))
+	} else if pl.Odds > WarnOdds {
+		pl.Warning = fmt.Sprintf("a random %d-digit guess hits a live card with odds of %s; a longer PIN is safer",
+			p.PINLength, OddsText(pl.Odds))
+	}
+	return pl, nil
+}
+
+// suggestLength is the shortest PIN length whose odds stay within WarnOdds.
+func suggestLength(cards int64, checkDigit bool) int {
+	for l := MinPINLength; l < MaxPINLength; l++ {
+		r := l
+		if checkDigit {
+			r--
+		}
+		if float64(cards)/math.Pow10(r) <= WarnOdds {
+			return l
+		}
+	}
+	return MaxPINLength
+}
+
+// chunk is how many cards one INSERT sends.
+const chunk = 2000
+
+// Generate makes a batch of cards in one transaction: all of them or none.
+// Two desks generating in the same series at once queue on a lock of that
+// series (taken before the next serial is read, held to the commit), so
+// their serial ranges never overlap. PINs come from crypto/rand; the unique
+// index on pin turns a collision (with any desk's card) into a fresh draw,
+// so a batch is never short. Cancelling ctx rolls the batch back.
+func (s *Store) Generate(ctx context.Context, p GenerateParams, progress Progress) (Batch, error) {
+	var b Batch
+	err := s.inTx(ctx, func(tx *txn) error {
+		if _, err := p.Normalize(s.Now()); err != nil {
+			return err
+		}
+		if series, err := ParseSeries(p.Series); err == nil {
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended('topupcards series ' || ?, 0))", series); err != nil {
+				return fmt.Errorf("generate: %w", err)
+			}
+		}
+		pl, err := s.plan(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if pl.Refusal != "" {
+			return errf(ErrGuessable, "generate: %s", pl.Refusal)
+		}
+		b, err = s.insertBatch(ctx, tx, pl, progress)
+		return err
+	})
+	if err != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return Batch{}, fmt.Errorf("generate: cancelled, no cards were made: %w", ctx.Err())
+		}
+		return Batch{}, err
+	}
+	return b, nil
+}
+
+// insertBatch writes the batch row, its cards and its history entry.
+func (s *Store) insertBatch(ctx context.Context, tx *txn, pl Plan, progress Progress) (Batch, error) {
+	p := pl.Params
+	now := s.Now()
+	var resID sql.NullInt64
+	if p.Reseller != "" {
+		id, err := resellerID(ctx, tx, p.Reseller)
+		if err != nil {
+			return Batch{}, err
+		}
+		resID = sql.NullInt64{Int64: id, Valid: true}
+	}
+	var expires sql.NullInt64
+	if !p.ExpiresAt.IsZero() {
+		expires = sql.NullInt64{Int64: p.ExpiresAt.Unix(), Valid: true}
+	}
+	b := Batch{Series: p.Series, FirstNumber: pl.First.Number, Quantity: int64(p.Quantity),
+		Amount: Money{Minor: p.Amount, Currency: p.Currency}, PINLength: p.PINLength, CheckDigit: p.CheckDigit,
+		Reseller: p.Reseller, ExpiresAt: p.ExpiresAt, CreatedAt: now}
+	check := 0
+	if p.CheckDigit {
+		check = 1
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO batches (series, first_number, quantity, amount, currency,
+		pin_length, check_digit, reseller, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		b.Series, b.FirstNumber, b.Quantity, p.Amount, p.Currency, p.PINLength, check, p.Reseller, expires, now.Unix()).Scan(&b.ID); err != nil {
+		return Batch{}, fmt.Errorf("generate: %w", err)
+	}
+	var digits digitSource
+	for done := 0; done < p.Quantity; done += chunk {
+		if err := ctx.Err(); err != nil {
+			return Batch{}, fmt.Errorf("generate: cancelled, no cards were made: %w", err)
+		}
+		if progress != nil {
+			progress(done, p.Quantity)
+		}
+		numbers := make([]int64, 0, chunk)
+		for i := done; i < min(done+chunk, p.Quantity); i++ {
+			numbers = append(numbers, b.FirstNumber+int64(i))
+		}
+		if err := insertCards(ctx, tx, &digits, p, b, numbers, resID, expires, now); err != nil {
+			return Batch{}, err
+		}
+	}
+	if progress != nil {
+		progress(p.Quantity, p.Quantity)
+	}
+	return b, s.logTx(ctx, tx, "generate", generateDetail(b, p), fmt.Sprintf("batch %d", b.ID), b.Quantity)
+}
+
+// insertCards inserts the cards of the given serial numbers, drawing new
+// PINs for those whose PIN was taken until the unique index accepts all.
+func insertCards(ctx context.Context, tx *txn, digits *digitSource, p GenerateParams, b Batch, numbers []int64,
+	resID, expires sql.NullInt64, now time.Time) error {
+	for attempt := 0; len(numbers) > 0; attempt++ {
+		if attempt == 100 {
+			return errf(ErrGuessable, "generate: 100 PINs in a row were taken; choose a longer PIN length")
+		}
+		pins := make([]string, len(numbers))
+		for i := range pins {
+			pin, err := digits.PIN(p.PINLength, p.CheckDigit)
+			if err != nil {
+				return fmt.Errorf("generate: %w", err)
+			}
+			pins[i] = pin
+		}
+		rows, err := tx.QueryContext(ctx, `INSERT INTO cards (series, number, pin, amount, currency, reseller_id,
+				batch_id, expires_at, created_at)
+			SELECT ?, t.n, t.p, ?, ?, ?, ?, ?, ? FROM unnest(?::bigint[], ?::text[]) AS t(n, p)
+			ON CONFLICT (pin) DO NOTHING RETURNING number`,
+			b.Series, p.Amount, p.Currency, resID, b.ID, expires, now.Unix(), numbers, pins)
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("generate: cancelled, no cards were made: %w", ctx.Err())
+			}
+			return fmt.Errorf("generate: %w", err)
+		}
+		made := make(map[int64]bool, len(numbers))
+		for rows.Next() {
+			var n int64
+			if err := rows.Scan(&n); err != nil {
+				rows.Close()
+				return fmt.Errorf("generate: %w", err)
+			}
+			made[n] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("generate: %w", err)
+		}
+		left := numbers[:0]
+		for _, n := range numbers {
+			if !made[n] {
+				left = append(left, n)
+			}
+		}
+		numbers = left
+	}
+	return nil
+}
+
+// generateDetail is the history's words for a new batch.
+func generateDetail(b Batch, p GenerateParams) string {
+	detail := fmt.Sprintf("generated batch %d: %d × %s, serials %s to %s, %d-digit PINs", b.ID, b.Quantity,
+		b.Amount, b.FirstSerial(), b.LastSerial(), p.PINLength)
+	if p.CheckDigit {
+		detail += " with check digit"
+	}
+	if p.Reseller != "" {
+		detail += ", reseller " + p.Reseller
+	}
+	if !p.ExpiresAt.IsZero() {
+		detail += ", expires " + p.ExpiresAt.Local().Format("2006-01-02 15:04")
+	}
+	return detail
+}
+
+// Batches lists every batch, newest first.
+func (s *Store) Batches(ctx context.Context) ([]Batch, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, series, first_number, quantity, amount, currency, pin_length,
+		check_digit = 1, reseller, expires_at, created_at FROM batches ORDER BY id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("list batches: %w", err)
+	}
+	defer rows.Close()
+	var out []Batch
+	for rows.Next() {
+		var b Batch
+		var expires sql.NullInt64
+		var created int64
+		if err := rows.Scan(&b.ID, &b.Series, &b.FirstNumber, &b.Quantity, &b.Amount.Minor, &b.Amount.Currency,
+			&b.PINLength, &b.CheckDigit, &b.Reseller, &expires, &created); err != nil {
+			return nil, fmt.Errorf("list batches: %w", err)
+		}
+		b.CreatedAt = time.Unix(created, 0).UTC()
+		if expires.Valid {
+			b.ExpiresAt = time.Unix(expires.Int64, 0).UTC()
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

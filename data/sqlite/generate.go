@@ -1,0 +1,238 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// queryer is what *sql.DB and *sql.Tx have in common.
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// PlanBatch checks p against the database and says what the batch will be.
+// A plan with Refusal set is not an error here: the window shows it.
+func (s *Store) PlanBatch(ctx context.Context, p GenerateParams) (Plan, error) {
+	return s.plan(ctx, s.db, p)
+}
+
+func (s *Store) plan(ctx context.Context, q queryer, p GenerateParams) (Plan, error) {
+	now := s.Now()
+	p, err := p.Normalize(now)
+	if err != nil {
+		return Plan{}, err
+	}
+	if p.Reseller != "" {
+		if _, err := resellerID(ctx, q, p.Reseller); err != nil {
+			return Plan{}, err
+		}
+	}
+	var next int64
+	err = q.QueryRowContext(ctx, `SELECT max(
+			ifnull((SELECT max(number) FROM cards WHERE series = ?1), 0),
+			ifnull((SELECT max(first_number + quantity - 1) FROM batches WHERE series = ?1), 0)) + 1`,
+		p.Series).Scan(&next)
+	if err != nil {
+		return Plan{}, fmt.Errorf("plan batch: %w", err)
+	}
+	pl := Plan{Params: p, First: Serial{Series: p.Series, Number: next}, Last: Serial{Series: p.Series, Number: next + int64(p.Quantity) - 1}}
+	if pl.Last.Number > MaxSerialNumber {
+		return Plan{}, errf(ErrInvalid, "series %s has room for %d more cards (serial numbers end at %d); use a new series",
+			p.Series, max(0, MaxSerialNumber-next+1), MaxSerialNumber)
+	}
+	pl.Total = Money{Minor: p.Amount * int64(p.Quantity), Currency: p.Currency}
+	random := p.PINLength
+	if p.CheckDigit {
+		random--
+	}
+	pl.Space = math.Pow10(random)
+	err = q.QueryRowContext(ctx, `SELECT count(*), count(CASE WHEN c.activated_at IS NULL AND c.blocked = 0
+			AND (c.expires_at IS NULL OR c.expires_at > ?) THEN 1 END)
+		FROM cards c WHERE c.batch_id IN (SELECT id FROM batches WHERE pin_length = ?)`,
+		now.Unix(), p.PINLength).Scan(&pl.Used, &pl.Live)
+	if err != nil {
+		return Plan{}, fmt.Errorf("plan batch: %w", err)
+	}
+	pl.Fill = float64(pl.Used+int64(p.Quantity)) / pl.Space
+	pl.Odds = float64(pl.Live+int64(p.Quantity)) / pl.Space
+	if pl.Fill > MaxFill {
+		pl.Refusal = fmt.Sprintf("%d-digit PINs: %d cards would fill %.2g%% of the %s possible PINs (at most %.0f%% is allowed, "+
+			"or guessing becomes too easy); choose a longer PIN length, such as %d digits",
+			p.PINLength, pl.Used+int64(p.Quantity), pl.Fill*100, groupThousands(pl.Space), MaxFill*100,
+			suggestLength(pl.Used+int64(p.Quantity), p.CheckDigit))
+	} else if pl.Odds > WarnOdds {
+		pl.Warning = fmt.Sprintf("a random %d-digit guess hits a live card with odds of %s; a longer PIN is safer",
+			p.PINLength, OddsText(pl.Odds))
+	}
+	return pl, nil
+}
+
+// suggestLength is the shortest PIN length whose odds stay within WarnOdds.
+func suggestLength(cards int64, checkDigit bool) int {
+	for l := MinPINLength; l < MaxPINLength; l++ {
+		r := l
+		if checkDigit {
+			r--
+		}
+		if float64(cards)/math.Pow10(r) <= WarnOdds {
+			return l
+		}
+	}
+	return MaxPINLength
+}
+
+// Generate makes a batch of cards in one transaction: all of them or none,
+// also if the process dies midway. PINs come from crypto/rand; the unique
+// index on pin rejects a collision and the card gets a fresh PIN, so a batch
+// is never short. Cancelling ctx rolls the batch back.
+func (s *Store) Generate(ctx context.Context, p GenerateParams, progress Progress) (Batch, error) {
+	if err := s.writable(ctx); err != nil {
+		return Batch{}, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Batch{}, fmt.Errorf("generate: %w", busy(err))
+	}
+	defer tx.Rollback()
+	pl, err := s.plan(ctx, tx, p)
+	if err != nil {
+		return Batch{}, err
+	}
+	if pl.Refusal != "" {
+		return Batch{}, errf(ErrGuessable, "generate: %s", pl.Refusal)
+	}
+	p = pl.Params
+	now := s.Now()
+	var resID sql.NullInt64
+	if p.Reseller != "" {
+		id, err := resellerID(ctx, tx, p.Reseller)
+		if err != nil {
+			return Batch{}, err
+		}
+		resID = sql.NullInt64{Int64: id, Valid: true}
+	}
+	var expires sql.NullInt64
+	if !p.ExpiresAt.IsZero() {
+		expires = sql.NullInt64{Int64: p.ExpiresAt.Unix(), Valid: true}
+	}
+	b := Batch{Series: p.Series, FirstNumber: pl.First.Number, Quantity: int64(p.Quantity),
+		Amount: Money{Minor: p.Amount, Currency: p.Currency}, PINLength: p.PINLength, CheckDigit: p.CheckDigit,
+		Reseller: p.Reseller, ExpiresAt: p.ExpiresAt, CreatedAt: now}
+	res, err := tx.ExecContext(ctx, `INSERT INTO batches (series, first_number, quantity, amount, currency,
+		pin_length, check_digit, reseller, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		b.Series, b.FirstNumber, b.Quantity, p.Amount, p.Currency, p.PINLength, p.CheckDigit, p.Reseller, expires, now.Unix())
+	if err != nil {
+		return Batch{}, fmt.Errorf("generate: %w", err)
+	}
+	if b.ID, err = res.LastInsertId(); err != nil {
+		return Batch{}, fmt.Errorf("generate: %w", err)
+	}
+	// Ids continue above the highest ever given (deleted cards' ids are not
+	// handed out again: print runs name cards by id).
+	var firstID int64
+	if err := tx.QueryRowContext(ctx, `SELECT max(ifnull((SELECT max(id) FROM cards), 0),
+		ifnull((SELECT value FROM counters WHERE name = 'card_id'), 0)) + 1`).Scan(&firstID); err != nil {
+		return Batch{}, fmt.Errorf("generate: %w", err)
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO cards (id, series, number, pin, amount, currency, reseller_id,
+		batch_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pin) DO NOTHING`)
+	if err != nil {
+		return Batch{}, fmt.Errorf("generate: %w", err)
+	}
+	defer stmt.Close()
+	var digits digitSource
+	const step = 1000
+	for i := 0; i < p.Quantity; i++ {
+		if i%step == 0 {
+			if err := ctx.Err(); err != nil {
+				return Batch{}, fmt.Errorf("generate: cancelled, no cards were made: %w", err)
+			}
+			if progress != nil {
+				progress(i, p.Quantity)
+			}
+		}
+		if err := insertCard(ctx, stmt, &digits, p, b, firstID, i, resID, expires, now); err != nil {
+			return Batch{}, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE counters SET value = ? WHERE name = 'card_id'", firstID+int64(p.Quantity)-1); err != nil {
+		return Batch{}, fmt.Errorf("generate: %w", err)
+	}
+	if progress != nil {
+		progress(p.Quantity, p.Quantity)
+	}
+	detail := fmt.Sprintf("generated batch %d: %d × %s, serials %s to %s, %d-digit PINs", b.ID, b.Quantity,
+		b.Amount, b.FirstSerial(), b.LastSerial(), p.PINLength)
+	if p.CheckDigit {
+		detail += " with check digit"
+	}
+	if p.Reseller != "" {
+		detail += ", reseller " + p.Reseller
+	}
+	if !p.ExpiresAt.IsZero() {
+		detail += ", expires " + p.ExpiresAt.Local().Format("2006-01-02 15:04")
+	}
+	if err := s.logTx(ctx, tx, "generate", detail, fmt.Sprintf("batch %d", b.ID), b.Quantity); err != nil {
+		return Batch{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return Batch{}, fmt.Errorf("generate: cancelled, no cards were made: %w", ctx.Err())
+		}
+		return Batch{}, fmt.Errorf("generate: %w", err)
+	}
+	return b, nil
+}
+
+// insertCard inserts card i of the batch, drawing a new PIN until the unique
+// index accepts one.
+func insertCard(ctx context.Context, stmt *sql.Stmt, digits *digitSource, p GenerateParams, b Batch, firstID int64, i int,
+	resID, expires sql.NullInt64, now time.Time) error {
+	for attempt := 0; attempt < 100; attempt++ {
+		pin, err := digits.PIN(p.PINLength, p.CheckDigit)
+		if err != nil {
+			return fmt.Errorf("generate: %w", err)
+		}
+		res, err := stmt.ExecContext(ctx, firstID+int64(i), b.Series, b.FirstNumber+int64(i), pin, p.Amount, p.Currency, resID, b.ID, expires, now.Unix())
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("generate: cancelled, no cards were made: %w", ctx.Err())
+			}
+			return fmt.Errorf("generate card %d: %w", i+1, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+	}
+	return errf(ErrGuessable, "generate: 100 PINs in a row were taken; choose a longer PIN length")
+}
+
+// Batches lists every batch, newest first.
+func (s *Store) Batches(ctx context.Context) ([]Batch, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, series, first_number, quantity, amount, currency, pin_length,
+		check_digit, reseller, expires_at, created_at FROM batches ORDER BY id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("list batches: %w", err)
+	}
+	defer rows.Close()
+	var out []Batch
+	for rows.Next() {
+		var b Batch
+		var expires sql.NullInt64
+		var created int64
+		if err := rows.Scan(&b.ID, &b.Series, &b.FirstNumber, &b.Quantity, &b.Amount.Minor, &b.Amount.Currency,
+			&b.PINLength, &b.CheckDigit, &b.Reseller, &expires, &created); err != nil {
+			return nil, fmt.Errorf("list batches: %w", err)
+		}
+		b.CreatedAt = time.Unix(created, 0).UTC()
+		if expires.Valid {
+			b.ExpiresAt = time.Unix(expires.Int64, 0).UTC()
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

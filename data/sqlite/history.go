@@ -1,0 +1,65 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// historyColumns are what scanHistory reads, from history h.
+const historyColumns = `h.id, h.at, h.action, h.detail, h.filter, h.cards, ifnull(h.undone_by, 0), ifnull(h.undo_of, 0),
+	h.undone_by IS NULL AND EXISTS (SELECT 1 FROM undo_cards u WHERE u.op_id = h.id)`
+
+func scanHistory(sc interface{ Scan(...any) error }) (HistoryEntry, error) {
+	var h HistoryEntry
+	var at int64
+	if err := sc.Scan(&h.ID, &at, &h.Action, &h.Detail, &h.Filter, &h.Cards, &h.UndoneBy, &h.UndoOf, &h.Undoable); err != nil {
+		return HistoryEntry{}, fmt.Errorf("read history: %w", err)
+	}
+	h.At = time.Unix(at, 0).UTC()
+	return h, nil
+}
+
+// HistoryEntry returns entry id of the history (ErrNotFound if none).
+func (s *Store) HistoryEntry(ctx context.Context, id int64) (HistoryEntry, error) {
+	return historyEntry(ctx, s.db, id)
+}
+
+func historyEntry(ctx context.Context, q queryer, id int64) (HistoryEntry, error) {
+	h, err := scanHistory(q.QueryRowContext(ctx, "SELECT "+historyColumns+" FROM history h WHERE h.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return HistoryEntry{}, errf(ErrNotFound, "history entry #%d: there is no such entry; see `topupcards history` for the numbers", id)
+	}
+	return h, err
+}
+
+// History returns the newest limit entries of the audit log, newest first.
+func (s *Store) History(ctx context.Context, limit int) ([]HistoryEntry, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT "+historyColumns+" FROM history h ORDER BY h.id DESC LIMIT ?", limit)
+	if err != nil {
+		return nil, fmt.Errorf("read history: %w", err)
+	}
+	defer rows.Close()
+	var out []HistoryEntry
+	for rows.Next() {
+		h, err := scanHistory(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// LogExport records an export in the history (the export package writes
+// the file; the store keeps the record).
+func (s *Store) LogExport(ctx context.Context, f Filter, cards int64, where string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.logTx(ctx, tx, "export", fmt.Sprintf("exported %d cards to %s", cards, where), f.Describe(), cards)
+	})
+}
