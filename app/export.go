@@ -228,7 +228,7 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 		{*cutMarks, "--cut-marks", export.TakesCutMarks}, {*logo != "", "--logo", export.TakesLogo},
 		{*colours != "", "--colours", export.TakesColours}, {*includeVoid, "--include-void", export.TakesIncludeVoid},
 		{*across != 0, "--across", export.TakesTiles}, {*qr != "", "--qr-template", export.TakesTiles},
-		{*tmpl != "", "--template", export.TakesGrid},
+		{*tmpl != "", "--template", export.TakesTemplate},
 	} {
 		if fl.given && !format.Has(fl.takes) {
 			return usagef("export: %s is not for %s files; %s", fl.name, format.Ext, takenBy(fl.takes))
@@ -258,7 +258,7 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 	if err := e.open(ctx); err != nil {
 		return err
 	}
-	if format == export.PDF {
+	if format.Has(export.TakesTemplate) {
 		if opts.Template, err = resolveTemplate(ctx, e.store, *tmpl, f); err != nil {
 			return err
 		}

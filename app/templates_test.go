@@ -98,7 +98,10 @@ func TestTemplatesCommandLine(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "no.pdf")); !errors.Is(err, os.ErrNotExist) {
 		t.Error("a refused export left a file")
 	}
-	c.fails(ExitUsage, []string{"is not for .xlsx files"}, "export", "--template", "shop", "--out", filepath.Join(dir, "v.xlsx"))
+	c.fails(ExitUsage, []string{"is not for .csv files"}, "export", "--template", "shop", "--out", filepath.Join(dir, "v.csv"))
+	if out := c.ok("export", "--template", "shop", "--out", filepath.Join(dir, "v.xlsx")); !strings.Contains(out, "Exported 12 cards") {
+		t.Errorf("workbook with a template: %s", out)
+	}
 }
 
 func mustRead(t *testing.T, path string) []byte {

@@ -1,9 +1,11 @@
 package export
 
 import (
+	"cmp"
 	"fmt"
 	"image"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/makiuchi-d/gozxing"
@@ -521,4 +523,51 @@ func (tc *templateChecker) check(c data.Card) error {
 		return TemplateError(t.Name, ps)
 	}
 	return nil
+}
+
+// cellTile makes tile t follow template tpl as far as a workbook's cells
+// allow: its front's texts, with card c's values, become the tile's lines
+// in their vertical order (top to bottom, then left to right), and its
+// first QR code's content is the tile's QR code. Sizes, positions,
+// colours, the barcode and the back stay PDF-only.
+func cellTile(t *Tile, tpl *data.Template, c data.Card) {
+	vals := data.PlaceholderValues(c)
+	els := slices.Clone(tpl.Elements)
+	slices.SortStableFunc(els, func(a, b data.Element) int {
+		return cmp.Or(cmp.Compare(a.YMM, b.YMM), cmp.Compare(a.XMM, b.XMM))
+	})
+	t.Lines = []string{}
+	qr := ""
+	for _, e := range els {
+		switch e.Type {
+		case data.ElementText:
+			t.Lines = append(t.Lines, strings.Join(strings.Fields(vals.Replace(e.Text)), " "))
+		case data.ElementQR:
+			if qr == "" {
+				qr = vals.Replace(e.Content)
+			}
+		}
+	}
+	if qr != "" {
+		t.QR = qr
+	}
+}
+
+// templateRows puts a template's lines into a workbook tile's rows: the
+// first four in the first four rows, the rest together in the fifth; the
+// last row keeps the REPRINT or VOID mark.
+func templateRows(lines []string, bottom string) [rowsPerTile]string {
+	var rows [rowsPerTile]string
+	for i, l := range lines {
+		if i < rowsPerTile-2 {
+			rows[i] = l
+			continue
+		}
+		if rows[rowsPerTile-2] != "" {
+			rows[rowsPerTile-2] += " · "
+		}
+		rows[rowsPerTile-2] += l
+	}
+	rows[rowsPerTile-1] = bottom
+	return rows
 }

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"topupcards/data"
 )
 
@@ -357,5 +359,64 @@ func TestPreviewTileIsThePDFTile(t *testing.T) {
 	}
 	if got := zbarCodes(t, back); !sameSet(got, []string{"CODE-128:" + c.PIN}) {
 		t.Errorf("back preview codes %q", got)
+	}
+}
+
+// TestWorkbookFollowsTemplate: a workbook exported with a template shows
+// the template's texts, with each card's values, as the tile's lines in
+// their vertical order, and its QR picture holds the template's QR
+// content.
+func TestWorkbookFollowsTemplate(t *testing.T) {
+	s := fixture(t)
+	tpl := shopTemplate()
+	tpl.Elements[8].Content = "https://topup.example.com/r?p={pin}"
+	path := filepath.Join(t.TempDir(), "vouchers.xlsx")
+	if _, err := Export(context.Background(), s, data.Filter{}, path, Options{Template: &tpl}); err != nil {
+		t.Fatal(err)
+	}
+	cards := allCards(t, s, data.Filter{Status: data.StatusNew})
+	byPIN := map[string]data.Card{}
+	for _, c := range cards {
+		byPIN[c.PIN] = c
+	}
+	xf, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer xf.Close()
+	cells, err := xf.GetPictureCells(SheetVouchers)
+	if err != nil || len(cells) != len(cards) {
+		t.Fatalf("%d pictures for %d cards, %v", len(cells), len(cards), err)
+	}
+	for _, cell := range cells {
+		pics, err := xf.GetPictures(SheetVouchers, cell)
+		if err != nil || len(pics) != 1 {
+			t.Fatalf("%s: %d pictures, %v", cell, len(pics), err)
+		}
+		got := decodeQR(t, pics[0].File)
+		c, ok := byPIN[strings.TrimPrefix(got, "https://topup.example.com/r?p=")]
+		if !ok || !strings.HasPrefix(got, "https://topup.example.com/r?p=") {
+			t.Fatalf("QR %q is not the template's address of a card", got)
+		}
+		col, row, _ := excelize.CellNameToCoordinates(cell)
+		top := (row-1)/rowsPerTile*rowsPerTile + 1
+		textCol, _ := excelize.ColumnNumberToName(col - 1)
+		var lines []string
+		for r := range rowsPerTile - 1 {
+			v, _ := xf.GetCellValue(SheetVouchers, textCol+strconv.Itoa(top+r))
+			lines = append(lines, v)
+		}
+		expiry := "No expiry"
+		if !c.ExpiresAt.IsZero() {
+			expiry = data.FormatDay(c.ExpiresAt)
+		}
+		want := []string{c.Reseller, c.Amount.Display(), data.GroupPIN(c.PIN), c.PIN,
+			c.Amount.Currency + " batch " + strconv.FormatInt(c.BatchID, 10) + " · S/N " + c.Serial.String() + " · Valid " + expiry}
+		if c.Reseller == "" {
+			want[0] = data.NoResellerText
+		}
+		if strings.Join(lines, "|") != strings.Join(want, "|") {
+			t.Errorf("tile of card %s: %q, want %q", c.Serial, lines, want)
+		}
 	}
 }

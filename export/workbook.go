@@ -175,6 +175,9 @@ func (o *Options) normalize(format *Format) error {
 	if err := CheckQRTemplate(o.QRTemplate); err != nil {
 		return err
 	}
+	if o.Template != nil && !format.Has(TakesTemplate) {
+		return data.NewError(data.ErrInvalid, "export: a card template is for voucher sheets; save as .pdf or .xlsx")
+	}
 	if !format.Has(TakesGrid) && (o.Layout != "" || o.Down != 0) {
 		return data.NewError(data.ErrInvalid, "export: a layout and tiles down are for PDF; save as .pdf")
 	}
@@ -519,6 +522,9 @@ func (tr *tileRows) add(t Tile, styles voucherStyles) {
 		bottom, bottomStyle = t.Void+" — DO NOT SELL", styles.void
 	}
 	texts := [rowsPerTile]string{t.Company, t.Amount, t.PIN, "S/N " + t.Serial, t.ValidUntil, bottom}
+	if t.Lines != nil {
+		texts = templateRows(t.Lines, bottom)
+	}
 	for r := 0; r < rowsPerTile; r++ {
 		st := styles.rows[r]
 		if r == rowsPerTile-1 {
