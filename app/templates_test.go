@@ -353,3 +353,43 @@ func jsonTemplate(b []byte, t *data.Template) error {
 	*t = v
 	return err
 }
+
+// TestWindowExportWithTemplate: the Export dialog offers the stored
+// templates; the first page's preview and the PDF it writes follow the
+// chosen one, and the print run names it.
+func TestWindowExportWithTemplate(t *testing.T) {
+	m, s := newWindow(t, map[string]int{"4": 12})
+	ctx := context.Background()
+	var tpl data.Template
+	if err := jsonTemplate(shopTemplateJSON(t, "shop"), &tpl); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveTemplate(ctx, tpl, false); err != nil {
+		t.Fatal(err)
+	}
+	m.View.ShowExport()
+	m.Tasks.Wait()
+	d := m.View.LastExport
+	if got := strings.Join(d.CardTemplate.Options, ","); got != "default,shop" {
+		t.Fatalf("templates offered: %s", got)
+	}
+	d.Format.SetSelected("PDF voucher sheets (.pdf)")
+	d.Layout.SetSelected("cards-a4-10up")
+	m.Tasks.Wait()
+	builtin := d.Preview.Image
+	d.CardTemplate.SetSelected("shop")
+	m.Tasks.Wait()
+	if d.Preview.Image == nil || d.Preview.Image == builtin {
+		t.Fatal("the preview did not follow the template")
+	}
+	path := filepath.Join(t.TempDir(), "shop.pdf")
+	d.Start(path, false)
+	m.Tasks.Wait()
+	if !strings.Contains(d.Info.Text, "Exported 12 cards") || !strings.Contains(d.Info.Text, "5 pages") {
+		t.Fatalf("result %q, problem %q", d.Info.Text, d.Problem.Text)
+	}
+	runs, err := s.PrintRuns(ctx, 1)
+	if err != nil || len(runs) != 1 || !strings.Contains(runs[0].Layout, "template shop") {
+		t.Fatalf("print run %+v, %v", runs, err)
+	}
+}

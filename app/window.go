@@ -236,6 +236,11 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 			if err != nil {
 				return "", err
 			}
+			if format.Has(export.TakesTemplate) {
+				if opts.Template, err = resolveTemplate(ctx, m.store, r.CardTemplate, r.Filter); err != nil {
+					return "", err
+				}
+			}
 			opts.Progress = progress
 			res, err := runExport(ctx, m.store, r.Filter, r.Path, format, opts, r.Overwrite)
 			if err != nil {
@@ -256,6 +261,14 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 			return 0
 		},
 		Layouts: layouts,
+		Templates: func(ctx context.Context) ([]string, error) {
+			ts, err := m.store.Templates(ctx)
+			var names []string
+			for _, t := range ts {
+				names = append(names, t.Name)
+			}
+			return names, err
+		},
 		Check: func(r views.ExportRequest) error {
 			_, _, err := exportOptions(r)
 			return err
@@ -263,6 +276,9 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 		Preview: func(ctx context.Context, r views.ExportRequest, widthPx int) (image.Image, error) {
 			_, opts, err := exportOptions(r)
 			if err != nil {
+				return nil, err
+			}
+			if opts.Template, err = resolveTemplate(ctx, m.store, r.CardTemplate, r.Filter); err != nil {
 				return nil, err
 			}
 			var img image.Image
