@@ -83,7 +83,7 @@ func (c *CLI) cmdTemplates(ctx context.Context, e *cmdEnv) error {
 		}
 	case "remove":
 		if !*yes {
-			return usagef("templates remove %s: add --yes to remove it (templates restore %s brings it back)", args[0], args[0])
+			return usagef("templates remove %q: add --yes to remove it (templates restore %q brings it back)", args[0], args[0])
 		}
 	}
 	var imported data.Template
