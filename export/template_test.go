@@ -420,3 +420,37 @@ func TestWorkbookFollowsTemplate(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateReprintAndVoid: a template's tile carries the REPRINT band
+// when printed again, and a card that cannot be sold is stamped across its
+// front (with --include-void), as the built-in tile does.
+func TestTemplateReprintAndVoid(t *testing.T) {
+	needTools(t)
+	s := voidFixture(t)
+	tpl := shopTemplate()
+	opts := Options{Paper: PaperA4, Layout: LayoutCardsA4, Template: &tpl, Logo: testLogo(t), IncludeVoid: true}
+	dir := t.TempDir()
+	if res, err := Export(context.Background(), s, data.Filter{}, filepath.Join(dir, "1.pdf"), opts); err != nil || res.Void != 6 {
+		t.Fatal(res.Void, err)
+	}
+	first := pdfText(t, filepath.Join(dir, "1.pdf"), 0)
+	if n := strings.Count(first, "REPRINT"); n != 0 {
+		t.Errorf("first print: %d REPRINT marks", n)
+	}
+	// Six cards cannot be sold (2 blocked, 1 redeemed, 3 expired): six stamps.
+	if n := strings.Count(first, "DO NOT SELL"); n != 6 {
+		t.Errorf("%d stamps, want 6:\n%s", n, first)
+	}
+	for _, w := range []string{"VOID —", "REDEEMED", "EXPIRED"} {
+		if strings.Count(first, w) < 2 { // the stamp and the totals line
+			t.Errorf("no tile is stamped %s", w)
+		}
+	}
+	res, err := Export(context.Background(), s, data.Filter{Status: data.StatusNew}, filepath.Join(dir, "2.pdf"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(pdfText(t, filepath.Join(dir, "2.pdf"), 0), "REPRINT"); n != int(res.Cards) || n == 0 {
+		t.Errorf("second print: %d REPRINT marks for %d cards", n, res.Cards)
+	}
+}
