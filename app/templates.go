@@ -101,7 +101,11 @@ func (c *CLI) cmdTemplates(ctx context.Context, e *cmdEnv) error {
 	if err := e.open(ctx); err != nil {
 		return err
 	}
-	s := e.store
+	return c.runTemplates(ctx, e.store, sub, args, imported, *out, *replace, *force)
+}
+
+// runTemplates runs a templates subcommand, its arguments checked, on s.
+func (c *CLI) runTemplates(ctx context.Context, s data.Store, sub string, args []string, imported data.Template, out string, replace, force bool) error {
 	switch sub {
 	case "list":
 		return c.listTemplates(ctx, s)
@@ -113,7 +117,7 @@ func (c *CLI) cmdTemplates(ctx context.Context, e *cmdEnv) error {
 		fmt.Fprint(c.Stdout, string(t.JSON()))
 		c.warnTemplate(ctx, s, t)
 	case "import":
-		if err := s.SaveTemplate(ctx, imported, *replace); err != nil {
+		if err := s.SaveTemplate(ctx, imported, replace); err != nil {
 			return err
 		}
 		fmt.Fprintf(c.Stdout, "Imported template %q (%g × %g mm, %d elements on the front, %d on the back).\n",
@@ -124,10 +128,10 @@ func (c *CLI) cmdTemplates(ctx context.Context, e *cmdEnv) error {
 		if err != nil {
 			return err
 		}
-		if err := writeFileSafely(*out, t.JSON(), *force); err != nil {
+		if err := writeFileSafely(out, t.JSON(), force); err != nil {
 			return err
 		}
-		fmt.Fprintf(c.Stdout, "Wrote template %q to %s.\n", t.Name, *out)
+		fmt.Fprintf(c.Stdout, "Wrote template %q to %s.\n", t.Name, out)
 	case "remove":
 		if err := s.RemoveTemplate(ctx, args[0]); err != nil {
 			return err

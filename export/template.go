@@ -286,7 +286,7 @@ func checkSide(gc *glyphCache, t data.Template, els []data.Element, back bool, v
 			if e.Type == data.ElementBarcode {
 				if m := minBarMM(dpi); g.mod < m-1e-9 {
 					add(i, "has bars %.3f mm wide, narrower than the %.2f mm a %d dpi printer and a scanner need: make it at least %.1f mm wide (w_mm)",
-						g.mod, m, max(dpi, 0)+DefaultDPI*b2i(dpi <= 0), math.Ceil(m*float64(len(g.bars))*10)/10)
+						g.mod, m, cmp.Or(max(dpi, 0), DefaultDPI), math.Ceil(m*float64(len(g.bars))*10)/10)
 				}
 			}
 			q := g.quiet
@@ -310,13 +310,6 @@ func checkSide(gc *glyphCache, t data.Template, els []data.Element, back bool, v
 		}
 	}
 	return out
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func placeholderNames() string {

@@ -163,6 +163,21 @@ func (d *Designer) makeWidgets() {
 	}
 	d.TileW = tileNum(func(v float64) { d.tpl.Tile.WidthMM = v })
 	d.TileH = tileNum(func(v float64) { d.tpl.Tile.HeightMM = v })
+	d.makeStyleFields()
+	d.Problems = widget.NewLabel("")
+	d.Problems.Wrapping = fyne.TextWrapWord
+	d.Name = widget.NewEntry()
+	d.Name.SetText(d.tpl.Name)
+	d.UndoBtn = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), d.onUndo)
+	d.UndoBtn.Disable()
+	d.SaveBtn = widget.NewButtonWithIcon("Save as", theme.DocumentSaveIcon(), func() { d.save(false) })
+	d.SaveBtn.Importance = widget.HighImportance
+	d.RemoveBtn = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), d.onRemove)
+}
+
+// makeStyleFields makes the fields of a text's content and style and of
+// what a code holds.
+func (d *Designer) makeStyleFields() {
 	d.Text = widget.NewMultiLineEntry()
 	d.Text.SetMinRowsVisible(3)
 	d.Text.OnChanged = func(s string) {
@@ -198,15 +213,6 @@ func (d *Designer) makeWidgets() {
 			d.change(func(e *data.Element) { e.Colour = strings.TrimSpace(s) })
 		}
 	}
-	d.Problems = widget.NewLabel("")
-	d.Problems.Wrapping = fyne.TextWrapWord
-	d.Name = widget.NewEntry()
-	d.Name.SetText(d.tpl.Name)
-	d.UndoBtn = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), d.onUndo)
-	d.UndoBtn.Disable()
-	d.SaveBtn = widget.NewButtonWithIcon("Save as", theme.DocumentSaveIcon(), func() { d.save(false) })
-	d.SaveBtn.Importance = widget.HighImportance
-	d.RemoveBtn = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), d.onRemove)
 }
 
 // Show opens the designer as a dialog sized to the window, and loads the
