@@ -1,9 +1,12 @@
 package export
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
 	"fmt"
 	"image"
+	"image/png"
 	"math"
 	"slices"
 	"strings"
@@ -543,6 +546,91 @@ func cellTile(t *Tile, tpl *data.Template, c data.Card) {
 	}
 	if qr != "" {
 		t.QR = qr
+	}
+	if b := templateBarcode(tpl); b != nil {
+		t.Barcode = vals.Replace(b.Content)
+	}
+}
+
+// templateBarcode is the template's first barcode on its front; nil: none.
+func templateBarcode(tpl *data.Template) *data.Element {
+	if tpl == nil {
+		return nil
+	}
+	for i, e := range tpl.Elements {
+		if e.Type == data.ElementBarcode {
+			return &tpl.Elements[i]
+		}
+	}
+	return nil
+}
+
+// Workbook barcodes: a picture under the QR code, as wide as the QR
+// column, this tall; the QR code shrinks to make room.
+const (
+	workbookBarMM  = 6.0
+	workbookBarGap = 1.5
+)
+
+// withBarcode makes room for a barcode under each tile's QR code.
+func (l layout) withBarcode() layout {
+	l.bar = workbookBarMM
+	l.qr = math.Min(l.qr, l.tileH-4-l.bar-workbookBarGap)
+	return l
+}
+
+func barGap(l layout) float64 {
+	if l.bar == 0 {
+		return 0
+	}
+	return workbookBarGap
+}
+
+// barcodePNG is content's Code 128 symbol with its quiet zones (10
+// modules each side) as a grey PNG, 4 pixels a module, 60 pixels tall
+// (the picture is stretched to its box).
+func barcodePNG(content string) ([]byte, error) {
+	bars, err := code128(content)
+	if err != nil {
+		return nil, fmt.Errorf("barcode of %q: %w", content, err)
+	}
+	const px, rows = 4, 60
+	mods := len(bars) + 2*barQuietModules
+	img := image.NewGray(image.Rect(0, 0, mods*px, rows))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	for x, dark := range bars {
+		if !dark {
+			continue
+		}
+		for y := range rows {
+			for p := range px {
+				img.Pix[y*img.Stride+(barQuietModules+x)*px+p] = 0
+			}
+		}
+	}
+	var b bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&b, img); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// writeBarAnchors writes each tile's barcode picture (image n+i+1) under
+// its QR code, top mm below the tile's top, across the QR column.
+func writeBarAnchors(bw *bufio.Writer, n int64, lay layout, top float64) {
+	w, h := int64(lay.qrColW*emuPerMM), int64(lay.bar*emuPerMM)
+	rowIn, rowOff := anchorRow(lay.heights, top)
+	for i := int64(0); i < n; i++ {
+		tr, tc := i/int64(lay.across), i%int64(lay.across)
+		fmt.Fprintf(bw, `<xdr:oneCellAnchor><xdr:from><xdr:col>%d</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>%d</xdr:row><xdr:rowOff>%d</xdr:rowOff></xdr:from>`+
+			`<xdr:ext cx="%d" cy="%d"/><xdr:pic><xdr:nvPicPr><xdr:cNvPr id="%d" name="Barcode %d"/><xdr:cNvPicPr/></xdr:nvPicPr>`+
+			`<xdr:blipFill><a:blip r:embed="rId%d"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill>`+
+			`<xdr:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="%d" cy="%d"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr></xdr:pic>`+
+			`<xdr:clientData fLocksWithSheet="1" fPrintsWithSheet="1"/></xdr:oneCellAnchor>`,
+			2*tc+1, tr*rowsPerTile+int64(rowIn), rowOff, w, h, n+i+2, i+1, n+i+1, w, h)
 	}
 }
 

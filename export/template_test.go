@@ -364,8 +364,9 @@ func TestPreviewTileIsThePDFTile(t *testing.T) {
 
 // TestWorkbookFollowsTemplate: a workbook exported with a template shows
 // the template's texts, with each card's values, as the tile's lines in
-// their vertical order, and its QR picture holds the template's QR
-// content.
+// their vertical order; its QR picture holds the template's QR content and
+// a barcode picture under it the template's barcode (the serial), read
+// back with zbarimg.
 func TestWorkbookFollowsTemplate(t *testing.T) {
 	s := fixture(t)
 	tpl := shopTemplate()
@@ -385,13 +386,26 @@ func TestWorkbookFollowsTemplate(t *testing.T) {
 	}
 	defer xf.Close()
 	cells, err := xf.GetPictureCells(SheetVouchers)
-	if err != nil || len(cells) != len(cards) {
-		t.Fatalf("%d pictures for %d cards, %v", len(cells), len(cards), err)
+	if err != nil || len(cells) != 2*len(cards) {
+		t.Fatalf("%d pictures for %d cards (a QR code and a barcode each), %v", len(cells), len(cards), err)
 	}
+	bars := map[string]int{}
 	for _, cell := range cells {
 		pics, err := xf.GetPictures(SheetVouchers, cell)
 		if err != nil || len(pics) != 1 {
 			t.Fatalf("%s: %d pictures, %v", cell, len(pics), err)
+		}
+		img, err := png.Decode(bytes.NewReader(pics[0].File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := img.Bounds(); b.Dx() > 2*b.Dy() { // the barcode
+			codes := zbarCodes(t, img)
+			if len(codes) != 1 || !strings.HasPrefix(codes[0], "CODE-128:") {
+				t.Fatalf("%s: barcode reads %q", cell, codes)
+			}
+			bars[strings.TrimPrefix(codes[0], "CODE-128:")]++
+			continue
 		}
 		got := decodeQR(t, pics[0].File)
 		c, ok := byPIN[strings.TrimPrefix(got, "https://topup.example.com/r?p=")]
@@ -417,6 +431,11 @@ func TestWorkbookFollowsTemplate(t *testing.T) {
 		}
 		if strings.Join(lines, "|") != strings.Join(want, "|") {
 			t.Errorf("tile of card %s: %q, want %q", c.Serial, lines, want)
+		}
+	}
+	for _, c := range cards {
+		if bars[c.Serial.String()] != 1 {
+			t.Errorf("card %s: %d barcodes of its serial", c.Serial, bars[c.Serial.String()])
 		}
 	}
 }

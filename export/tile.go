@@ -22,6 +22,9 @@ type Tile struct {
 	// Lines, when not nil, are a template's texts in their vertical order,
 	// which the workbook writes in place of the built-in lines.
 	Lines []string
+	// Barcode is what a template's Code 128 barcode holds on this card
+	// (the workbook's picture under the QR code); "": none.
+	Barcode string
 }
 
 // DefaultCompany is printed on cards that belong to no reseller.

@@ -107,6 +107,7 @@ type layout struct {
 	paper         Paper
 	textW, qrColW float64 // column widths, mm
 	qr            float64 // QR code side, mm
+	bar           float64 // barcode height below the QR code, mm (0: none)
 	tileH         float64 // tile height, mm
 	heights       [rowsPerTile]float64
 	tilesPerPage  int
@@ -254,6 +255,9 @@ func (p *progress) add(n int64) {
 // in a drawing of its own. It returns the number of voucher pages.
 func writeWorkbookFile(ctx context.Context, w io.Writer, j *job) (int, error) {
 	lay := newLayout(j.opts.Across, j.opts.Paper)
+	if templateBarcode(j.opts.Template) != nil {
+		lay = lay.withBarcode()
+	}
 	// Steps: a tile's text, a card's row, its QR code (2).
 	j.prog.total = 3*j.sel.Cards + j.sel.Matched
 	if err := writeWorkbook(ctx, w, j, lay); err != nil {
@@ -941,7 +945,7 @@ func addDrawing(ctx context.Context, zr *zip.Reader, w io.Writer, j *job, lay la
 	if err := writeDrawingXML(zw, n, lay); err != nil {
 		return err
 	}
-	if err := writeDrawingRels(zw, n); err != nil {
+	if err := writeDrawingRels(zw, n, lay.bar > 0); err != nil {
 		return err
 	}
 	if err := writeMedia(ctx, zw, j, n); err != nil {
@@ -975,7 +979,11 @@ func writeDrawingXML(zw *zip.Writer, n int64, lay layout) error {
 		`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`)
 	size := int64(lay.qr * emuPerMM)
 	colOff := int64((lay.qrColW - lay.qr) / 2 * emuPerMM)
-	rowIn, rowOff := anchorRow(lay.heights, (lay.tileH-lay.qr)/2)
+	qrTop := (lay.tileH - lay.qr - lay.bar - barGap(lay)) / 2
+	rowIn, rowOff := anchorRow(lay.heights, qrTop)
+	if lay.bar > 0 {
+		writeBarAnchors(bw, n, lay, qrTop+lay.qr+barGap(lay))
+	}
 	for i := int64(0); i < n; i++ {
 		tr, tc := i/int64(lay.across), i%int64(lay.across)
 		fmt.Fprintf(bw, `<xdr:oneCellAnchor><xdr:from><xdr:col>%d</xdr:col><xdr:colOff>%d</xdr:colOff><xdr:row>%d</xdr:row><xdr:rowOff>%d</xdr:rowOff></xdr:from>`+
@@ -989,7 +997,7 @@ func writeDrawingXML(zw *zip.Writer, n int64, lay layout) error {
 	return bw.Flush()
 }
 
-func writeDrawingRels(zw *zip.Writer, n int64) error {
+func writeDrawingRels(zw *zip.Writer, n int64, bars bool) error {
 	fw, err := zw.Create(drawingRels)
 	if err != nil {
 		return err
@@ -997,7 +1005,11 @@ func writeDrawingRels(zw *zip.Writer, n int64) error {
 	bw := bufio.NewWriterSize(fw, 1<<16)
 	bw.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
 		`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`)
-	for i := int64(1); i <= n; i++ {
+	pictures := n
+	if bars {
+		pictures = 2 * n // the barcodes are images n+1 to 2n
+	}
+	for i := int64(1); i <= pictures; i++ {
 		fmt.Fprintf(bw, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="../media/image%d.png"/>`, i, i)
 	}
 	bw.WriteString(`</Relationships>`)
@@ -1015,11 +1027,12 @@ func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 	type qrJob struct {
 		i       int64
 		content string
+		bar     string // the template's barcode content; "": none
 	}
 	type result struct {
-		i   int64
-		png []byte
-		err error
+		i        int64
+		png, bar []byte
+		err      error
 	}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan qrJob, 4*workers)
@@ -1033,7 +1046,7 @@ func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 				return fmt.Errorf("the cards changed while the workbook was written: more than %d tiles", n)
 			}
 			select {
-			case jobs <- qrJob{i, t.QR}:
+			case jobs <- qrJob{i, t.QR, t.Barcode}:
 				i++
 				return nil
 			case <-ctx.Done():
@@ -1048,8 +1061,12 @@ func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 			defer wg.Done()
 			for j := range jobs {
 				img, err := QRPNG(j.content)
+				var bar []byte
+				if err == nil && j.bar != "" {
+					bar, err = barcodePNG(j.bar)
+				}
 				select {
-				case results <- result{j.i, img, err}:
+				case results <- result{j.i, img, bar, err}:
 				case <-ctx.Done():
 					return
 				}
@@ -1074,6 +1091,12 @@ func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("%s%d.png", mediaPrefix, r.i+1), Method: zip.Store})
 		if err == nil {
 			_, err = fw.Write(r.png)
+		}
+		if err == nil && r.bar != nil {
+			fw, err = zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("%s%d.png", mediaPrefix, n+r.i+1), Method: zip.Store})
+			if err == nil {
+				_, err = fw.Write(r.bar)
+			}
 		}
 		if err != nil {
 			werr = err
