@@ -7,6 +7,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"topupcards/data"
 )
 
 // TestDesigner drives the designer's widgets: a click on the tile selects
@@ -124,4 +126,23 @@ func buttonLabelled(t *testing.T, d *Designer, label string) fyne.Tappable {
 	}
 	t.Fatalf("no button %q", label)
 	return nil
+}
+
+// TestPrintThisBatchNow: after Generate the dialog offers "Print this
+// batch now", which hands the new batch to the print hook.
+func TestPrintThisBatchNow(t *testing.T) {
+	s := fixture(t)
+	h := newHarness(t, s)
+	var asked int64
+	h.view.PrintBatch = func(batch int64) { asked = batch }
+	b := mustGen(t, s, data.GenerateParams{Amount: 500, Quantity: 3, Series: "PB"})
+	h.view.onGenerated(b)
+	h.tasks.Wait()
+	if h.view.generated == nil {
+		t.Fatal("no dialog after Generate")
+	}
+	h.view.generated.Confirm()
+	if asked != b.ID {
+		t.Fatalf("print hook got batch %d, want %d", asked, b.ID)
+	}
 }

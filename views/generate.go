@@ -355,11 +355,12 @@ func (v *MainView) onGenerated(b data.Batch) {
 				dialog.ShowInformation("Cards generated", msg, v.win)
 				return
 			}
-			dialog.ShowCustomConfirm("Cards generated", "Print this batch now", "Close", widget.NewLabel(msg), func(ok bool) {
+			v.generated = dialog.NewCustomConfirm("Cards generated", "Print this batch now", "Close", widget.NewLabel(msg), func(ok bool) {
 				if ok {
 					v.PrintBatch(b.ID)
 				}
 			}, v.win)
+			v.generated.Show()
 		})
 	})
 }

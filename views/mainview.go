@@ -42,8 +42,9 @@ type MainView struct {
 	// ExportHooks run exports (the app wires them to the export package).
 	ExportHooks ExportHooks
 	// PrintBatch, when set, is offered after Generate as "Print this
-	// batch now".
+	// batch now" (in the dialog generated).
 	PrintBatch func(batch int64)
+	generated  *dialog.ConfirmDialog
 
 	// The dialogs opened last, for tests.
 	LastGenerate  *GenerateDialog
