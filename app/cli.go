@@ -67,7 +67,11 @@ Usage:
   topupcards backups  [list | create | restore FILE --yes]
   topupcards export   [FILTER] --out FILE.pdf|FILE.xlsx|FILE.csv [--layout NAME] [--across N --down N]
                       [--paper a4|letter] [--cut-marks] [--logo FILE] [--colours LIST]
-                      [--qr-template TEXT] [--include-void] [--locale TAG] [--force]
+                      [--qr-template TEXT] [--include-void] [--locale TAG] [--template NAME] [--dpi N] [--force]
+  topupcards templates [list | show NAME | import FILE.json [--replace] | export NAME --out FILE.json
+                      | remove NAME --yes | restore NAME | set RESELLER NAME]
+  topupcards print    [FILTER] --printer NAME [--template NAME] [--layout NAME] [--copies N] [...export's PDF options]
+  topupcards printers                          list the system's printers
 
 FILTER: --serial-from S --serial-to S --pin P --status new|activated|expired|blocked --reseller NAME
         --amount-from A --amount-to A --expiry-from D --expiry-to D --client TEXT
@@ -172,6 +176,9 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 		"settings":  c.cmdSettings,
 		"backups":   c.cmdBackups,
 		"export":    c.cmdExport,
+		"templates": c.cmdTemplates,
+		"print":     c.cmdPrint,
+		"printers":  c.cmdPrinters,
 	}
 	if cmd == "help" {
 		fmt.Fprint(c.Stdout, mainUsage)

@@ -51,6 +51,9 @@ type MainWindow struct {
 	View  *views.MainView
 	Tasks *views.Tasks
 	store data.Store
+	// The print dialog and designer opened last (for tests).
+	lastPrint    *views.PrintDialog
+	lastDesigner *views.Designer
 }
 
 // RunWindow runs the Fyne app a with the main window over the database at
@@ -128,6 +131,7 @@ func newMainWindow(a fyne.App, s data.Store, tasks *views.Tasks) *MainWindow {
 	m := &MainWindow{Window: w, Tasks: tasks, store: s}
 	m.View = views.NewMainView(s, w, m.Tasks)
 	m.View.ExportHooks = m.exportHooks()
+	m.View.PrintBatch = func(batch int64) { m.showPrint(data.Filter{Batch: batch}, fmt.Sprintf("Batch #%d", batch)) }
 	w.SetContent(container.NewStack(minSizeBox(minWindow), m.View))
 	w.SetMainMenu(m.makeMenu())
 	m.addShortcuts()
@@ -169,6 +173,8 @@ func (m *MainWindow) makeMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Find…", v.FocusSearch, fyne.KeyF),
 		item("Export…", v.ShowExport, fyne.KeyE),
+		item("Print…", func() { m.showPrint(v.Filter(), "The current search: "+v.Filter().Describe()) }, fyne.KeyP),
+		item("Card Designer…", m.showDesigner, fyne.KeyD),
 	)
 	manage := fyne.NewMenu("Manage",
 		item("Resellers…", v.ShowResellers, ""),
@@ -256,6 +262,11 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 			if err != nil {
 				return "", err
 			}
+			if format.Has(export.TakesTemplate) {
+				if opts.Template, err = resolveTemplate(ctx, m.store, r.CardTemplate, r.Filter); err != nil {
+					return "", err
+				}
+			}
 			opts.Progress = progress
 			res, err := runExport(ctx, m.store, r.Filter, r.Path, format, opts, r.Overwrite)
 			if err != nil {
@@ -277,6 +288,14 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 		},
 		Layouts: layouts,
 		Prefs:   fyne.CurrentApp().Preferences(),
+		Templates: func(ctx context.Context) ([]string, error) {
+			ts, err := m.store.Templates(ctx)
+			var names []string
+			for _, t := range ts {
+				names = append(names, t.Name)
+			}
+			return names, err
+		},
 		Check: func(r views.ExportRequest) error {
 			_, _, err := exportOptions(r)
 			return err
@@ -284,6 +303,9 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 		Preview: func(ctx context.Context, r views.ExportRequest, widthPx int) (image.Image, error) {
 			_, opts, err := exportOptions(r)
 			if err != nil {
+				return nil, err
+			}
+			if opts.Template, err = resolveTemplate(ctx, m.store, r.CardTemplate, r.Filter); err != nil {
 				return nil, err
 			}
 			var img image.Image

@@ -19,6 +19,12 @@ type Tile struct {
 	// Void is stamped across the tile of a card that cannot be sold
 	// (VoidStamp: VOID, REDEEMED, EXPIRED); "" for a card that can.
 	Void string
+	// Lines, when not nil, are a template's texts in their vertical order,
+	// which the workbook writes in place of the built-in lines.
+	Lines []string
+	// Barcode is what a template's Code 128 barcode holds on this card
+	// (the workbook's picture under the QR code); "": none.
+	Barcode string
 }
 
 // DefaultCompany is printed on cards that belong to no reseller.

@@ -107,6 +107,7 @@ type layout struct {
 	paper         Paper
 	textW, qrColW float64 // column widths, mm
 	qr            float64 // QR code side, mm
+	bar           float64 // barcode height below the QR code, mm (0: none)
 	tileH         float64 // tile height, mm
 	heights       [rowsPerTile]float64
 	tilesPerPage  int
@@ -158,6 +159,10 @@ type Options struct {
 	// summaries (the zero Locale: data.Plain). Sheets' number cells are
 	// numbers; the spreadsheet program shows them in its own locale.
 	Locale data.Locale
+	// Template draws the PDF's tiles (nil: the built-in tile); with a
+	// grid layout the tiles take its size.
+	Template *data.Template
+	DPI      int // the printer's resolution, for the barcode check (0: 300)
 	// Progress is told how far the export is (done of total steps).
 	Progress func(done, total int64)
 	// TmpDir is where a writer may keep temporary data (the workbook keeps
@@ -174,6 +179,9 @@ func (o *Options) normalize(format *Format) error {
 	}
 	if err := CheckQRTemplate(o.QRTemplate); err != nil {
 		return err
+	}
+	if o.Template != nil && !format.Has(TakesTemplate) {
+		return data.NewError(data.ErrInvalid, "export: a card template is for voucher sheets; save as .pdf or .xlsx")
 	}
 	if !format.Has(TakesGrid) && (o.Layout != "" || o.Down != 0) {
 		return data.NewError(data.ErrInvalid, "export: a layout and tiles down are for PDF; save as .pdf")
@@ -206,12 +214,23 @@ func (o Options) pdfLayout() (PDFLayout, error) {
 			name = "grid-letter"
 		}
 	}
-	return LayoutByName(name, o.Across, o.Down)
+	if o.Template == nil {
+		return LayoutByName(name, o.Across, o.Down)
+	}
+	lay, err := LayoutByName(name, 0, 0)
+	if err != nil {
+		return lay, err
+	}
+	if !lay.Outline && (o.Across != 0 || o.Down != 0) {
+		return LayoutByName(name, o.Across, o.Down) // card stock: its own count, or the refusal
+	}
+	return templateLayout(lay, o.Template, o.Across, o.Down)
 }
 
 // pdfOptions are the drawing options of layout lay.
 func (o Options) pdfOptions(lay PDFLayout, statuses []StatusLine) PDFOptions {
-	return PDFOptions{Layout: lay, CutMarks: o.CutMarks, Logo: o.Logo, Colours: o.Colours, Statuses: statuses, Locale: o.Locale}
+	return PDFOptions{Layout: lay, CutMarks: o.CutMarks, Logo: o.Logo, Colours: o.Colours, Statuses: statuses, Locale: o.Locale,
+		Template: o.Template, DPI: o.DPI}
 }
 
 // progress counts steps and reports them now and then.
@@ -240,6 +259,9 @@ func (p *progress) add(n int64) {
 // in a drawing of its own. It returns the number of voucher pages.
 func writeWorkbookFile(ctx context.Context, w io.Writer, j *job) (int, error) {
 	lay := newLayout(j.opts.Across, j.opts.Paper)
+	if templateBarcode(j.opts.Template) != nil {
+		lay = lay.withBarcode()
+	}
 	// Steps: a tile's text, a card's row, its QR code (2).
 	j.prog.total = 3*j.sel.Cards + j.sel.Matched
 	if err := writeWorkbook(ctx, w, j, lay); err != nil {
@@ -508,6 +530,9 @@ func (tr *tileRows) add(t Tile, styles voucherStyles) {
 		bottom, bottomStyle = t.Void+" — DO NOT SELL", styles.void
 	}
 	texts := [rowsPerTile]string{t.Company, t.Amount, t.PIN, "S/N " + t.Serial, t.ValidUntil, bottom}
+	if t.Lines != nil {
+		texts = templateRows(t.Lines, bottom)
+	}
 	for r := 0; r < rowsPerTile; r++ {
 		st := styles.rows[r]
 		if r == rowsPerTile-1 {
@@ -936,7 +961,7 @@ func addDrawing(ctx context.Context, zr *zip.Reader, w io.Writer, j *job, lay la
 	if err := writeDrawingXML(zw, n, lay); err != nil {
 		return err
 	}
-	if err := writeDrawingRels(zw, n); err != nil {
+	if err := writeDrawingRels(zw, n, lay.bar > 0); err != nil {
 		return err
 	}
 	if err := writeMedia(ctx, zw, j, n); err != nil {
@@ -970,7 +995,11 @@ func writeDrawingXML(zw *zip.Writer, n int64, lay layout) error {
 		`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`)
 	size := int64(lay.qr * emuPerMM)
 	colOff := int64((lay.qrColW - lay.qr) / 2 * emuPerMM)
-	rowIn, rowOff := anchorRow(lay.heights, (lay.tileH-lay.qr)/2)
+	qrTop := (lay.tileH - lay.qr - lay.bar - barGap(lay)) / 2
+	rowIn, rowOff := anchorRow(lay.heights, qrTop)
+	if lay.bar > 0 {
+		writeBarAnchors(bw, n, lay, qrTop+lay.qr+barGap(lay))
+	}
 	for i := int64(0); i < n; i++ {
 		tr, tc := i/int64(lay.across), i%int64(lay.across)
 		fmt.Fprintf(bw, `<xdr:oneCellAnchor><xdr:from><xdr:col>%d</xdr:col><xdr:colOff>%d</xdr:colOff><xdr:row>%d</xdr:row><xdr:rowOff>%d</xdr:rowOff></xdr:from>`+
@@ -984,7 +1013,7 @@ func writeDrawingXML(zw *zip.Writer, n int64, lay layout) error {
 	return bw.Flush()
 }
 
-func writeDrawingRels(zw *zip.Writer, n int64) error {
+func writeDrawingRels(zw *zip.Writer, n int64, bars bool) error {
 	fw, err := zw.Create(drawingRels)
 	if err != nil {
 		return err
@@ -992,7 +1021,11 @@ func writeDrawingRels(zw *zip.Writer, n int64) error {
 	bw := bufio.NewWriterSize(fw, 1<<16)
 	bw.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
 		`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`)
-	for i := int64(1); i <= n; i++ {
+	pictures := n
+	if bars {
+		pictures = 2 * n // the barcodes are images n+1 to 2n
+	}
+	for i := int64(1); i <= pictures; i++ {
 		fmt.Fprintf(bw, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="../media/image%d.png"/>`, i, i)
 	}
 	bw.WriteString(`</Relationships>`)
@@ -1010,11 +1043,12 @@ func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 	type qrJob struct {
 		i       int64
 		content string
+		bar     string // the template's barcode content; "": none
 	}
 	type result struct {
-		i   int64
-		png []byte
-		err error
+		i        int64
+		png, bar []byte
+		err      error
 	}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan qrJob, 4*workers)
@@ -1028,7 +1062,7 @@ func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 				return fmt.Errorf("the cards changed while the workbook was written: more than %d tiles", n)
 			}
 			select {
-			case jobs <- qrJob{i, t.QR}:
+			case jobs <- qrJob{i, t.QR, t.Barcode}:
 				i++
 				return nil
 			case <-ctx.Done():
@@ -1043,8 +1077,12 @@ func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 			defer wg.Done()
 			for j := range jobs {
 				img, err := QRPNG(j.content)
+				var bar []byte
+				if err == nil && j.bar != "" {
+					bar, err = barcodePNG(j.bar)
+				}
 				select {
-				case results <- result{j.i, img, err}:
+				case results <- result{j.i, img, bar, err}:
 				case <-ctx.Done():
 					return
 				}
@@ -1069,6 +1107,12 @@ func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("%s%d.png", mediaPrefix, r.i+1), Method: zip.Store})
 		if err == nil {
 			_, err = fw.Write(r.png)
+		}
+		if err == nil && r.bar != nil {
+			fw, err = zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("%s%d.png", mediaPrefix, n+r.i+1), Method: zip.Store})
+			if err == nil {
+				_, err = fw.Write(r.bar)
+			}
 		}
 		if err != nil {
 			werr = err

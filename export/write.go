@@ -177,6 +177,9 @@ func (j *job) eachTile(ctx context.Context, fn func(Tile, data.Card) error) erro
 		}
 		t := TileFor(c, j.opts.QRTemplate, j.opts.Locale)
 		t.Void = VoidStamp(c.StatusAt(j.now))
+		if j.opts.Template != nil && !j.format.Has(TakesGrid) { // the workbook: the PDF draws the template itself
+			cellTile(&t, j.opts.Template, c, j.opts.Locale)
+		}
 		return fn(t, c)
 	})
 }

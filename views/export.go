@@ -61,6 +61,9 @@ type ExportRequest struct {
 	Overwrite   bool
 	// Locale writes the vouchers' amounts and dates (CSV stays plain).
 	Locale data.Locale
+	// CardTemplate is the voucher tile's template by name ("": the
+	// reseller's default, or the built-in tile).
+	CardTemplate string
 }
 
 // ExportHooks are what the dialog needs from the export package and the
@@ -90,6 +93,8 @@ type ExportHooks struct {
 	Preview func(ctx context.Context, r ExportRequest, widthPx int) (image.Image, error)
 	// Prefs keep the choices of the last export (nil: the app's).
 	Prefs fyne.Preferences
+	// Templates lists the stored card templates (nil: none offered).
+	Templates func(ctx context.Context) ([]string, error)
 }
 
 // Export dialog choices.
@@ -123,6 +128,8 @@ type ExportDialog struct {
 	IncludeVoid *keyCheck
 	LogoBtn     *keyButton
 	Colours     *keyEntry
+	// CardTemplate chooses the voucher tile's template.
+	CardTemplate *keySelect
 	Preview     *canvas.Image
 	Info        *widget.Label
 	Problem     *widget.Label
@@ -171,7 +178,22 @@ func NewExportDialog(store Store, tasks *Tasks, win fyne.Window, hooks ExportHoo
 	d.makeWidgets(batches)
 	d.makeLayout()
 	d.wire()
+	if hooks.Templates != nil {
+		tasks.Go(d.loadTemplates)
+	}
 	return d
+}
+
+// loadTemplates offers the stored card templates.
+func (d *ExportDialog) loadTemplates() {
+	names, err := d.hooks.Templates(context.Background())
+	fyne.Do(func() {
+		if err != nil {
+			d.showProblem(err)
+			return
+		}
+		d.CardTemplate.SetOptions(append([]string{data.DefaultTemplateName}, names...))
+	})
 }
 
 // makeWidgets makes the choices, with their first values.
@@ -210,6 +232,9 @@ func (d *ExportDialog) makeWidgets(batches []data.Batch) {
 	d.LogoBtn = k.button("Logo…", theme.FileImageIcon(), d.onLogo)
 	d.Colours = k.entry()
 	d.Colours.SetPlaceHolder("colour per amount: 8.00=#2E7D32, 26.00=#1565C0")
+	d.CardTemplate = k.selectOf([]string{data.DefaultTemplateName}, nil)
+	d.CardTemplate.PlaceHolder = "the reseller's, or default"
+
 	d.Preview = canvas.NewImageFromImage(nil)
 	d.Preview.FillMode = canvas.ImageFillContain
 	d.Preview.SetMinSize(fyne.NewSize(230, 325))
@@ -246,6 +271,7 @@ func (d *ExportDialog) makeLayout() {
 	form := container.New(newFormLayout(),
 		bold("Cards"), container.NewVBox(d.What, d.Batch, d.IncludeVoid),
 		bold("Format"), d.Format,
+		bold("Card template"), d.CardTemplate,
 		bold("Layout"), container.NewVBox(d.Layout, container.NewHBox(widget.NewLabel("Across"), d.Across,
 			widget.NewLabel("Down"), d.Down, widget.NewLabel("Paper"), d.Paper)),
 		bold("PDF extras"), container.NewVBox(container.NewHBox(d.CutMarks, d.LogoBtn), d.Colours),
@@ -286,6 +312,7 @@ func (d *ExportDialog) wire() {
 	d.CutMarks.OnChanged = func(bool) { d.Changed() }
 	d.IncludeVoid.OnChanged = func(bool) { d.Changed() }
 	d.Colours.OnChanged = changed
+	d.CardTemplate.OnChanged = changed
 	d.Template.OnChanged = func(string) {
 		if d.QRMode.Selected != qrAddress && d.Template.Text != "" {
 			d.QRMode.SetSelected(qrAddress)
@@ -396,6 +423,7 @@ func (d *ExportDialog) Request() (ExportRequest, error) {
 	}
 	if fm.Vouchers {
 		fmt.Sscan(d.Across.Selected, &r.Across)
+		r.CardTemplate = d.CardTemplate.Selected
 	}
 	if fm.Vouchers && d.QRMode.Selected == qrAddress {
 		r.QRTemplate = strings.TrimSpace(d.Template.Text)

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -377,10 +378,21 @@ func (v *MainView) onGenerated(b data.Batch) {
 		v.Reload(context.Background(), f, o)
 		fyne.Do(func() {
 			v.Search.SelectBatch(b.ID)
-			showInfo("Cards generated", fmt.Sprintf(
+			l := v.formats.Locale()
+			msg := fmt.Sprintf(
 				"Batch #%d: %s cards of %s, serials %s to %s (total %s).\nThe table now shows this batch, ready for export.",
-				b.ID, groupInt(b.Quantity), v.formats.Locale().Amount(b.Amount), b.FirstSerial(), b.LastSerial(),
-				v.formats.Locale().Amount(data.Money{Minor: b.Amount.Minor * b.Quantity, Currency: b.Amount.Currency})), v.win)
+				b.ID, groupInt(b.Quantity), l.Amount(b.Amount), b.FirstSerial(), b.LastSerial(),
+				l.Amount(data.Money{Minor: b.Amount.Minor * b.Quantity, Currency: b.Amount.Currency}))
+			if v.PrintBatch == nil {
+				showInfo("Cards generated", msg, v.win)
+				return
+			}
+			v.generated = dialog.NewCustomConfirm("Cards generated", "Print this batch now", "Close", widget.NewLabel(msg), func(ok bool) {
+				if ok {
+					v.PrintBatch(b.ID)
+				}
+			}, v.win)
+			keyed(v.generated, v.win, nil).Show()
 		})
 	})
 }

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -40,6 +41,10 @@ type MainView struct {
 
 	// ExportHooks run exports (the app wires them to the export package).
 	ExportHooks ExportHooks
+	// PrintBatch, when set, is offered after Generate as "Print this
+	// batch now" (in the dialog generated).
+	PrintBatch func(batch int64)
+	generated  *dialog.ConfirmDialog
 
 	// The dialogs opened last, for tests.
 	LastGenerate  *GenerateDialog

@@ -80,6 +80,7 @@ func Run(t *testing.T, open Opener) {
 		{"HistoryAndSettings", testHistoryAndSettings},
 		{"Read", testRead},
 		{"AmountsAcrossCurrencies", testAmountsAcrossCurrencies},
+		{"Templates", testTemplates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newEnv(t, open)) })
