@@ -130,11 +130,11 @@ type ExportDialog struct {
 	Colours     *keyEntry
 	// CardTemplate chooses the voucher tile's template.
 	CardTemplate *keySelect
-	Preview     *canvas.Image
-	Info        *widget.Label
-	Problem     *widget.Label
-	SaveAs      *keyButton
-	Close       *keyButton
+	Preview      *canvas.Image
+	Info         *widget.Label
+	Problem      *widget.Label
+	SaveAs       *keyButton
+	Close        *keyButton
 	// Open and ShowFile appear after an export: open the file, show it in
 	// its folder.
 	Open, ShowFile *keyButton
