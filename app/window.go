@@ -308,6 +308,7 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 			if opts.Template, err = resolveTemplate(ctx, m.store, r.CardTemplate, r.Filter); err != nil {
 				return nil, err
 			}
+			opts.MaskPINs = r.MaskPINs
 			var img image.Image
 			err = m.store.Read(ctx, func(rd data.Reader) error {
 				img, err = export.Preview(ctx, rd, r.Filter, opts, widthPx)

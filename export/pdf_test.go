@@ -388,3 +388,39 @@ func TestPDFCancelled(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestPreviewMasksPINs: with MaskPINs (the window's Hide PINs) the preview's
+// QR codes hold the masked PIN, never the whole one; without it they hold
+// the PINs.
+func TestPreviewMasksPINs(t *testing.T) {
+	s := pdfFixture(t)
+	ctx := context.Background()
+	cards := allCards(t, s, data.Filter{})
+	pins := map[string]bool{}
+	for _, c := range cards {
+		pins[c.PIN] = true
+	}
+	for _, mask := range []bool{false, true} {
+		var img image.Image
+		err := s.Read(ctx, func(r data.Reader) error {
+			var err error
+			img, err = Preview(ctx, r, data.Filter{}, Options{MaskPINs: mask}, 2400)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes := zbar(t, img)
+		if len(codes) == 0 {
+			t.Fatalf("mask %v: no QR code read from the preview", mask)
+		}
+		for _, code := range codes {
+			if pins[code] == mask {
+				t.Errorf("mask %v: preview QR holds %q", mask, code)
+			}
+			if mask && !strings.HasPrefix(code, "XXXX") {
+				t.Errorf("masked preview QR %q is not masked", code)
+			}
+		}
+	}
+}

@@ -163,6 +163,9 @@ type Options struct {
 	// grid layout the tiles take its size.
 	Template *data.Template
 	DPI      int // the printer's resolution, for the barcode check (0: 300)
+	// MaskPINs draws a preview with the PINs masked (MaskedCard), as the
+	// window's Hide PINs setting asks; files always hold the whole PIN.
+	MaskPINs bool
 	// Progress is told how far the export is (done of total steps).
 	Progress func(done, total int64)
 	// TmpDir is where a writer may keep temporary data (the workbook keeps

@@ -92,14 +92,8 @@ func sampleDesignCard() data.Card {
 		Reseller: "Reseller", BatchID: 1}
 }
 
-// maskedCard is c with its PIN masked but for the last four digits (X, so
-// the barcodes can still hold it).
-func maskedCard(c data.Card) data.Card {
-	if n := len(c.PIN); n > 4 {
-		c.PIN = strings.Repeat("X", n-4) + c.PIN[n-4:]
-	}
-	return c
-}
+// maskedCard is c with its PIN masked but for the last four digits.
+func maskedCard(c data.Card) data.Card { return export.MaskedCard(c) }
 
 func (d *Designer) makeWidgets() {
 	d.Open = widget.NewSelect([]string{data.DefaultTemplateName}, d.onOpen)

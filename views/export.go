@@ -61,6 +61,8 @@ type ExportRequest struct {
 	Overwrite   bool
 	// Locale writes the vouchers' amounts and dates (CSV stays plain).
 	Locale data.Locale
+	// MaskPINs: the preview shows the PINs masked (Hide PINs).
+	MaskPINs bool
 	// CardTemplate is the voucher tile's template by name ("": the
 	// reseller's default, or the built-in tile).
 	CardTemplate string
@@ -407,7 +409,7 @@ func (d *ExportDialog) Request() (ExportRequest, error) {
 	}
 	fm := d.format()
 	r := ExportRequest{Filter: f, Cards: d.count.Cards, Format: fm, Letter: d.Paper.Selected == "Letter",
-		IncludeVoid: fm.Vouchers && d.IncludeVoid.Checked, Locale: d.formats.Locale()}
+		IncludeVoid: fm.Vouchers && d.IncludeVoid.Checked, Locale: d.formats.Locale(), MaskPINs: hidePINsPref()}
 	if fm.Grid {
 		r.Layout = d.Layout.Selected
 		fmt.Sscan(d.Down.Selected, &r.Down)
