@@ -116,7 +116,7 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, er
 }
 
 // windowMemoryLimit is the window's soft limit on Go memory.
-const windowMemoryLimit = 48 << 20
+const windowMemoryLimit = 64 << 20
 
 // NewMainWindow builds the main window for store s in the Fyne app a.
 func NewMainWindow(a fyne.App, s data.Store) *MainWindow {

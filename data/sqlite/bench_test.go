@@ -589,3 +589,71 @@ func benchBareInsert(b *testing.B, s *sqlite.Store, rows []benchRow) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkCoveredIndexes weighs dropping the indexes that a longer one
+// covers (cards_reseller by cards_reseller_serial, cards_batch by
+// cards_batch_serial): generation of 300,000 cards of a reseller, and the
+// count of a reseller's and of a batch's cards, with and without them, in
+// one run so the ratios are fair on a loaded machine.
+func BenchmarkCoveredIndexes(b *testing.B) {
+	const n = 300_000
+	ctx := context.Background()
+	type result struct{ gen, reseller, batch time.Duration }
+	run := func(drop bool) result {
+		s := benchFreshStore(b)
+		defer benchDiscard(b, s)
+		if drop {
+			for _, q := range []string{"DROP INDEX cards_reseller", "DROP INDEX cards_batch"} {
+				if _, err := s.DB().ExecContext(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		for _, r := range []string{"North", "South"} {
+			if _, err := s.AddReseller(ctx, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := s.Generate(ctx, data.GenerateParams{Amount: 800, Quantity: n / 3, Series: "A", Reseller: "South"}, nil); err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		batch, err := s.Generate(ctx, data.GenerateParams{Amount: 800, Quantity: n, Series: "G", Reseller: "North"}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out result
+		out.gen = time.Since(start)
+		if _, err := s.DB().ExecContext(ctx, "ANALYZE"); err != nil {
+			b.Fatal(err)
+		}
+		count := func(f data.Filter) time.Duration {
+			start := time.Now()
+			for range 5 {
+				if _, err := s.Count(ctx, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+			return time.Since(start) / 5
+		}
+		out.reseller = count(data.Filter{Reseller: "North"})
+		out.batch = count(data.Filter{Batch: batch.ID, Status: data.StatusNew})
+		return out
+	}
+	var keep, drop result
+	for b.Loop() {
+		k, d := run(false), run(true)
+		keep.gen += k.gen
+		keep.reseller += k.reseller
+		keep.batch += k.batch
+		drop.gen += d.gen
+		drop.reseller += d.reseller
+		drop.batch += d.batch
+	}
+	b.ReportMetric(keep.gen.Seconds()/float64(b.N), "gen-keep-s")
+	b.ReportMetric(drop.gen.Seconds()/float64(b.N), "gen-drop-s")
+	b.ReportMetric(float64(keep.reseller.Milliseconds())/float64(b.N), "reseller-keep-ms")
+	b.ReportMetric(float64(drop.reseller.Milliseconds())/float64(b.N), "reseller-drop-ms")
+	b.ReportMetric(float64(keep.batch.Milliseconds())/float64(b.N), "batch-keep-ms")
+	b.ReportMetric(float64(drop.batch.Milliseconds())/float64(b.N), "batch-drop-ms")
+}
