@@ -92,6 +92,14 @@ type Backups interface {
 	Restore(ctx context.Context, file string) (RestoreResult, error)
 }
 
+// Dumper is a store that hands over all its rows, table by table, from
+// one consistent state: `topupcards migrate` moves a file to a server so.
+// fn gets each row of each of tables that exists, in that order, with the
+// table's column names.
+type Dumper interface {
+	Dump(ctx context.Context, tables []string, fn func(table string, columns []string, row []any) error) error
+}
+
 // Role is what a login may do with a shared database.
 type Role string
 

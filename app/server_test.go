@@ -1,0 +1,69 @@
+package app
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"topupcards/data/postgres/pgtest"
+)
+
+// The command line over a PostgreSQL server, as a small chain of shops
+// would set it up: move the shop's file to an empty database, set up the
+// roles, add a cashier, who redeems and lists (PINs masked) and is refused
+// an edit and an export by the server; backups point to pg_dump.
+func TestServerCommandLine(t *testing.T) {
+	admin := pgtest.NewDatabase(t)
+	file := newCLI(t)
+	file.ok("resellers", "add", "Corner Shop")
+	file.ok("generate", "--amount", "8.00", "--quantity", "20", "--series", "3", "--reseller", "Corner Shop")
+	rows := file.list()
+	file.ok("redeem", "--pin", rows[0]["pin"], "--client", "Ann")
+
+	out := runArgs(t, "migrate", "--from", file.db, "--to", admin)
+	if out.code != ExitOK || !strings.Contains(out.stdout, "Moved 20 cards") || !strings.Contains(out.stdout, "USD: 20 cards, face value 160.00, unredeemed 152.00") {
+		t.Fatalf("migrate: exit %d\n%s%s", out.code, out.stdout, out.stderr)
+	}
+	again := runArgs(t, "migrate", "--from", file.db, "--to", admin)
+	checkFailure(t, again, ExitRefused, []string{"already holds cards"}, "second migrate")
+
+	for range 2 {
+		if r := runArgs(t, "setup-postgres", admin); r.code != ExitOK || !strings.Contains(r.stdout, "topupcards_cashier") {
+			t.Fatalf("setup-postgres: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+	}
+	r := runArgs(t, "users", "add", "ana", "--role", "cashier", "--db", admin)
+	m := regexp.MustCompile(`topupcards --db '([^']+)'`).FindStringSubmatch(r.stdout)
+	if r.code != ExitOK || m == nil {
+		t.Fatalf("users add: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	cashier := &cli{t: t, db: m[1]}
+	listed := cashier.list()
+	if len(listed) != 20 {
+		t.Fatalf("the cashier lists %d cards, want 20", len(listed))
+	}
+	for _, row := range listed {
+		if row["status"] == "new" && !strings.HasPrefix(row["pin"], "********") {
+			t.Errorf("the cashier sees the PIN %q of a new card", row["pin"])
+		}
+	}
+	cashier.ok("redeem", "--pin", rows[1]["pin"], "--client", "Bob")
+	cashier.fails(ExitRefused, []string{"refused", "ask a manager"}, "edit", "--serial-from", "3", "--block")
+	out2 := t.TempDir() + "/cards.csv"
+	cashier.fails(ExitRefused, []string{"cashier", "manager"}, "export", "--out", out2)
+	if _, err := os.Stat(out2); err == nil {
+		t.Errorf("a refused export left %s", out2)
+	}
+	if b := cashier.ok("backups"); !strings.Contains(b, "pg_dump") || !strings.Contains(b, "--username=ana") {
+		t.Errorf("backups over a server: %q, want the pg_dump command", b)
+	}
+	manager := &cli{t: t, db: admin}
+	if got := manager.list("--status", "activated"); len(got) != 2 {
+		t.Errorf("%d redeemed cards, want 2", len(got))
+	}
+	h := manager.ok("history", "--format", "csv")
+	if !strings.Contains(h, "redeemed 8.00 USD") {
+		t.Errorf("history: %s", h)
+	}
+}
