@@ -116,6 +116,16 @@ func newMainWindow(a fyne.App, s data.Store, tasks *views.Tasks) *MainWindow {
 		w.Close()
 	})
 	m.View.LoadInBackground()
+	if !tasks.Synchronous { // tests drive the view themselves
+		// Changes by other processes show within a second while the window
+		// is in front (it starts in front; focus moves it in and out).
+		ctx, stop := context.WithCancel(context.Background())
+		m.View.SetFront(true)
+		a.Lifecycle().SetOnEnteredForeground(func() { m.View.SetFront(true) })
+		a.Lifecycle().SetOnExitedForeground(func() { m.View.SetFront(false) })
+		w.SetOnClosed(stop)
+		go m.View.Watch(ctx)
+	}
 	return m
 }
 

@@ -61,6 +61,12 @@ type Cards interface {
 	RecordPrintRun(ctx context.Context, f Filter, run PrintRun) (PrintRun, error)
 	PrintRuns(ctx context.Context, limit int) ([]PrintRun, error)
 	PrintRunCards(ctx context.Context, runID int64) ([]int64, error)
+
+	// RecordReveal writes to the history that a person saw or copied a
+	// whole PIN (RevealEntry says how). A counter's screen is seen by
+	// customers, so the window hides PINs and shows one only as an act on
+	// the record: it calls RecordReveal first and shows nothing if it fails.
+	RecordReveal(ctx context.Context, how string, serial *Serial) error
 }
 
 // Edits are the journaled changes: mass edit, delete, undo and the

@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -106,6 +107,67 @@ type CardTable struct {
 	sel     int // selected row, -1 none
 
 	seq atomic.Int64 // the current load; older loads are dropped
+
+	// hidePINs masks the PIN column (the Hide PINs setting).
+	hidePINs bool
+	// base is each column's width for its content; the columns grow from
+	// it to fill the table's width (fitColumns).
+	base   [numCols]float32
+	width  float32          // the width the columns were last fitted to
+	widths [numCols]float32 // the widths set then
+}
+
+// cellWidth is the width a cell needs for text s: the text plus the
+// compact theme's padding on both sides and the gap between columns.
+func cellWidth(s string) float32 {
+	return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*tableInnerPadding + theme.Padding()
+}
+
+// maxNameWidth bounds the Reseller column however long a name is: the cell
+// shows the rest with "…" and the selection line says it whole.
+const maxNameWidth = 320
+
+// FitResellers sizes the Reseller column to the longest reseller name, so
+// that no name is cut while the window has room.
+func (t *CardTable) FitResellers(rs []data.Reseller) {
+	w := max(cellWidth(columnInfo[colReseller].sample), cellWidth(columnInfo[colReseller].title)+theme.IconInlineSize()+tableInnerPadding)
+	for _, r := range rs {
+		w = max(w, min(cellWidth(r.Name), maxNameWidth))
+	}
+	if w != t.base[colReseller] {
+		t.base[colReseller] = w
+		t.fitColumns(t.width)
+	}
+}
+
+// growCols are the columns that take the room the table has beyond what
+// the content needs, in proportion to their content width.
+var growCols = []int{colSerial, colAmount, colPIN, colReseller, colExpiry, colActivated, colCreated}
+
+// fitColumns sets the column widths for a table width w: each column's
+// content width, and the room left over shared by the text columns so that
+// the rows fill the window instead of leaving a third of it empty.
+func (t *CardTable) fitColumns(w float32) {
+	t.width = w
+	var sum, grow float32
+	for _, b := range t.base {
+		sum += b
+	}
+	for _, c := range growCols {
+		grow += t.base[c]
+	}
+	extra := max(0, w-sum-theme.ScrollBarSize()-theme.Padding()*2)
+	for i, b := range t.base {
+		width := b
+		if slices.Contains(growCols, i) {
+			width += extra * b / grow
+		}
+		if i == numCols-1 { // room for the vertical scroll bar over the last column
+			width += theme.ScrollBarSize()
+		}
+		t.widths[i] = width
+		t.Table.SetColumnWidth(i, width)
+	}
 }
 
 // NewCardTable makes an empty table; Load fills it.
@@ -124,16 +186,9 @@ func NewCardTable(store Store, tasks *Tasks) *CardTable {
 	t.Table.OnSelected = t.onSelected
 	t.Table.OnUnselected = func(widget.TableCellID) {}
 	for i, c := range columnInfo {
-		// Text width plus the compact theme's padding on both sides.
-		text := func(s string) float32 {
-			return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*tableInnerPadding
-		}
-		w := max(text(c.sample), text(c.title)+theme.IconInlineSize()+tableInnerPadding) + theme.Padding()
-		if i == numCols-1 { // room for the vertical scroll bar over the last column
-			w += theme.ScrollBarSize()
-		}
-		t.Table.SetColumnWidth(i, w)
+		t.base[i] = max(cellWidth(c.sample), cellWidth(c.title)+theme.IconInlineSize()+tableInnerPadding)
 	}
+	t.fitColumns(0)
 	t.ExtendBaseWidget(t)
 	return t
 }
@@ -163,6 +218,9 @@ func (t *CardTable) length() (int, int) {
 // appear.
 func (t *CardTable) Resize(s fyne.Size) {
 	had := t.Table.Size().Height > 0
+	if s.Width != t.width {
+		t.fitColumns(s.Width)
+	}
 	t.BaseWidget.Resize(s)
 	if !had && s.Height > 0 {
 		t.Table.Refresh()
@@ -196,7 +254,15 @@ func (t *CardTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	icon.Hide()
-	label.SetText(CellText(c, id.Col, t.now))
+	label.SetText(t.cellText(c, id.Col))
+}
+
+// cellText is CellText with the PIN masked while PINs are hidden.
+func (t *CardTable) cellText(c data.Card, col int) string {
+	if col == colPIN && t.hidePINs {
+		return data.MaskPIN(c.PIN)
+	}
+	return CellText(c, col, t.now)
 }
 
 // CellText is what a cell of column col shows for card c, in the seed's formats.
@@ -408,6 +474,80 @@ func (t *CardTable) Load(ctx context.Context, f data.Filter, o data.Sort) error 
 	return nil
 }
 
+// refreshState is what an in-place refresh keeps: the search on screen, the
+// pages loaded and the selected card.
+type refreshState struct {
+	f     data.Filter
+	o     data.Sort
+	pages []int
+	selID int64
+}
+
+// refreshState reads what the table shows now (on the UI goroutine).
+func (t *CardTable) refreshState() refreshState {
+	st := refreshState{f: t.filter, o: t.order}
+	for p := range t.pages {
+		st.pages = append(st.pages, p)
+	}
+	if c, ok := t.Selected(); ok {
+		st.selID = c.ID
+	}
+	return st
+}
+
+// Update re-reads the rows on screen in place, after a change made here or
+// elsewhere: the scroll position stays, the selected card stays selected
+// when it still matches, and the rows loaded are swapped for fresh ones at
+// once (no row flickers to "…"). It does disk work: run it through Tasks
+// with st read on the UI goroutine (refreshState).
+func (t *CardTable) Update(ctx context.Context, st refreshState) error {
+	seq := t.seq.Add(1)
+	ids, err := t.store.IDs(ctx, st.f, st.o)
+	if err != nil {
+		return err
+	}
+	pages := make(map[int][]data.Card, len(st.pages))
+	for _, p := range st.pages {
+		want := pageIDs(ids, p)
+		if len(want) == 0 {
+			continue
+		}
+		cards, err := t.store.CardsByID(ctx, want)
+		if err != nil {
+			return err
+		}
+		if len(cards) != len(want) {
+			cards = alignCards(want, cards)
+		}
+		pages[p] = cards
+	}
+	now := t.store.Now()
+	fyne.Do(func() {
+		if seq != t.seq.Load() {
+			return
+		}
+		t.ids, t.total, t.now, t.pages, t.loading = ids, len(ids), now, pages, map[int]bool{}
+		t.sel = -1
+		if st.selID != 0 {
+			if i := slices.Index(ids, st.selID); i >= 0 {
+				t.sel = i
+			}
+		}
+		if t.sel < 0 {
+			t.Table.UnselectAll()
+		}
+		t.Table.Refresh()
+		if t.OnSelected != nil {
+			if c, ok := t.Selected(); ok {
+				t.OnSelected(&c)
+			} else {
+				t.OnSelected(nil)
+			}
+		}
+	})
+	return nil
+}
+
 func (t *CardTable) onSelected(id widget.TableCellID) {
 	t.sel = id.Row
 	if t.OnSelected == nil {
@@ -439,7 +579,7 @@ func (t *CardTable) RowsText(lo, hi int) [][]string {
 		}
 		row := make([]string, numCols)
 		for col := range row {
-			row[col] = CellText(c, col, t.now)
+			row[col] = t.cellText(c, col)
 		}
 		out = append(out, row)
 	}

@@ -633,7 +633,14 @@ func (v *MainView) ShowExport() {
 				v.showError(err)
 				return
 			}
-			d := NewExportDialog(v.store, v.tasks, v.win, v.ExportHooks, f, sel, bs)
+			hooks := v.ExportHooks
+			run := hooks.Run
+			hooks.Run = func(ctx context.Context, r ExportRequest, progress func(done, total int64)) (string, error) {
+				msg, err := run(ctx, r, progress)
+				fyne.Do(v.RefreshInBackground) // the Printed column moved
+				return msg, err
+			}
+			d := NewExportDialog(v.store, v.tasks, v.win, hooks, f, sel, bs)
 			v.LastExport = d
 			d.Show()
 		})

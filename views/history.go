@@ -230,7 +230,7 @@ func (h *HistoryDialog) Load(ctx context.Context) {
 // ShowHistory opens History & Backups.
 func (v *MainView) ShowHistory() {
 	h := NewHistoryDialog(v.store, v.tasks, v.win)
-	h.OnRestored = func(string) { v.LoadInBackground() }
+	h.OnRestored = func(string) { v.RefreshInBackground() }
 	v.LastHistory = h
 	h.Show()
 }

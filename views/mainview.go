@@ -2,7 +2,9 @@ package views
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 
@@ -29,9 +31,13 @@ type MainView struct {
 	Selection  *widget.Label
 	CopySerial *widget.Button
 	CopyPIN    *widget.Button
-	Empty      *fyne.Container
-	EmptyText  *widget.Label
-	EmptyBtn   *widget.Button
+	ShowPIN    *widget.Button
+	HidePINs   *widget.Check
+	// Stale says the search was refused and the rows are the last one's.
+	Stale     *widget.Label
+	Empty     *fyne.Container
+	EmptyText *widget.Label
+	EmptyBtn  *widget.Button
 
 	// ExportHooks run exports (the app wires them to the export package).
 	ExportHooks ExportHooks
@@ -48,6 +54,11 @@ type MainView struct {
 	summary  data.Summary
 	allCards int64
 	content  fyne.CanvasObject
+	chips    *chipBar
+	watch    watcher
+	// shownPIN is the card whose whole PIN the selection shows (on the
+	// record: RecordReveal); 0 none.
+	shownPIN int64
 }
 
 // NewMainView builds the main view over store in win; Reload fills it.
@@ -55,6 +66,7 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 	v := &MainView{store: store, win: win, tasks: tasks}
 	v.Search = NewSearchPanel(win)
 	v.Search.OnSearch = func(f data.Filter) { v.SetFilter(f) }
+	v.Search.OnInvalid = v.onInvalidSearch
 	v.Table = NewCardTable(store, tasks)
 	v.Table.OnSortChanged = func(o data.Sort) {
 		f := v.filter
@@ -63,12 +75,23 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 	v.Table.OnSelected = v.onSelected
 	v.Table.OnCounted = v.onCounted
 	v.Footer = widget.NewLabel("Loading…")
-	v.Footer.Truncation = fyne.TextTruncateEllipsis
+	v.Footer.Wrapping = fyne.TextWrapWord
 	v.Selection = widget.NewLabel("")
+	v.Selection.Truncation = fyne.TextTruncateEllipsis
 	v.CopySerial = widget.NewButtonWithIcon("Copy serial", theme.ContentCopyIcon(), func() { v.copySelected(false) })
 	v.CopyPIN = widget.NewButtonWithIcon("Copy PIN", theme.ContentCopyIcon(), func() { v.copySelected(true) })
+	v.ShowPIN = widget.NewButtonWithIcon("Show PIN", theme.VisibilityIcon(), v.showSelectedPIN)
 	v.CopySerial.Disable()
 	v.CopyPIN.Disable()
+	v.ShowPIN.Disable()
+	v.HidePINs = widget.NewCheck("Hide PINs", v.onHidePINs)
+	v.HidePINs.Checked = hidePINsPref()
+	v.Table.hidePINs = v.HidePINs.Checked
+	v.Stale = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.Stale.Importance = widget.WarningImportance
+	v.Stale.Wrapping = fyne.TextWrapWord
+	v.Stale.Hide()
+	v.chips = newChipBar(v.Search.Clear)
 	v.EmptyText = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
 	v.EmptyBtn = widget.NewButton("", nil)
 	v.EmptyBtn.Importance = widget.HighImportance
@@ -83,10 +106,11 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 		widget.NewButtonWithIcon("Resellers", theme.AccountIcon(), v.ShowResellers),
 		widget.NewButtonWithIcon("History & Backups", theme.HistoryIcon(), v.ShowHistory),
 	)
-	selBar := container.NewBorder(nil, nil, container.NewHBox(v.CopySerial, v.CopyPIN, v.Selection), Legend())
-	footer := container.NewBorder(widget.NewSeparator(), nil, nil, nil, v.Footer)
+	selBar := container.NewBorder(nil, nil, container.NewHBox(v.CopySerial, v.ShowPIN, v.CopyPIN), v.HidePINs, v.Selection)
+	// The footer wraps rather than cut a total in a narrow window.
+	footer := container.NewBorder(widget.NewSeparator(), nil, nil, Legend(), v.Footer)
 	tableArea := container.NewStack(v.Table, v.Empty)
-	center := container.NewBorder(nil, container.NewVBox(selBar, footer), nil, nil, tableArea)
+	center := container.NewBorder(container.NewVBox(v.chips.bar, v.Stale), container.NewVBox(selBar, footer), nil, nil, tableArea)
 	split := container.NewHSplit(v.Search, center)
 	split.Offset = 0.15
 	v.content = container.NewBorder(container.NewVBox(bar, widget.NewSeparator()), nil, nil, nil, split)
@@ -103,7 +127,65 @@ func (v *MainView) Filter() data.Filter { return v.filter }
 // SetFilter searches: the table, footer and choices follow.
 func (v *MainView) SetFilter(f data.Filter) {
 	v.filter = f
+	v.Stale.Hide()
+	v.chips.set(f, v.Table.hidePINs)
 	v.LoadInBackground()
+}
+
+// onInvalidSearch says that the search was refused: the rows on screen are
+// still the last search's, and the field that is wrong is marked.
+func (v *MainView) onInvalidSearch(err error) {
+	v.Stale.SetText(fmt.Sprintf("Search not run: %s. The rows below are still those of the last search (%s).",
+		strings.TrimSuffix(personMessage(err), "."), v.filter.Describe()))
+	v.Stale.Show()
+}
+
+// RefreshInBackground re-reads what is on screen in place, after a change
+// made in this window or noticed elsewhere (Watch): the rows, the footer
+// and the choices of the sidebar, keeping the search, scroll position and
+// selection.
+func (v *MainView) RefreshInBackground() {
+	st := v.Table.refreshState()
+	f := v.filter
+	v.tasks.Go(func() { v.refresh(context.Background(), f, st) })
+}
+
+// refresh is RefreshInBackground's disk work.
+func (v *MainView) refresh(ctx context.Context, f data.Filter, st refreshState) {
+	if !reflect.DeepEqual(st.f, f) {
+		st.f = f // the table had not loaded the search yet
+	}
+	err := v.Table.Update(ctx, st)
+	var sum data.Summary
+	var all int64
+	if err == nil {
+		sum, err = v.store.Summarize(ctx, f)
+		all = sum.Cards
+	}
+	if err == nil && !f.IsEmpty() {
+		all, err = v.store.Count(ctx, data.Filter{})
+	}
+	rs, err1 := v.store.Resellers(ctx)
+	bs, err2 := v.store.Batches(ctx)
+	fyne.Do(func() {
+		if err != nil {
+			v.Footer.SetText("Could not read the cards: " + personMessage(err))
+			return
+		}
+		v.summary, v.allCards = sum, all
+		v.Footer.SetText(FooterText(sum, f))
+		v.updateEmpty()
+		if err1 == nil {
+			v.Search.SetResellers(rs)
+			v.Table.FitResellers(rs)
+		}
+		if err2 == nil {
+			v.Search.SetBatches(bs)
+		}
+		if err := errors.Join(err1, err2); err != nil {
+			v.Footer.SetText(v.Footer.Text + " · the Reseller and Batch choices could not be read: " + personMessage(err))
+		}
+	})
 }
 
 // LoadInBackground reads the current search and order now, on the UI
@@ -111,13 +193,6 @@ func (v *MainView) SetFilter(f data.Filter) {
 func (v *MainView) LoadInBackground() {
 	f, o := v.filter, v.Table.Sort()
 	v.tasks.Go(func() { v.Reload(context.Background(), f, o) })
-}
-
-// reloadTableInBackground is LoadInBackground for the table and footer
-// alone (a redemption changes no reseller or batch).
-func (v *MainView) reloadTableInBackground() {
-	f, o := v.filter, v.Table.Sort()
-	v.tasks.Go(func() { v.reloadTable(context.Background(), f, o) })
 }
 
 // Reload reads everything the view shows for the search f in the order o.
@@ -132,9 +207,13 @@ func (v *MainView) Reload(ctx context.Context, f data.Filter, o data.Sort) {
 	fyne.Do(func() {
 		if err1 == nil {
 			v.Search.SetResellers(rs)
+			v.Table.FitResellers(rs)
 		}
 		if err2 == nil {
 			v.Search.SetBatches(bs)
+		}
+		if err := errors.Join(err1, err2); err != nil {
+			v.Footer.SetText(v.Footer.Text + " · the Reseller and Batch choices could not be read: " + personMessage(err))
 		}
 	})
 }
@@ -195,7 +274,11 @@ func FooterText(sum data.Summary, f data.Filter) string {
 		what = "card"
 	}
 	fmt.Fprintf(&b, "%s %s", groupInt(sum.Cards), what)
-	if !f.IsEmpty() {
+	switch {
+	case f.IsEmpty():
+	case sum.Cards == 1:
+		b.WriteString(" matches")
+	default:
 		b.WriteString(" match")
 	}
 	for _, t := range sum.Totals {
@@ -236,15 +319,28 @@ func (v *MainView) updateEmpty() {
 }
 
 func (v *MainView) onSelected(c *data.Card) {
+	if c == nil || c.ID != v.shownPIN {
+		v.shownPIN = 0
+	}
 	if c == nil {
 		v.Selection.SetText("")
 		v.CopySerial.Disable()
 		v.CopyPIN.Disable()
+		v.ShowPIN.Disable()
 		return
 	}
-	v.Selection.SetText(fmt.Sprintf("Selected: %s · PIN %s", c.Serial, data.GroupPIN(c.PIN)))
+	pin := data.GroupPIN(c.PIN)
+	if v.Table.hidePINs && v.shownPIN != c.ID {
+		pin = data.MaskPIN(c.PIN)
+	}
+	v.Selection.SetText(fmt.Sprintf("Selected: %s · PIN %s", c.Serial, pin))
 	v.CopySerial.Enable()
 	v.CopyPIN.Enable()
+	if v.Table.hidePINs && v.shownPIN != c.ID {
+		v.ShowPIN.Enable()
+	} else {
+		v.ShowPIN.Disable()
+	}
 }
 
 func (v *MainView) copySelected(pin bool) {
@@ -252,11 +348,12 @@ func (v *MainView) copySelected(pin bool) {
 	if !ok {
 		return
 	}
-	text := c.Serial.String()
-	if pin {
-		text = c.PIN
+	if !pin {
+		fyne.CurrentApp().Clipboard().SetContent(c.Serial.String())
+		return
 	}
-	fyne.CurrentApp().Clipboard().SetContent(text)
+	// A copied PIN leaves the screen's control: on the record first.
+	v.reveal(data.RevealCopied, c, func() { fyne.CurrentApp().Clipboard().SetContent(c.PIN) })
 }
 
 // showError shows err in a dialog with what to do.

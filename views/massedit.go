@@ -47,6 +47,10 @@ type MassEditDialog struct {
 	DeleteAll   *widget.Button
 	Close       *widget.Button
 
+	// SearchEdited says that the sidebar was changed since the search
+	// these cards come from was run.
+	SearchEdited *widget.Label
+
 	// The typed-confirmation dialog open now, for tests.
 	Confirm *TypedConfirm
 
@@ -127,11 +131,15 @@ func NewMassEditDialog(store Store, tasks *Tasks, win fyne.Window, f data.Filter
 	}
 	form := container.New(newFormLayout(),
 		bold("Expiration Date"), container.NewVBox(m.ExpiryMode, m.Expiry),
-		bold("Company"), container.NewVBox(m.CompanyMode, m.Company),
+		bold("Reseller"), container.NewVBox(m.CompanyMode, m.Company),
 		bold("Status"), m.StatusMode,
 	)
 	buttons := container.NewHBox(m.DeleteMatch, m.DeleteAll, layoutSpacer(), m.Close, m.Process)
-	top := container.NewVBox(m.Count)
+	m.SearchEdited = widget.NewLabel("")
+	m.SearchEdited.Importance = widget.WarningImportance
+	m.SearchEdited.Wrapping = fyne.TextWrapWord
+	m.SearchEdited.Hide()
+	top := container.NewVBox(m.SearchEdited, m.Count)
 	bottom := container.NewVBox(widget.NewSeparator(), form, m.Problem, buttons)
 	content := container.NewBorder(top, bottom, nil, nil, m.Preview)
 	m.dlg = dialog.NewCustomWithoutButtons("Mass Edit", content, win)
@@ -345,6 +353,15 @@ func NewTypedConfirm(title, message, phrase string, win fyne.Window, onConfirm f
 	return c
 }
 
+// SetSearchEdited says in the dialog that the search fields were changed
+// after the search was run: the dialog acts on the last search run (what),
+// not on what the fields say now.
+func (m *MassEditDialog) SetSearchEdited(what string) {
+	m.SearchEdited.SetText("The search fields were changed since the last search and not searched again. " +
+		"Mass Edit acts on the last search run (" + what + "): close this, press Search, and open Mass Edit again to act on the new one.")
+	m.SearchEdited.Show()
+}
+
 // Show opens the confirmation.
 func (c *TypedConfirm) Show() { c.dlg.Show() }
 
@@ -360,11 +377,11 @@ func (v *MainView) ShowMassEdit() {
 			}
 			m := NewMassEditDialog(v.store, v.tasks, v.win, f, rs)
 			m.OnChanged = func(msg string) {
-				f, o := v.filter, v.Table.Sort()
-				v.tasks.Go(func() {
-					v.Reload(context.Background(), f, o)
-					fyne.Do(func() { dialog.ShowInformation("Mass Edit", msg, v.win) })
-				})
+				v.RefreshInBackground()
+				dialog.ShowInformation("Mass Edit", msg, v.win)
+			}
+			if v.Search.Edited() {
+				m.SetSearchEdited(v.filter.Describe())
 			}
 			v.LastMassEdit = m
 			m.Show()

@@ -156,7 +156,7 @@ func RedeemOutcome(c data.Card, err error) (string, widget.Importance) {
 // ShowRedeem opens the Redeem dialog.
 func (v *MainView) ShowRedeem() {
 	r := NewRedeemDialog(v.store, v.tasks, v.win)
-	r.OnRedeemed = func(data.Card) { v.reloadTableInBackground() }
+	r.OnRedeemed = func(data.Card) { v.RefreshInBackground() }
 	v.LastRedeem = r
 	r.Show()
 }

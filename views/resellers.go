@@ -143,7 +143,7 @@ func (d *ResellersDialog) onRemove() {
 // ShowResellers opens the Resellers dialog.
 func (v *MainView) ShowResellers() {
 	d := NewResellersDialog(v.store, v.tasks, v.win)
-	d.OnChanged = v.LoadInBackground
+	d.OnChanged = v.RefreshInBackground
 	v.LastResellers = d
 	d.Show()
 }

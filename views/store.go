@@ -38,6 +38,7 @@ type Store interface {
 	Backups(ctx context.Context) ([]data.Backup, error)
 	CreateBackup(ctx context.Context, reason string) (data.Backup, error)
 	RestorePlan(ctx context.Context, file string) (data.RestorePlan, error)
+	RecordReveal(ctx context.Context, how string, serial *data.Serial) error
 	Restore(ctx context.Context, file string) (data.RestoreResult, error)
 }
 

@@ -114,7 +114,8 @@ func TestTableShowsStoreRowsInSeedFormats(t *testing.T) {
 		t.Fatalf("table has %d rows, want 60", len(rows))
 	}
 	created := regexp.MustCompile(`^\d\d/\d\d/\d{4} \d\d:\d\d:\d\d [+-]\d{4}$`)
-	pin := regexp.MustCompile(`^\d{4} \d{4} \d{4}$`)
+	// PINs are hidden by default: only the last four digits show.
+	pin := regexp.MustCompile(`^•••• •••• \d{4}$`)
 	activated := regexp.MustCompile(`^Rose Orig \d\d/\d\d/\d{4}$`)
 	// Default order: serial ascending, series "1" first.
 	if rows[0][colSerial] != "1-000000001" || rows[10][colSerial] != "2-000000001" {
@@ -128,7 +129,7 @@ func TestTableShowsStoreRowsInSeedFormats(t *testing.T) {
 		}
 		if strings.HasPrefix(r[colSerial], "2-") || strings.HasPrefix(r[colSerial], "3-") {
 			if !pin.MatchString(r[colPIN]) {
-				t.Errorf("PIN %q not grouped in fours", r[colPIN])
+				t.Errorf("PIN %q not masked to its last four digits", r[colPIN])
 			}
 		}
 		switch r[colSerial] {
@@ -208,13 +209,13 @@ func TestEachSearchFieldNarrowsTable(t *testing.T) {
 		{"status activated", func() { sp.Status.SetSelected("activated") }, 3},
 		{"status blocked", func() { sp.Status.SetSelected("blocked") }, 3},
 		{"status new", func() { sp.Status.SetSelected("new") }, 54},
-		{"company", func() { sp.Company.SetSelected("Acme Mobile") }, 20},
+		{"company", func() { sp.Reseller.SetSelected("Acme Mobile") }, 20},
 		{"amount range", func() { test.Type(sp.AmountFrom, "10"); test.Type(sp.AmountTo, "20.00") }, 10},
 		{"expiry range", func() { test.Type(sp.ExpiryFrom.Entry, soon); test.Type(sp.ExpiryTo.Entry, far) }, 30},
 		{"client", func() { test.Type(sp.Client, "rose") }, 3},
 		{"activation date", func() { test.Type(sp.ActivatedFrom.Entry, today); test.Type(sp.ActivatedTo.Entry, today) }, 3},
 		{"batch", func() { sp.Batch.SetSelectedIndex(1) }, 10}, // newest first: batch 3
-		{"combined", func() { sp.Company.SetSelected("Reseller 1"); sp.Status.SetSelected("new") }, 27},
+		{"combined", func() { sp.Reseller.SetSelected("Reseller 1"); sp.Status.SetSelected("new") }, 27},
 	}
 	for _, c := range cases {
 		sp.clear()
