@@ -1,12 +1,19 @@
 package app
 
 import (
+	"context"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"topupcards/data"
+	"topupcards/data/postgres"
 	"topupcards/data/postgres/pgtest"
+	"topupcards/views"
+
+	"fyne.io/fyne/v2/test"
 )
 
 // The command line over a PostgreSQL server, as a small chain of shops
@@ -65,5 +72,47 @@ func TestServerCommandLine(t *testing.T) {
 	h := manager.ok("history", "--format", "csv")
 	if !strings.Contains(h, "redeemed 8.00 USD") {
 		t.Errorf("history: %s", h)
+	}
+}
+
+// A cashier's window offers searching and redeeming only: no Generate,
+// Mass Edit or Export in the menu or the tool bar, no Show PIN. A
+// manager's window offers everything.
+func TestCashierWindow(t *testing.T) {
+	ctx := context.Background()
+	admin := pgtest.NewDatabase(t)
+	if err := postgres.Setup(ctx, admin); err != nil {
+		t.Fatal(err)
+	}
+	_, cashierURL, err := postgres.AddUser(ctx, admin, "cleo", data.RoleCashier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		url  string
+		want []string
+	}{
+		{cashierURL, []string{"Redeem…", "", "Find…"}},
+		{admin, []string{"Generate Top-Up Cards…", "Mass Edit…", "Redeem…", "", "Find…", "Export…"}},
+	} {
+		s, err := postgres.Open(ctx, c.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		a := test.NewTempApp(t)
+		m := newMainWindow(a, s, &views.Tasks{Synchronous: true})
+		m.Tasks.Wait()
+		var got []string
+		for _, it := range m.MainMenu().Items[0].Items {
+			got = append(got, it.Label)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: Cards menu %q, want %q", s.Role(), got, c.want)
+		}
+		if m.View.ShowPIN.Hidden != (s.Role() == data.RoleCashier) {
+			t.Errorf("%s: Show PIN hidden = %v", s.Role(), m.View.ShowPIN.Hidden)
+		}
+		m.Close()
 	}
 }

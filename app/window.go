@@ -146,6 +146,12 @@ func (m *MainWindow) makeMenu() *fyne.MainMenu {
 		item("Find…", v.FocusSearch, fyne.KeyF),
 		item("Export…", v.ShowExport, fyne.KeyE),
 	)
+	if m.cashier() {
+		// What a cashier's login may not do is not offered (the server
+		// refuses it anyway): redeem and find remain.
+		cards = fyne.NewMenu("Cards", item("Redeem…", v.ShowRedeem, fyne.KeyR), fyne.NewMenuItemSeparator(),
+			item("Find…", v.FocusSearch, fyne.KeyF))
+	}
 	manage := fyne.NewMenu("Manage",
 		item("Resellers…", v.ShowResellers, ""),
 		item("History & Backups…", v.ShowHistory, fyne.KeyH),
@@ -155,10 +161,16 @@ func (m *MainWindow) makeMenu() *fyne.MainMenu {
 
 func (m *MainWindow) addShortcuts() {
 	v := m.View
-	for key, fn := range map[fyne.KeyName]func(){
+	keys := map[fyne.KeyName]func(){
 		fyne.KeyG: v.ShowGenerate, fyne.KeyM: v.ShowMassEdit, fyne.KeyR: v.ShowRedeem,
 		fyne.KeyF: v.FocusSearch, fyne.KeyE: v.ShowExport, fyne.KeyH: v.ShowHistory,
-	} {
+	}
+	if m.cashier() {
+		delete(keys, fyne.KeyG)
+		delete(keys, fyne.KeyM)
+		delete(keys, fyne.KeyE)
+	}
+	for key, fn := range keys {
 		fn := fn
 		m.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault},
 			func(fyne.Shortcut) { fn() })
@@ -283,4 +295,10 @@ func savePath(path, ext string) (string, bool, error) {
 	path += ext
 	_, err := os.Stat(path)
 	return path, err == nil, nil
+}
+
+// cashier reports whether the store's login is a cashier's (data.Roled).
+func (m *MainWindow) cashier() bool {
+	r, ok := m.store.(data.Roled)
+	return ok && r.Role() == data.RoleCashier
 }

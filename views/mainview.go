@@ -98,14 +98,16 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 	v.Empty = container.NewCenter(container.NewVBox(v.EmptyText, container.NewCenter(v.EmptyBtn)))
 	v.Empty.Hide()
 	bar := container.NewHBox(
-		widget.NewButtonWithIcon("Generate Top-Up Cards", theme.ContentAddIcon(), v.ShowGenerate),
-		widget.NewButtonWithIcon("Mass Edit", theme.DocumentCreateIcon(), v.ShowMassEdit),
+		v.managerOnly(widget.NewButtonWithIcon("Generate Top-Up Cards", theme.ContentAddIcon(), v.ShowGenerate)),
+		v.managerOnly(widget.NewButtonWithIcon("Mass Edit", theme.DocumentCreateIcon(), v.ShowMassEdit)),
 		widget.NewButtonWithIcon("Redeem", theme.ConfirmIcon(), v.ShowRedeem),
-		widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), v.ShowExport),
+		v.managerOnly(widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), v.ShowExport)),
 		widget.NewSeparator(),
 		widget.NewButtonWithIcon("Resellers", theme.AccountIcon(), v.ShowResellers),
 		widget.NewButtonWithIcon("History & Backups", theme.HistoryIcon(), v.ShowHistory),
 	)
+	v.managerOnly(v.ShowPIN) // a cashier's PINs are masked by the server
+	v.managerOnly(v.CopyPIN)
 	selBar := container.NewBorder(nil, nil, container.NewHBox(v.CopySerial, v.ShowPIN, v.CopyPIN), v.HidePINs, v.Selection)
 	// The footer wraps rather than cut a total in a narrow window.
 	footer := container.NewBorder(widget.NewSeparator(), nil, nil, Legend(), v.Footer)
