@@ -13,6 +13,7 @@ import (
 	"topupcards/data/postgres/pgtest"
 	"topupcards/views"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -104,7 +105,7 @@ func TestCashierWindow(t *testing.T) {
 		m := newMainWindow(a, s, &views.Tasks{Synchronous: true})
 		m.Tasks.Wait()
 		var got []string
-		for _, it := range m.MainMenu().Items[0].Items {
+		for _, it := range m.MainMenu().Items[1].Items {
 			got = append(got, it.Label)
 		}
 		if !slices.Equal(got, c.want) {
@@ -114,5 +115,57 @@ func TestCashierWindow(t *testing.T) {
 			t.Errorf("%s: Show PIN hidden = %v", s.Role(), m.View.ShowPIN.Hidden)
 		}
 		m.Close()
+	}
+}
+
+// File → Connect to a server…: a wrong address is said in the dialog,
+// which keeps what was typed; the right one moves the work to a window
+// over the server's cards and is remembered without its password.
+func TestConnectToServer(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	s, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Generate(ctx, data.GenerateParams{Amount: 800, Quantity: 7, Series: "3"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	m, _ := newWindow(t, map[string]int{"1": 3})
+	if got := m.MainMenu().Items[0].Items[0].Label; got != "Connect to a server…" {
+		t.Fatalf("File menu starts with %q", got)
+	}
+	m.showConnect()
+	d := m.connect
+	test.Type(d.URL, "postgres://nobody@127.0.0.1:1/none")
+	test.Type(d.Password, "secret")
+	test.Tap(d.Connect)
+	m.Tasks.Wait()
+	if !strings.Contains(d.Message.Text, "cannot be reached") || m.moved != nil {
+		t.Fatalf("a server that is not there: message %q, moved %v", d.Message.Text, m.moved != nil)
+	}
+	if d.Password.Text != "secret" {
+		t.Error("the dialog lost the password typed")
+	}
+	d.URL.SetText(url)
+	test.Tap(d.Connect)
+	m.Tasks.Wait()
+	next := m.moved
+	if next == nil {
+		t.Fatalf("not connected: %q", d.Message.Text)
+	}
+	t.Cleanup(next.Close)
+	next.Tasks.Wait()
+	if !strings.Contains(next.Title(), "@127.0.0.1:") || strings.Contains(next.Title(), "secret") || next.View.Table.Rows() != 7 {
+		t.Errorf("the new window: title %q, %d rows; want the server (no password shown) and its 7 cards", next.Title(), next.View.Table.Rows())
+	}
+	remembered := fyne.CurrentApp().Preferences().String(prefServerURL)
+	if !strings.HasPrefix(remembered, "postgres://postgres@127.0.0.1:") || strings.Contains(remembered, "secret") {
+		t.Errorf("remembered %q, want the URL without a password", remembered)
+	}
+	next.showConnect()
+	if next.connect.URL.Text != remembered || next.connect.Password.Text != "" {
+		t.Errorf("the dialog offers %q and password %q, want the remembered URL and no password", next.connect.URL.Text, next.connect.Password.Text)
 	}
 }

@@ -35,6 +35,23 @@ type MainWindow struct {
 	View  *views.MainView
 	Tasks *views.Tasks
 	store data.Store
+	// connect is File → Connect to a server… when open (connect.go).
+	connect *views.ConnectDialog
+	// onMoved is told the store the work moved to (RunWindow closes it at
+	// the end); moved is the window it moved to.
+	onMoved func(data.Store)
+	moved   *MainWindow
+	closed  bool
+}
+
+// Close closes the window; a second call does nothing (a window the work
+// moved away from is closed already).
+func (m *MainWindow) Close() {
+	if m.closed {
+		return
+	}
+	m.closed = true
+	m.Window.Close()
 }
 
 // RunWindow runs the Fyne app a with the main window over the database at
@@ -49,12 +66,13 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, er
 			return err
 		}
 		w := NewMainWindow(a, s)
+		w.onMoved = func(to data.Store) { s = to } // closed at the end instead
 		w.SetTitle("Top-up Cards — " + s.Path())
 		w.Show()
 		// The day's backup, while the person works (writes do not wait).
 		w.Tasks.Go(func() { _ = s.DailyBackup(context.Background()) })
 		if ws := s.Warnings(); len(ws) > 0 {
-			dialog.ShowInformation("The card database is not private", strings.Join(ws, "\n\n"), w)
+			dialog.ShowInformation("Please read: about this card database", strings.Join(ws, "\n\n"), w)
 		}
 		return nil
 	}
@@ -156,7 +174,7 @@ func (m *MainWindow) makeMenu() *fyne.MainMenu {
 		item("Resellers…", v.ShowResellers, ""),
 		item("History & Backups…", v.ShowHistory, fyne.KeyH),
 	)
-	return fyne.NewMainMenu(cards, manage)
+	return fyne.NewMainMenu(m.makeFileMenu(), cards, manage)
 }
 
 func (m *MainWindow) addShortcuts() {
