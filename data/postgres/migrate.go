@@ -19,7 +19,7 @@ var importTables = []string{"resellers", "batches", "cards", "redemptions", "his
 
 // ImportResult says what a move copied.
 type ImportResult struct {
-	Rows   map[string]int64    // rows copied per table
+	Rows   map[string]int64     // rows copied per table
 	Totals []data.CurrencyTotal // the cards' face value per currency, equal on both sides
 }
 
