@@ -114,6 +114,10 @@ func TestCashierWindow(t *testing.T) {
 		if m.View.ShowPIN.Hidden != (s.Role() == data.RoleCashier) {
 			t.Errorf("%s: Show PIN hidden = %v", s.Role(), m.View.ShowPIN.Hidden)
 		}
+		// No cards yet: only a manager is offered to generate them.
+		if m.View.EmptyBtn.Hidden != (s.Role() == data.RoleCashier) || m.View.Empty.Hidden {
+			t.Errorf("%s: empty database offers %q (hidden %v)", s.Role(), m.View.EmptyBtn.Text, m.View.EmptyBtn.Hidden)
+		}
 		m.Close()
 	}
 }

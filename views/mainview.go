@@ -304,7 +304,12 @@ func groupInt(n int64) string {
 
 // updateEmpty says what to do when the table has nothing to show.
 func (v *MainView) updateEmpty() {
+	v.EmptyBtn.Show()
 	switch {
+	case v.allCards == 0 && cashier(v.store):
+		v.EmptyText.SetText("No cards yet: a manager's login generates them.")
+		v.EmptyBtn.Hide()
+		v.Empty.Show()
 	case v.allCards == 0:
 		v.EmptyText.SetText("No cards yet.\nGenerate a first batch: choose its amount, quantity and series,\nand the cards are ready to print and hand out.")
 		v.EmptyBtn.SetText("Generate Top-Up Cards")
