@@ -131,10 +131,69 @@ func (s *Store) foldCounts(ctx context.Context) {
 	if !s.manager {
 		return
 	}
-	var rows int64
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM card_count_deltas").Scan(&rows); err != nil || rows < foldAt {
+	var rows, groups int64
+	if err := s.db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM card_count_deltas), (SELECT count(*) FROM card_group_deltas)").
+		Scan(&rows, &groups); err != nil {
 		return
 	}
-	_, _ = s.db.ExecContext(ctx, `WITH gone AS (DELETE FROM card_count_deltas RETURNING *)
-		INSERT INTO card_count_deltas SELECT coalesce(sum(total), 0), coalesce(sum(activated), 0), coalesce(sum(blocked), 0) FROM gone`)
+	if rows >= foldAt {
+		_, _ = s.db.ExecContext(ctx, `WITH gone AS (DELETE FROM card_count_deltas RETURNING *)
+			INSERT INTO card_count_deltas SELECT coalesce(sum(total), 0), coalesce(sum(activated), 0), coalesce(sum(blocked), 0) FROM gone`)
+	}
+	if groups >= 4*foldAt {
+		_, _ = s.db.ExecContext(ctx, `WITH gone AS (DELETE FROM card_group_deltas RETURNING *)
+			INSERT INTO card_group_deltas SELECT batch_id, reseller_id, amount, currency, activated, blocked, sum(n)
+			FROM gone GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0`)
+	}
+}
+
+// groupCount counts the cards f matches from the kept counts per group
+// (card_group_deltas) when f selects by batch, reseller, face value and
+// status only, and reports false otherwise. New cards are the group's
+// unredeemed, unblocked cards less the expired ones (an index range).
+func (v view) groupCount(ctx context.Context, f Filter) (int64, bool, error) {
+	rest := f
+	rest.Batch, rest.Reseller, rest.AmountFrom, rest.AmountTo, rest.Status = 0, "", nil, nil, ""
+	if !rest.IsEmpty() || f.Status == StatusExpired || (f.Batch == 0 && f.Reseller == "" && f.AmountFrom == nil && f.AmountTo == nil) {
+		return 0, false, nil
+	}
+	var conds []string
+	var args []any
+	add := func(cond string, a ...any) {
+		conds = append(conds, cond)
+		args = append(args, a...)
+	}
+	if f.Batch != 0 {
+		add("g.batch_id = ?", f.Batch)
+	}
+	if f.Reseller != "" {
+		add("g.reseller_id = coalesce((SELECT id FROM resellers WHERE name_key = casefold(?)), -1)", strings.Join(strings.Fields(f.Reseller), " "))
+	}
+	if f.AmountFrom != nil {
+		add("g.amount >= ?", *f.AmountFrom)
+	}
+	if f.AmountTo != nil {
+		add("g.amount <= ?", *f.AmountTo)
+	}
+	switch f.Status {
+	case StatusActivated:
+		add("g.activated = 1")
+	case StatusBlocked:
+		add("g.blocked = 1")
+	case StatusNew:
+		add("g.activated = 0 AND g.blocked = 0")
+	}
+	q := "SELECT (SELECT coalesce(sum(g.n), 0) FROM card_group_deltas g WHERE " + strings.Join(conds, " AND ") + ")"
+	if f.Status == StatusNew {
+		expired := f
+		expired.Status = StatusExpired
+		cond, eargs := where(expired, v.now)
+		q += " - (SELECT count(*) FROM cards c WHERE " + cond + ")"
+		args = append(args, eargs...)
+	}
+	var n int64
+	if err := v.q.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+		return 0, false, fmt.Errorf("count cards: %w", err)
+	}
+	return n, true, nil
 }

@@ -107,6 +107,9 @@ func (v view) count(ctx context.Context, f Filter) (int64, error) {
 	if err := f.Validate(); err != nil {
 		return 0, err
 	}
+	if n, ok, err := v.groupCount(ctx, f); err != nil || ok {
+		return n, err
+	}
 	if n, ok, err := v.countBroad(ctx, f); err != nil || ok {
 		return n, err
 	}

@@ -46,7 +46,7 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO topupcards_manager;
 GRANT SELECT ON topupcards_cashier.cards TO topupcards_manager, topupcards_cashier;
 GRANT SELECT ON resellers, batches, print_runs, print_run_cards, meta, topupcards_schema, history TO topupcards_cashier;
 GRANT SELECT (op_id, card_id) ON undo_cards TO topupcards_cashier;
-GRANT SELECT ON card_count_deltas TO topupcards_cashier;
+GRANT SELECT ON card_count_deltas, card_group_deltas TO topupcards_cashier;
 GRANT EXECUTE ON FUNCTION topupcards_redeem(text, text, bigint), topupcards_log_redeem(bigint, text, text, text, bigint),
 	topupcards_is_manager() TO topupcards_cashier;
 `

@@ -225,6 +225,9 @@ func filters(e *env, fx fixture, cards []data.Card) []data.Filter {
 		{Batch: fx.b.ID}, {Batch: fx.c.ID, Printed: data.PrintedYes}, {Printed: data.PrintedNo},
 		{IDs: []int64{cards[1].ID, cards[30].ID, 999999}}, {IDs: []int64{}},
 		{Status: data.StatusNew, Reseller: "Bob Ltd", AmountTo: i64(500), SerialFrom: ser("7", 3)},
+		{Status: data.StatusNew, Reseller: "ann's shop"}, {Status: data.StatusExpired, Batch: fx.a.ID},
+		{Status: data.StatusActivated, Batch: fx.a.ID}, {Status: data.StatusBlocked, AmountFrom: i64(800)},
+		{Status: data.StatusNew, AmountFrom: i64(500), AmountTo: i64(800)}, {Reseller: "nobody"},
 	}
 }
 
