@@ -185,11 +185,14 @@ func (v view) groupCount(ctx context.Context, f Filter) (int64, bool, error) {
 	}
 	q := "SELECT (SELECT coalesce(sum(g.n), 0) FROM card_group_deltas g WHERE " + strings.Join(conds, " AND ") + ")"
 	if f.Status == StatusNew {
-		expired := f
-		expired.Status = StatusExpired
-		cond, eargs := where(expired, v.now)
-		q += " - (SELECT count(*) FROM cards c WHERE " + cond + ")"
-		args = append(args, eargs...)
+		// The expired cards of the same groups: read through the expired
+		// cards' own index (OFFSET 0 keeps the planner from walking the
+		// whole face-value index instead), then narrowed.
+		exp, eargs := statusCond(StatusExpired, v.now)
+		rest, rargs := where(Filter{Batch: f.Batch, Reseller: f.Reseller, AmountFrom: f.AmountFrom, AmountTo: f.AmountTo}, v.now)
+		q += " - (SELECT count(*) FROM (SELECT c.amount, c.reseller_id, c.batch_id FROM cards c WHERE " + exp +
+			" OFFSET 0) c WHERE " + rest + ")"
+		args = append(append(args, eargs...), rargs...)
 	}
 	var n int64
 	if err := v.q.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
