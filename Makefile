@@ -46,7 +46,9 @@ run: build
 	./$(BIN) $(ARGS)
 
 # The PDF tests render pages with poppler's pdftoppm and read every QR code
-# back with zbarimg. Then the race detector over the store, the views and
+# and barcode back with zbarimg. The printing test starts its own cupsd
+# (scripts/cups-test.sh: private configuration, spool and socket) with a
+# cups-pdf virtual printer, prints and reads back what cups-pdf wrote. Then the race detector over the store, the views and
 # the command line; -short leaves out the tests that start subprocesses or
 # make tens of thousands of cards (they ran without it just before), which
 # keeps the run within a few minutes on two cores.
@@ -56,7 +58,7 @@ run: build
 # of 127.0.0.1, run as nobody under root) and stops it afterwards; the
 # PostgreSQL tests fail, not skip, when it cannot start.
 test:
-	@bash scripts/deps.sh poppler-utils zbar-tools postgresql
+	@bash scripts/deps.sh poppler-utils zbar-tools postgresql cups printer-driver-cups-pdf
 	$(GO) vet -tags $(TAGS) ./...
 	bash scripts/pgtest.sh sh -c '$(GO) test -tags $(TAGS) -count=1 ./... && \
 		$(GO) test -tags $(TAGS) -race -short -count=1 ./data/... ./views ./app'

@@ -47,7 +47,7 @@ func TestBackupsCreateListRestore(t *testing.T) {
 	}
 	backup := m[1]
 	lines := c.backupLines()
-	line := regexp.MustCompile(`^(\S+)\t\d\d/\d\d/\d{4} \d\d:\d\d:\d\d \+0000\t(\d+) cards\t(\d+) bytes$`)
+	line := regexp.MustCompile(`^(\S+)\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000\t(\d+) cards\t(\d+) bytes$`)
 	for _, l := range lines {
 		f := line.FindStringSubmatch(l)
 		if f == nil || filepath.Dir(f[1]) != filepath.Join(filepath.Dir(c.db), "backups") {

@@ -70,7 +70,11 @@ Usage:
   topupcards migrate --from cards.db --to URL   move a file's cards to an empty PostgreSQL database
   topupcards export   [FILTER] --out FILE.pdf|FILE.xlsx|FILE.csv [--layout NAME] [--across N --down N]
                       [--paper a4|letter] [--cut-marks] [--logo FILE] [--colours LIST]
-                      [--qr-template TEXT] [--include-void] [--force]
+                      [--qr-template TEXT] [--include-void] [--locale TAG] [--template NAME] [--dpi N] [--force]
+  topupcards templates [list | show NAME | import FILE.json [--replace] | export NAME --out FILE.json
+                      | remove NAME --yes | restore NAME | set RESELLER NAME]
+  topupcards print    [FILTER] --printer NAME [--template NAME] [--layout NAME] [--copies N] [...export's PDF options]
+  topupcards printers                          list the system's printers
 
 FILTER: --serial-from S --serial-to S --pin P --status new|activated|expired|blocked --reseller NAME
         --amount-from A --amount-to A --expiry-from D --expiry-to D --client TEXT
@@ -175,6 +179,9 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 		"settings":  c.cmdSettings,
 		"backups":   c.cmdBackups,
 		"export":    c.cmdExport,
+		"templates": c.cmdTemplates,
+		"print":     c.cmdPrint,
+		"printers":  c.cmdPrinters,
 		// A PostgreSQL server shared by several desks (server.go).
 		"setup-postgres": c.cmdSetupPostgres,
 		"users":          c.cmdUsers,

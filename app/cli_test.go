@@ -317,7 +317,7 @@ func TestGenerate(t *testing.T) {
 			t.Fatalf("expiry 2099-01-31 at +05:30 stored as %v, want 2099-01-31T18:29:59Z", rows)
 		}
 		table := c.ok("list", "--serial-from", "TZ", "--serial-to", "TZ")
-		if !strings.Contains(table, "01/31/2099 23:59:59 +0530") {
+		if !strings.Contains(table, "2099-01-31 23:59:59 +0530") {
 			t.Errorf("table does not show the expiry in local time with the offset:\n%s", table)
 		}
 	})
@@ -464,14 +464,14 @@ func TestListFormats(t *testing.T) {
 		line := lineWith(t, out, "3-000000001")
 		p := pins["3-000000001"]
 		grouped := p[:4] + " " + p[4:8] + " " + p[8:]
-		for _, want := range []string{"activated", "8.00 USD", grouped, "Reseller 1", "01/31/2099 23:59:59 +0000",
-			"Rose Orig " + time.Now().UTC().Format("01/02/2006")} {
+		for _, want := range []string{"activated", "8.00 USD", grouped, "Reseller 1", "2099-01-31 23:59:59 +0000",
+			"Rose Orig " + time.Now().UTC().Format("2006-01-02")} {
 			if !strings.Contains(line, want) {
 				t.Errorf("table row %q does not show %q", line, want)
 			}
 		}
-		if !regexp.MustCompile(`\d\d/\d\d/\d{4} \d\d:\d\d:\d\d \+0000\s+1$`).MatchString(line) {
-			t.Errorf("table row %q: want the creation time like 05/11/2018 15:08:17 +0000, then the batch", line)
+		if !regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000\s+1$`).MatchString(line) {
+			t.Errorf("table row %q: want the creation time like 2018-05-11 15:08:17 +0000 (ISO), then the batch", line)
 		}
 		ab := pins["AB-000000002"]
 		if line := lineWith(t, out, "AB-000000002"); !strings.Contains(line, ab[:4]+" "+ab[4:8]+" "+ab[8:12]+" "+ab[12:]) ||
@@ -688,11 +688,11 @@ func TestRedeem(t *testing.T) {
 		name, pin string
 		want      []string
 	}{
-		{"already activated", pins["3-000000001"], []string{"3-000000001", "already activated by Rose Orig on " + time.Now().UTC().Format("01/02/2006")}},
+		{"already activated", pins["3-000000001"], []string{"3-000000001", "already activated by Rose Orig on " + time.Now().UTC().Format("2006-01-02")}},
 		{"again", p, []string{"already activated by Mary Ann"}},
 		{"not found", "1111 2222 3333", []string{"no card has this PIN"}},
 		{"typo", typo, []string{"mistyped"}},
-		{"expired", pins["3-000000004"], []string{"3-000000004", "expired on 01/01/2020 23:59:59 +0000"}},
+		{"expired", pins["3-000000004"], []string{"3-000000004", "expired on 2020-01-01 23:59:59 +0000"}},
 		{"blocked", pins["3-000000003"], []string{"3-000000003", "blocked"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -881,7 +881,7 @@ func TestHistory(t *testing.T) {
 			t.Errorf("history line %d: %q, want action %s", i+1, lines[i+1], want)
 		}
 	}
-	if !regexp.MustCompile(`^4 +\d\d/\d\d/\d{4} \d\d:\d\d:\d\d \+0000  generate\s+4 +generated batch 2: 4 × 25.50 EUR`).MatchString(lines[7]) {
+	if !regexp.MustCompile(`^4 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000  generate\s+4 +generated batch 2: 4 × 25.50 EUR`).MatchString(lines[7]) {
 		t.Errorf("history line %q", lines[7])
 	}
 	if !strings.Contains(lines[1], "serial 3-000000004 to 3-000000004") || !strings.Contains(lines[3], "PIN ") {
@@ -939,7 +939,9 @@ func TestUsageErrorsChangeNothing(t *testing.T) {
 		{[]string{"list", "--limit", "-1"}, []string{"--limit"}},
 		{[]string{"list", "--limit", "ten"}, []string{"-limit"}},
 		{[]string{"list", "--amount-from", "5", "--amount-to", "1"}, []string{"amount range", "swap"}},
-		{[]string{"list", "--amount-from", "1.234"}, []string{"--amount-from"}},
+		{[]string{"list", "--amount-from", "1.23456"}, []string{"--amount-from"}},
+		{[]string{"generate", "--amount", "5000.5", "--currency", "XOF", "--quantity", "1", "--series", "X"}, []string{"--amount", "XOF has no decimals"}},
+		{[]string{"generate", "--amount", "0.5005", "--currency", "KWD", "--quantity", "1", "--series", "X"}, []string{"--amount", "KWD has three decimals"}},
 		{[]string{"list", "--amount-to", "x"}, []string{"--amount-to"}},
 		{[]string{"list", "--expiry-from", "2099-02-01", "--expiry-to", "2099-01-01"}, []string{"expiry date range", "swap"}},
 		{[]string{"list", "--activated-from", "2099-02-01", "--activated-to", "2099-01-01"}, []string{"activation date range"}},

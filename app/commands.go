@@ -42,11 +42,15 @@ func (c *CLI) cmdGenerate(ctx context.Context, e *cmdEnv) error {
 		return usagef("generate: %s missing; for example: topupcards generate --amount 8.00 --quantity 100 --series 3",
 			strings.Join(sortedStrings(missing), ", "))
 	}
-	minor, err := data.ParseAmount(*amount)
+	cur, err := data.ParseCurrency(*currency)
+	if err != nil {
+		return usagef("--currency: %v", err)
+	}
+	minor, err := data.ParseAmount(*amount, cur)
 	if err != nil {
 		return usagef("--amount: %v", err)
 	}
-	p := data.GenerateParams{Amount: minor, Currency: *currency, Quantity: *quantity, Series: *series,
+	p := data.GenerateParams{Amount: minor, Currency: cur, Quantity: *quantity, Series: *series,
 		PINLength: *pinLength, CheckDigit: *check, Reseller: *reseller}
 	if *expiry != "" {
 		if p.ExpiresAt, err = data.ParseDate(*expiry, true, time.Local); err != nil {
@@ -162,8 +166,8 @@ func (c *CLI) cmdList(ctx context.Context, e *cmdEnv) error {
 		fmt.Fprintln(tw, "Status\tSerial Number\tAmount\tPIN Code\tReseller\tExpiry Date\tActivated\tCreated on\tBatch")
 		write = func(cd data.Card) error {
 			_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", cd.StatusAt(now), cd.Serial, cd.Amount,
-				data.GroupPIN(cd.PIN), dash(data.Printable(cd.Reseller)), expiryText(cd.ExpiresAt), data.Printable(cd.Activated()),
-				data.FormatTime(cd.CreatedAt), cd.BatchID)
+				data.GroupPIN(cd.PIN), dash(data.Printable(cd.Reseller)), expiryText(cd.ExpiresAt), data.Printable(cd.Activated(data.Plain)),
+				data.Plain.Timestamp(cd.CreatedAt), cd.BatchID)
 			return err
 		}
 		finish = func() error {
@@ -214,7 +218,7 @@ func expiryText(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return data.FormatTime(t)
+	return data.Plain.Timestamp(t)
 }
 
 // jsonList writes cards as one JSON array, a card a line.
@@ -246,7 +250,7 @@ func (j *jsonList) write(c data.Card) error {
 	}
 	j.n++
 	b, err := json.Marshal(jsonCard{Status: string(c.StatusAt(j.now)), Serial: c.Serial.String(),
-		Amount: data.FormatMinor(c.Amount.Minor), AmountMinor: c.Amount.Minor, Currency: c.Amount.Currency,
+		Amount: data.Plain.Number(c.Amount), AmountMinor: c.Amount.Minor, Currency: c.Amount.Currency,
 		PIN: c.PIN, Reseller: c.Reseller, ExpiresAt: utc(c.ExpiresAt), ActivatedBy: c.ActivatedBy,
 		ActivatedAt: utc(c.ActivatedAt), CreatedAt: utc(c.CreatedAt), Batch: c.BatchID})
 	if err != nil {
@@ -508,7 +512,7 @@ func (c *CLI) cmdBackups(ctx context.Context, e *cmdEnv) error {
 			return nil
 		}
 		for _, b := range bs {
-			fmt.Fprintf(c.Stdout, "%s\t%s\t%d cards\t%d bytes\n", b.Path, data.FormatTime(b.Created), b.Cards, b.Size)
+			fmt.Fprintf(c.Stdout, "%s\t%s\t%d cards\t%d bytes\n", b.Path, data.Plain.Timestamp(b.Created), b.Cards, b.Size)
 		}
 		return nil
 	case sub == "create" && len(args) == 0:
@@ -546,7 +550,7 @@ func (c *CLI) cmdBackups(ctx context.Context, e *cmdEnv) error {
 		}
 		p := res.Plan
 		fmt.Fprintf(c.Stdout, "Restored %s: %d cards as of %s; %d made since were removed, %d edited since were set back, %d deleted since came back; %d redemptions since were kept.\nThe state before the restore is backed up in %s\n",
-			args[0], res.Cards, data.FormatTime(p.Backup.Created), p.Added, p.Changed, p.Deleted, p.Redemptions, res.Before.Path)
+			args[0], res.Cards, data.Plain.Timestamp(p.Backup.Created), p.Added, p.Changed, p.Deleted, p.Redemptions, res.Before.Path)
 		return nil
 	}
 	return usagef("backups: use list, create, or restore FILE --yes")

@@ -66,29 +66,9 @@ func runExport(ctx context.Context, s data.Store, f data.Filter, path string, fo
 			tmp.Close()
 		}
 	}()
-	var res export.Result
-	err = s.Read(ctx, func(r data.Reader) error {
-		w := bufio.NewWriterSize(tmp, 1<<20)
-		var err error
-		if res, err = export.Write(ctx, w, r, f, format, opts); err != nil {
-			return err
-		}
-		return w.Flush()
-	})
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	res, err := writeExport(ctx, s, tmp, f, format, opts)
 	if err != nil {
-		if ctx.Err() != nil {
-			return exported{}, fmt.Errorf("export cancelled; no file was written: %w", ctx.Err())
-		}
-		if errors.Is(err, data.ErrNotFound) || errors.Is(err, data.ErrInvalid) {
-			return exported{}, err // says what to change, before a byte was written
-		}
-		return exported{}, fmt.Errorf("export to %s: %w", abs, err)
+		return exported{}, exportError(ctx, abs, err)
 	}
 	if !force {
 		// Between the check above and now someone may have made the file.
@@ -102,6 +82,40 @@ func runExport(ctx context.Context, s data.Store, f data.Filter, path string, fo
 	committed = true
 	out := exported{Result: res, Format: format, Path: abs}
 	return out, record(ctx, s, f, format, opts, &out)
+}
+
+// writeExport writes the export of the cards f matches to file, through
+// one read of s, syncs and closes it.
+func writeExport(ctx context.Context, s data.Store, file *os.File, f data.Filter, format *export.Format, opts export.Options) (export.Result, error) {
+	var res export.Result
+	err := s.Read(ctx, func(r data.Reader) error {
+		w := bufio.NewWriterSize(file, 1<<20)
+		var err error
+		if res, err = export.Write(ctx, w, r, f, format, opts); err != nil {
+			return err
+		}
+		return w.Flush()
+	})
+	if err == nil {
+		err = file.Sync()
+	}
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	return res, err
+}
+
+// exportError is what a failed write says: cancelled, the refusal itself
+// (it says what to change, before a byte was written), or the file's
+// error.
+func exportError(ctx context.Context, target string, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("export cancelled; no file was written: %w", ctx.Err())
+	}
+	if errors.Is(err, data.ErrNotFound) || errors.Is(err, data.ErrInvalid) {
+		return err
+	}
+	return fmt.Errorf("export to %s: %w", target, err)
 }
 
 // checkTarget refuses a folder, and an existing file unless force.
@@ -133,6 +147,9 @@ func record(ctx context.Context, s data.Store, f data.Filter, format *export.For
 		run.Format, run.Layout = data.PrintPDF, opts.Layout
 		if run.Layout == "" {
 			run.Layout = "grid-" + strings.ToLower(opts.Paper.String())
+		}
+		if opts.Template != nil {
+			run.Layout += ", template " + opts.Template.Name
 		}
 	}
 	rec, err := s.RecordPrintRun(ctx, data.Filter{IDs: out.Printed}, run)
@@ -180,7 +197,10 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 	qr := e.fs.String("qr-template", "", "QR content: a redeem address with {pin}, e.g. https://billing.example.com/redeem?pin={pin} (default: the PIN)")
 	includeVoid := e.fs.Bool("include-void", false, "voucher sheets: also print blocked, redeemed and expired cards, stamped VOID, REDEEMED or EXPIRED (default: left out)")
 	force := e.fs.Bool("force", false, "overwrite the file if it exists")
-	if err := e.parse("[FILTER] --out FILE.pdf|FILE.xlsx|FILE.csv [--layout NAME] [--across N --down N] [--paper a4|letter] [--cut-marks] [--logo FILE] [--colours LIST] [--qr-template TEXT] [--include-void] [--force]"); err != nil {
+	locale := e.fs.String("locale", "iso", "voucher sheets: amounts and dates in this locale, such as de-DE (default: ISO dates and plain amounts, as the command line)")
+	tmpl := e.fs.String("template", "", "PDF: the card's template (default: the reseller's, or the built-in one)")
+	dpi := e.fs.Int("dpi", export.DefaultDPI, "PDF: the printer's resolution, for the barcode check")
+	if err := e.parse("[FILTER] --out FILE.pdf|FILE.xlsx|FILE.csv [--layout NAME] [--across N --down N] [--paper a4|letter] [--cut-marks] [--logo FILE] [--colours LIST] [--qr-template TEXT] [--include-void] [--locale TAG] [--template NAME] [--dpi N] [--force]"); err != nil {
 		return err
 	}
 	defer e.close()
@@ -214,6 +234,8 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 		{*cutMarks, "--cut-marks", export.TakesCutMarks}, {*logo != "", "--logo", export.TakesLogo},
 		{*colours != "", "--colours", export.TakesColours}, {*includeVoid, "--include-void", export.TakesIncludeVoid},
 		{*across != 0, "--across", export.TakesTiles}, {*qr != "", "--qr-template", export.TakesTiles},
+		{*locale != "iso", "--locale", export.TakesTiles},
+		{*tmpl != "", "--template", export.TakesTemplate},
 	} {
 		if fl.given && !format.Has(fl.takes) {
 			return usagef("export: %s is not for %s files; %s", fl.name, format.Ext, takenBy(fl.takes))
@@ -222,8 +244,11 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 	if set := e.set(); set["across"] && *across < 1 || set["down"] && *down < 1 {
 		return usagef("export: --across and --down take 1 or more tiles; leave them out for the default")
 	}
+	if *dpi < 72 || *dpi > 4800 {
+		return usagef("--dpi %d: give the printer's resolution, 72 to 4800", *dpi)
+	}
 	opts := export.Options{Across: *across, Down: *down, Paper: p, QRTemplate: *qr, Layout: *layout, CutMarks: *cutMarks,
-		IncludeVoid: *includeVoid}
+		IncludeVoid: *includeVoid, Locale: data.NewLocale(*locale), DPI: *dpi}
 	if *colours != "" {
 		if opts.Colours, err = export.ParseColours(*colours); err != nil {
 			return usagef("--colours: %v", err)
@@ -239,6 +264,11 @@ func (c *CLI) cmdExport(ctx context.Context, e *cmdEnv) error {
 	}
 	if err := e.open(ctx); err != nil {
 		return err
+	}
+	if format.Has(export.TakesTemplate) {
+		if opts.Template, err = resolveTemplate(ctx, e.store, *tmpl, f); err != nil {
+			return err
+		}
 	}
 	if c.Terminal {
 		opts.Progress = c.exportProgress(ctx, e.store, f, format)

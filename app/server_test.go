@@ -30,7 +30,7 @@ func TestServerCommandLine(t *testing.T) {
 	file.ok("redeem", "--pin", rows[0]["pin"], "--client", "Ann")
 
 	out := runArgs(t, "migrate", "--from", file.db, "--to", admin)
-	if out.code != ExitOK || !strings.Contains(out.stdout, "Moved 20 cards") || !strings.Contains(out.stdout, "USD: 20 cards, face value 160.00, unredeemed 152.00") {
+	if out.code != ExitOK || !strings.Contains(out.stdout, "Moved 20 cards") || !strings.Contains(out.stdout, "USD: 20 cards, face value 160.00 USD, unredeemed 152.00 USD") {
 		t.Fatalf("migrate: exit %d\n%s%s", out.code, out.stdout, out.stderr)
 	}
 	again := runArgs(t, "migrate", "--from", file.db, "--to", admin)
@@ -94,7 +94,7 @@ func TestCashierWindow(t *testing.T) {
 		want []string
 	}{
 		{cashierURL, []string{"Redeem…", "", "Find…"}},
-		{admin, []string{"Generate Top-Up Cards…", "Mass Edit…", "Redeem…", "", "Find…", "Export…"}},
+		{admin, []string{"Generate Top-Up Cards…", "Mass Edit…", "Redeem…", "", "Find…", "Export…", "Print…", "Card Designer…"}},
 	} {
 		s, err := postgres.Open(ctx, c.url)
 		if err != nil {

@@ -77,7 +77,7 @@ func (c *CLI) cmdHistory(ctx context.Context, e *cmdEnv) error {
 	tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tWhen\tAction\tCards\tUndo\tWhat\tWhich cards")
 	for _, h := range hs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\n", h.ID, data.FormatTime(h.At), h.Action, h.Cards, undoText(h),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\n", h.ID, data.Plain.Timestamp(h.At), h.Action, h.Cards, undoText(h),
 			data.Printable(h.Detail), data.Printable(h.Filter))
 	}
 	return tw.Flush()

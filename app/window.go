@@ -5,13 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"topupcards/assets"
@@ -29,12 +32,28 @@ const (
 	prefHeight = "window.height"
 )
 
+// minWindow is the smallest the main window's content gets (the menu bar
+// comes on top): the toolbar, the search, a useful part of the table and
+// every dialog (they scroll) fit it; a 900×600 window still can be had.
+var minWindow = fyne.NewSize(800, 520)
+
+// minSizeBox is an empty object of size min, to keep a window at least that
+// large (Fyne windows cannot get smaller than their content's minimum).
+func minSizeBox(min fyne.Size) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(min)
+	return r
+}
+
 // MainWindow is the program's window over one store.
 type MainWindow struct {
 	fyne.Window
 	View  *views.MainView
 	Tasks *views.Tasks
 	store data.Store
+	// The print dialog and designer opened last (for tests).
+	lastPrint    *views.PrintDialog
+	lastDesigner *views.Designer
 	// connect is File → Connect to a server… when open (connect.go).
 	connect *views.ConnectDialog
 	// onMoved is told the store the work moved to (RunWindow closes it at
@@ -59,6 +78,13 @@ func (m *MainWindow) Close() {
 // whether to create a new, empty card database there. open opens (or
 // creates) the store; RunWindow closes it at the end.
 func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, error)) error {
+	// The window holds little Go memory (the ids of the rows, a few pages of
+	// cards): a soft limit makes the collector return garbage early, so a
+	// long session on a million cards stays small. An explicit GOMEMLIMIT
+	// wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(windowMemoryLimit)
+	}
 	var s data.Store
 	start := func() error {
 		var err error
@@ -72,7 +98,7 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, er
 		// The day's backup, while the person works (writes do not wait).
 		w.Tasks.Go(func() { _ = s.DailyBackup(context.Background()) })
 		if ws := s.Warnings(); len(ws) > 0 {
-			dialog.ShowInformation("Please read: about this card database", strings.Join(ws, "\n\n"), w)
+			views.ShowInfo("Please read: about this card database", strings.Join(ws, "\n\n"), w)
 		}
 		return nil
 	}
@@ -83,24 +109,22 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, er
 	} else {
 		ask := a.NewWindow("Top-up Cards")
 		ask.Resize(fyne.NewSize(640, 240))
-		c := dialog.NewConfirm("No card database yet",
+		ask.SetCloseIntercept(a.Quit)
+		ask.Show()
+		// Enter creates, Escape quits.
+		views.Ask("No card database yet",
 			fmt.Sprintf("There is no card database at\n%s\n\nCreate a new, empty one there?\n(To open another file, quit and start with --db PATH.)", path),
-			func(ok bool) {
+			"Create", "Quit", func(ok bool) {
 				if !ok {
 					a.Quit()
 					return
 				}
 				if err := start(); err != nil {
-					dialog.ShowError(err, ask)
+					views.ShowError(err, ask)
 					return
 				}
 				ask.Close()
 			}, ask)
-		c.SetConfirmText("Create")
-		c.SetDismissText("Quit")
-		ask.SetCloseIntercept(a.Quit)
-		ask.Show()
-		c.Show()
 	}
 	a.Run()
 	if s != nil {
@@ -108,6 +132,9 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, er
 	}
 	return nil
 }
+
+// windowMemoryLimit is the window's soft limit on Go memory.
+const windowMemoryLimit = 48 << 20
 
 // NewMainWindow builds the main window for store s in the Fyne app a.
 func NewMainWindow(a fyne.App, s data.Store) *MainWindow {
@@ -122,7 +149,8 @@ func newMainWindow(a fyne.App, s data.Store, tasks *views.Tasks) *MainWindow {
 	m := &MainWindow{Window: w, Tasks: tasks, store: s}
 	m.View = views.NewMainView(s, w, m.Tasks)
 	m.View.ExportHooks = m.exportHooks()
-	w.SetContent(m.View)
+	m.View.PrintBatch = func(batch int64) { m.showPrint(data.Filter{Batch: batch}, fmt.Sprintf("Batch #%d", batch)) }
+	w.SetContent(container.NewStack(minSizeBox(minWindow), m.View))
 	w.SetMainMenu(m.makeMenu())
 	m.addShortcuts()
 	p := a.Preferences()
@@ -163,6 +191,8 @@ func (m *MainWindow) makeMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Find…", v.FocusSearch, fyne.KeyF),
 		item("Export…", v.ShowExport, fyne.KeyE),
+		item("Print…", func() { m.showPrint(v.Filter(), "The current search: "+v.Filter().Describe()) }, fyne.KeyP),
+		item("Card Designer…", m.showDesigner, fyne.KeyD),
 	)
 	if m.cashier() {
 		// What a cashier's login may not do is not offered (the server
@@ -173,6 +203,8 @@ func (m *MainWindow) makeMenu() *fyne.MainMenu {
 	manage := fyne.NewMenu("Manage",
 		item("Resellers…", v.ShowResellers, ""),
 		item("History & Backups…", v.ShowHistory, fyne.KeyH),
+		fyne.NewMenuItemSeparator(),
+		item("Settings…", v.ShowSettings, fyne.KeyComma),
 	)
 	return fyne.NewMainMenu(m.makeFileMenu(), cards, manage)
 }
@@ -181,12 +213,12 @@ func (m *MainWindow) addShortcuts() {
 	v := m.View
 	keys := map[fyne.KeyName]func(){
 		fyne.KeyG: v.ShowGenerate, fyne.KeyM: v.ShowMassEdit, fyne.KeyR: v.ShowRedeem,
-		fyne.KeyF: v.FocusSearch, fyne.KeyE: v.ShowExport, fyne.KeyH: v.ShowHistory,
+		fyne.KeyF: v.FocusSearch, fyne.KeyE: v.ShowExport, fyne.KeyH: v.ShowHistory, fyne.KeyComma: v.ShowSettings,
 	}
 	if m.cashier() {
-		delete(keys, fyne.KeyG)
-		delete(keys, fyne.KeyM)
-		delete(keys, fyne.KeyE)
+		for _, k := range []fyne.KeyName{fyne.KeyG, fyne.KeyM, fyne.KeyE, fyne.KeyP, fyne.KeyD} {
+			delete(keys, k)
+		}
 	}
 	for key, fn := range keys {
 		fn := fn
@@ -202,7 +234,7 @@ func exportOptions(r views.ExportRequest) (*export.Format, export.Options, error
 		return nil, export.Options{}, err
 	}
 	opts := export.Options{Across: r.Across, Down: r.Down, QRTemplate: r.QRTemplate, Layout: r.Layout,
-		CutMarks: r.CutMarks, Logo: r.Logo, IncludeVoid: r.IncludeVoid}
+		CutMarks: r.CutMarks, Logo: r.Logo, IncludeVoid: r.IncludeVoid, Locale: r.Locale}
 	if r.Letter {
 		opts.Paper = export.PaperLetter
 	}
@@ -260,6 +292,11 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 			if err != nil {
 				return "", err
 			}
+			if format.Has(export.TakesTemplate) {
+				if opts.Template, err = resolveTemplate(ctx, m.store, r.CardTemplate, r.Filter); err != nil {
+					return "", err
+				}
+			}
 			opts.Progress = progress
 			res, err := runExport(ctx, m.store, r.Filter, r.Path, format, opts, r.Overwrite)
 			if err != nil {
@@ -280,6 +317,15 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 			return 0
 		},
 		Layouts: layouts,
+		Prefs:   fyne.CurrentApp().Preferences(),
+		Templates: func(ctx context.Context) ([]string, error) {
+			ts, err := m.store.Templates(ctx)
+			var names []string
+			for _, t := range ts {
+				names = append(names, t.Name)
+			}
+			return names, err
+		},
 		Check: func(r views.ExportRequest) error {
 			_, _, err := exportOptions(r)
 			return err
@@ -289,6 +335,10 @@ func (m *MainWindow) exportHooks() views.ExportHooks {
 			if err != nil {
 				return nil, err
 			}
+			if opts.Template, err = resolveTemplate(ctx, m.store, r.CardTemplate, r.Filter); err != nil {
+				return nil, err
+			}
+			opts.MaskPINs = r.MaskPINs
 			var img image.Image
 			err = m.store.Read(ctx, func(rd data.Reader) error {
 				img, err = export.Preview(ctx, rd, r.Filter, opts, widthPx)

@@ -65,7 +65,7 @@ type RestorePlan struct {
 // Describe says in one sentence what the restore would lose and keep.
 func (p RestorePlan) Describe() string {
 	s := fmt.Sprintf("restoring the backup of %s (%s cards) replaces the %s cards now: %s made since are removed, %s edited since are set back",
-		FormatTime(p.Backup.Created), groupDigits(p.Backup.Cards), groupDigits(p.Current), groupDigits(p.Added), groupDigits(p.Changed))
+		Plain.Timestamp(p.Backup.Created), groupDigits(p.Backup.Cards), groupDigits(p.Current), groupDigits(p.Added), groupDigits(p.Changed))
 	if p.Unblocked > 0 {
 		s += fmt.Sprintf(" (%s blocked since become unblocked)", groupDigits(p.Unblocked))
 	}

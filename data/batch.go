@@ -62,15 +62,15 @@ func (p GenerateParams) Normalize(now time.Time) (GenerateParams, error) {
 	if p.Amount <= 0 {
 		return p, errf(ErrInvalid, "amount must be more than 0")
 	}
-	if p.Amount > MaxAmountMajor*100 {
-		return p, errf(ErrInvalid, "amount %s is more than %s, the largest face value of one card",
-			FormatMinor(p.Amount), FormatMinor(MaxAmountMajor*100))
-	}
 	cur, err := ParseCurrency(p.Currency)
 	if err != nil {
 		return p, err
 	}
 	p.Currency = cur
+	if p.Amount > MaxAmount(cur) {
+		return p, errf(ErrInvalid, "amount %s is more than %s, the largest face value of one card",
+			Money{p.Amount, cur}, Money{MaxAmount(cur), cur})
+	}
 	if p.Quantity < 1 || p.Quantity > MaxQuantity {
 		return p, errf(ErrInvalid, "quantity %d: make 1 to %d cards in one batch", p.Quantity, MaxQuantity)
 	}
@@ -85,7 +85,7 @@ func (p GenerateParams) Normalize(now time.Time) (GenerateParams, error) {
 	}
 	if !p.ExpiresAt.IsZero() && !p.ExpiresAt.After(now) {
 		return p, errf(ErrInvalid, "expiry date %s is in the past; choose a later date or none",
-			p.ExpiresAt.Local().Format("2006-01-02 15:04"))
+			Plain.DateTime(p.ExpiresAt))
 	}
 	return p, nil
 }

@@ -62,11 +62,11 @@ func (c Card) StatusAt(now time.Time) Status {
 	return StatusNew
 }
 
-// Activated writes the Activated column as the seed does: "Rose Orig
-// 05/03/2018", or "—" when the card is not activated.
-func (c Card) Activated() string {
+// Activated writes the Activated column as the seed does, with the day in
+// locale l: "Rose Orig 05/03/2018", or "—" when the card is not activated.
+func (c Card) Activated(l Locale) string {
 	if c.ActivatedAt.IsZero() {
 		return "—"
 	}
-	return c.ActivatedBy + " " + FormatDay(c.ActivatedAt)
+	return c.ActivatedBy + " " + l.Date(c.ActivatedAt)
 }

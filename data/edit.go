@@ -44,7 +44,7 @@ func (e Edit) Describe() string {
 	var parts []string
 	switch e.Expiry {
 	case ExpirySet:
-		parts = append(parts, "expiry set to "+e.ExpireAt.Local().Format("2006-01-02 15:04"))
+		parts = append(parts, "expiry set to "+Plain.DateTime(e.ExpireAt))
 	case ExpiryClear:
 		parts = append(parts, "expiry cleared")
 	}

@@ -14,7 +14,7 @@ type Filter struct {
 	PIN                  string  // normalised digits
 	Status               Status  // "" = any
 	Reseller             string  // reseller name, case-insensitive
-	AmountFrom, AmountTo *int64  // minor units, inclusive
+	AmountFrom, AmountTo *int64  // in 1/10,000 of a major unit (BoundDigits), any currency; inclusive
 	ExpiryFrom, ExpiryTo time.Time
 	Client               string // case-insensitive substring of "activated by"
 	ActivatedFrom        time.Time
@@ -71,7 +71,7 @@ func (f Filter) check() (Field, error) {
 		return FieldSerialTo, errf(ErrInvalid, "serial range: %s comes after %s; swap them", f.SerialFrom, f.SerialTo)
 	}
 	if f.AmountFrom != nil && f.AmountTo != nil && *f.AmountFrom > *f.AmountTo {
-		return FieldAmountTo, errf(ErrInvalid, "amount range: %s is more than %s; swap them", FormatMinor(*f.AmountFrom), FormatMinor(*f.AmountTo))
+		return FieldAmountTo, errf(ErrInvalid, "amount range: %s is more than %s; swap them", FormatBound(*f.AmountFrom), FormatBound(*f.AmountTo))
 	}
 	if !f.ExpiryFrom.IsZero() && !f.ExpiryTo.IsZero() && f.ExpiryFrom.After(f.ExpiryTo) {
 		return FieldExpiryTo, errf(ErrInvalid, "expiry date range: the start comes after the end; swap them")
@@ -105,7 +105,7 @@ func (f Filter) check() (Field, error) {
 // export summary.
 func (f Filter) Describe() string {
 	var parts []string
-	day := func(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
+	day := Plain.DateTime
 	rng := func(what string, from, to string) {
 		switch {
 		case from != "" && to != "":
@@ -135,10 +135,10 @@ func (f Filter) Describe() string {
 	}
 	var af, at string
 	if f.AmountFrom != nil {
-		af = FormatMinor(*f.AmountFrom)
+		af = FormatBound(*f.AmountFrom)
 	}
 	if f.AmountTo != nil {
-		at = FormatMinor(*f.AmountTo)
+		at = FormatBound(*f.AmountTo)
 	}
 	rng("amount", af, at)
 	var ef, et, cf, ct string

@@ -93,6 +93,19 @@ func ISODates(s string, end bool) (time.Time, error) { return ParseDate(s, end, 
 // range whose ends are swapped is the error of its upper field). dates reads
 // the date fields (nil: ISODates). On error the Filter is the zero Filter.
 func ParseFilter(t FilterText, dates DateParser) (Filter, error) {
+	return parseFilter(t, dates, Plain.ParseAmountBound)
+}
+
+// ParseFilterIn is ParseFilter for a search typed in locale l (the
+// window's): amounts with its marks ("1.234,50" in de-DE), dates in its
+// order or ISO, in local time.
+func ParseFilterIn(t FilterText, l Locale) (Filter, error) {
+	return parseFilter(t, func(s string, end bool) (time.Time, error) { return l.ParseDate(s, end, time.Local) },
+		l.ParseAmountBound)
+}
+
+// parseFilter is ParseFilter with the amount bounds read by amounts.
+func parseFilter(t FilterText, dates DateParser, amounts func(string) (int64, error)) (Filter, error) {
 	if dates == nil {
 		dates = ISODates
 	}
@@ -123,7 +136,7 @@ func ParseFilter(t FilterText, dates DateParser) (Filter, error) {
 		dst **int64
 	}{{FieldAmountFrom, &f.AmountFrom}, {FieldAmountTo, &f.AmountTo}} {
 		if v := get(a.k); v != "" {
-			n, err := ParseAmountBound(v)
+			n, err := amounts(v)
 			errs[a.k] = err
 			*a.dst = &n
 		}

@@ -2,6 +2,8 @@ package data_test
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"topupcards/data"
@@ -69,7 +71,7 @@ func TestParseFilterReadsEveryField(t *testing.T) {
 		t.Fatal(err)
 	}
 	if f.SerialFrom.String() != "3-000000001" || f.SerialTo.Series != "3" || f.PIN != "123456789012" ||
-		f.Status != data.StatusNew || f.Reseller != "Acme Mobile" || *f.AmountFrom != 500 || *f.AmountTo != 950 ||
+		f.Status != data.StatusNew || f.Reseller != "Acme Mobile" || *f.AmountFrom != 5_0000 || *f.AmountTo != 9_5000 ||
 		f.ExpiryFrom.Format("2006-01-02 15:04:05") != "2027-01-01 00:00:00" ||
 		f.ExpiryTo.Format("2006-01-02 15:04:05") != "2027-01-31 23:59:59" || f.Client != "rose" || f.Batch != 7 ||
 		f.Printed != data.PrintedNo {
@@ -100,4 +102,31 @@ func FuzzParseFilter(f *testing.F) {
 			t.Fatalf("accepted filter does not validate: %v", err)
 		}
 	})
+}
+
+// TestParseFilterInReadsTheLocale: the window's search reads amounts with
+// the locale's marks and dates in its order or ISO, keyed by field.
+func TestParseFilterInReadsTheLocale(t *testing.T) {
+	de := data.NewLocale("de-DE")
+	f, err := data.ParseFilterIn(data.FilterText{data.FieldAmountFrom: "1.234,5", data.FieldAmountTo: "0,500",
+		data.FieldExpiryFrom: "31.01.2027", data.FieldExpiryTo: "2027-02-28 18:00"}, de)
+	if err == nil || !strings.Contains(err.Error(), "swap") {
+		t.Errorf("1.234,5 to 0,500: %+v, %v; want the range refused", f, err)
+	}
+	f, err = data.ParseFilterIn(data.FilterText{data.FieldAmountFrom: "0,500", data.FieldAmountTo: "1.234,5",
+		data.FieldExpiryFrom: "31.01.2027", data.FieldExpiryTo: "2027-02-28 18:00"}, de)
+	if err != nil || *f.AmountFrom != 5000 || *f.AmountTo != 1234_5000 || f.ExpiryFrom.Day() != 31 || f.ExpiryTo.Hour() != 18 {
+		t.Errorf("ParseFilterIn read %+v, %v", f, err)
+	}
+	_, err = data.ParseFilterIn(data.FilterText{data.FieldExpiryFrom: "01/31/2027", data.FieldAmountTo: "8.5"}, de)
+	for _, k := range []data.Field{data.FieldExpiryFrom, data.FieldAmountTo} {
+		var fes data.FieldErrors
+		if !errors.As(err, &fes) || fes.Of(k) == nil {
+			t.Errorf("field %s not keyed in %v", k, err)
+		}
+	}
+	var fes data.FieldErrors
+	if errors.As(err, &fes) && !strings.Contains(fmt.Sprint(fes.Of(data.FieldExpiryFrom)), "DD.MM.YYYY (31.01.2027) or YYYY-MM-DD (2027-01-31)") {
+		t.Errorf("the date error does not name both forms: %v", fes.Of(data.FieldExpiryFrom))
+	}
 }

@@ -15,48 +15,64 @@ import (
 
 func FuzzParseAmount(f *testing.F) {
 	for _, s := range []string{"8", "8.00", "8.5", "0.01", ".5", "1,000.00", "1,000,000.00", "1000000.01", "0",
-		"", "8.", "8.001", "-1", "+1", "1e3", "8,50", "1,00", "999999999999.99", " 12,345.6 ", "٣", "1,,000", "0,001"} {
-		f.Add(s)
+		"", "8.", "8.001", "-1", "+1", "1e3", "8,50", "1,00", "999999999999.99", " 12,345.6 ", "٣", "1,,000", "0,001",
+		"5000.5", "0.500", "1.234,50", "1 234,50", "1\u202f234,50"} {
+		for _, cur := range []string{"USD", "JPY", "KWD"} {
+			for _, loc := range []string{"iso", "en-US", "de-DE", "fr-FR"} {
+				f.Add(s, cur, loc)
+			}
+		}
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		v, err := data.ParseAmount(s)
-		bound, berr := data.ParseAmountBound(s)
+	f.Fuzz(func(t *testing.T, s, cur, tag string) {
+		code, err := data.ParseCurrency(cur)
+		if err != nil {
+			return
+		}
+		l := data.NewLocale(tag)
+		v, err := l.ParseAmount(s, code)
+		bound, berr := l.ParseAmountBound(s)
 		if err != nil {
 			if !errors.Is(err, data.ErrInvalid) {
-				t.Fatalf("ParseAmount(%q): error %v is not ErrInvalid", s, err)
-			}
-			if berr == nil && bound != 0 {
-				t.Fatalf("ParseAmount(%q) refused what ParseAmountBound read as %d", s, bound)
+				t.Fatalf("ParseAmount(%q, %s): error %v is not ErrInvalid", s, code, err)
 			}
 			return
 		}
-		if berr != nil || bound != v {
-			t.Fatalf("ParseAmountBound(%q) = %d, %v; ParseAmount gave %d", s, bound, berr, v)
-		}
 		// Range respected.
-		if v < 1 || v > data.MaxAmountMajor*100 {
-			t.Fatalf("ParseAmount(%q) = %d, outside 0.01 .. 1,000,000.00", s, v)
+		if v < 1 || v > data.MaxAmount(code) {
+			t.Fatalf("ParseAmount(%q, %s) = %d, outside 1 .. %d", s, code, v, data.MaxAmount(code))
 		}
-		// Only digits, thousands separators and one decimal point, with
-		// at most two decimals.
-		tr := strings.TrimSpace(s)
-		if strings.Trim(tr, "0123456789,.") != "" || strings.Count(tr, ".") > 1 {
-			t.Fatalf("ParseAmount(%q) accepted other characters", s)
+		// What the search takes as a bound is the same value.
+		m := data.Money{Minor: v, Currency: code}
+		if berr != nil || bound != m.ToBound() {
+			t.Fatalf("ParseAmountBound(%q) = %d, %v; ParseAmount gave %v (bound %d)", s, bound, berr, m, m.ToBound())
 		}
-		intPart, frac, _ := strings.Cut(tr, ".")
-		if len(frac) > 2 || strings.Contains(frac, ",") {
-			t.Fatalf("ParseAmount(%q) accepted more than two decimals", s)
+		// Round trip through the locale's own formatting, and Plain's.
+		if back, err := l.ParseAmount(l.Number(m), code); err != nil || back != v {
+			t.Fatalf("%s: ParseAmount(Number(%v) = %q) = %d, %v", l.Tag(), m, l.Number(m), back, err)
 		}
-		// The value is what the digits say (computed another way).
-		digits := strings.ReplaceAll(intPart, ",", "") + (frac + "00")[:2]
-		want, perr := strconv.ParseInt(digits, 10, 64)
+		if back, err := data.ParseAmount(data.Plain.Number(m), code); err != nil || back != v {
+			t.Fatalf("ParseAmount(Plain %q) = %d, %v", data.Plain.Number(m), back, err)
+		}
+		// The value is what the digits say (computed another way): the
+		// digits of s in order, scaled by the currency's decimals less those
+		// written after the locale's decimal mark.
+		dec := strings.Trim(l.Number(data.Money{Minor: 1, Currency: "EUR"}), "0123456789")
+		if len([]rune(dec)) != 1 {
+			return // a locale with digits of its own
+		}
+		whole, frac, _ := strings.Cut(strings.TrimSpace(s), dec)
+		onlyDigits := func(x string) string {
+			return strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' {
+					return r
+				}
+				return -1
+			}, x)
+		}
+		frac = onlyDigits(frac)
+		want, perr := strconv.ParseInt(onlyDigits(whole)+frac+strings.Repeat("0", data.CurrencyDigits(code)-len(frac)), 10, 64)
 		if perr != nil || want != v {
-			t.Fatalf("ParseAmount(%q) = %d, the digits say %d (%v)", s, v, want, perr)
-		}
-		// Round trip through FormatMinor.
-		back, err := data.ParseAmount(data.FormatMinor(v))
-		if err != nil || back != v {
-			t.Fatalf("ParseAmount(FormatMinor(%d)) = %d, %v", v, back, err)
+			t.Fatalf("%s: ParseAmount(%q, %s) = %d, the digits say %d (%v)", l.Tag(), s, code, v, want, perr)
 		}
 	})
 }
@@ -81,10 +97,10 @@ func FuzzParseDate(f *testing.F) {
 		}
 		tr := strings.TrimSpace(s)
 		switch {
-		case len(tr) == len(data.DateLayout) && endOfDay:
+		case len(tr) == len("2006-01-02") && endOfDay:
 			// The last second of the day: one second later is midnight.
 			next := got.Add(time.Second)
-			if next.Hour() != 0 || next.Minute() != 0 || next.Second() != 0 || got.Format(data.DateLayout) != tr {
+			if next.Hour() != 0 || next.Minute() != 0 || next.Second() != 0 || got.Format("2006-01-02") != tr {
 				t.Fatalf("ParseDate(%q, end of day) = %v", s, got)
 			}
 		default:
@@ -92,7 +108,7 @@ func FuzzParseDate(f *testing.F) {
 				t.Fatalf("ParseDate(%q) = %v has seconds", s, got)
 			}
 			// Round trip through the layout people type.
-			back, err := data.ParseDate(got.Format(data.DateTimeLayout), false, loc)
+			back, err := data.ParseDate(got.Format("2006-01-02T15:04"), false, loc)
 			if err != nil || !back.Equal(got) {
 				t.Fatalf("ParseDate(%q) = %v, which reads back as %v, %v", s, got, back, err)
 			}
@@ -169,6 +185,41 @@ func FuzzParseSerial(f *testing.F) {
 		back, err := data.ParseSerial(sr.String(), upper)
 		if err != nil || back != sr {
 			t.Fatalf("ParseSerial(%q) = %v, which reads back as %v, %v", s, sr, back, err)
+		}
+	})
+}
+
+// FuzzLocaleParseDate: whatever a locale accepts is a whole minute (or the
+// end of a day) that the same locale writes and reads back unchanged.
+func FuzzLocaleParseDate(f *testing.F) {
+	for _, s := range []string{"09/30/2027", "9/30/2027 6:00 PM", "30.09.2027 18:00", "2027-09-30", "2027-09-30T18:00",
+		"2027/09/30", "2027. 09. 30.", "31/02/2027", "", "13/13/2027", "1.1.1"} {
+		for _, tag := range []string{"en-US", "de-DE", "en-GB", "ja-JP", "ko-KR", "iso"} {
+			f.Add(s, tag, false)
+		}
+	}
+	f.Fuzz(func(t *testing.T, s, tag string, endOfDay bool) {
+		l := data.NewLocale(tag)
+		got, err := l.ParseDate(s, endOfDay, time.UTC)
+		if err != nil {
+			if !errors.Is(err, data.ErrInvalid) {
+				t.Fatalf("%s: ParseDate(%q): error %v is not ErrInvalid", l.Tag(), s, err)
+			}
+			return
+		}
+		if got.Location() != time.UTC || got.Nanosecond() != 0 {
+			t.Fatalf("%s: ParseDate(%q) = %v: not whole seconds in the given zone", l.Tag(), s, got)
+		}
+		if got.Second() == 59 && endOfDay {
+			return // the end of a day
+		}
+		if got.Second() != 0 {
+			t.Fatalf("%s: ParseDate(%q) = %v has seconds", l.Tag(), s, got)
+		}
+		shown := got.In(time.Local)
+		back, err := l.ParseDate(l.DateTime(shown), false, time.Local)
+		if err != nil || !back.Equal(got) {
+			t.Fatalf("%s: ParseDate(%q) = %v, shown as %q, which reads back as %v, %v", l.Tag(), s, got, l.DateTime(shown), back, err)
 		}
 	})
 }

@@ -33,6 +33,7 @@ type Store interface {
 	Cards
 	Edits
 	Backups
+	Templates
 }
 
 // Cards reads and changes the cards, batches, resellers, history and print

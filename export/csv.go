@@ -42,7 +42,7 @@ func (l *ListWriter) Write(c data.Card) error {
 	r := l.rec
 	r[0] = string(c.StatusAt(l.now))
 	r[1] = c.Serial.String()
-	r[2] = data.FormatMinor(c.Amount.Minor)
+	r[2] = data.Plain.Number(c.Amount)
 	r[3] = c.Amount.Currency
 	r[4] = c.PIN
 	r[5] = c.Reseller

@@ -27,7 +27,7 @@ func writeCSVFile(ctx context.Context, w io.Writer, j *job) (int, error) {
 		}
 		rec[0] = c.Serial.String()
 		rec[1] = c.PIN
-		rec[2] = data.FormatMinor(c.Amount.Minor)
+		rec[2] = data.Plain.Number(c.Amount)
 		rec[3] = c.Amount.Currency
 		rec[4] = c.Reseller
 		rec[5] = rfc3339(c.ExpiresAt)
@@ -47,6 +47,8 @@ func writeCSVFile(ctx context.Context, w io.Writer, j *job) (int, error) {
 
 // ParseColours reads accent colours per denomination as a person types
 // them: "8.00=#2E7D32, 26.00=#1565C0" (amount=#RRGGBB, separated by commas).
+// The keys are face values in any currency (data.Money.ToBound): "500"
+// colours 500 JPY cards and 500.00 USD cards alike.
 func ParseColours(s string) (map[int64]string, error) {
 	out := map[int64]string{}
 	for _, part := range strings.Split(s, ",") {
@@ -58,7 +60,7 @@ func ParseColours(s string) (map[int64]string, error) {
 		if !ok {
 			return nil, data.NewError(data.ErrInvalid, "colour %q: write amount=#RRGGBB, such as 8.00=#2E7D32", part)
 		}
-		minor, err := data.ParseAmount(amount)
+		minor, err := data.ParseAmountBound(amount)
 		if err != nil {
 			return nil, err
 		}

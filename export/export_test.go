@@ -8,6 +8,7 @@ import (
 	"errors"
 	"image/png"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -162,7 +163,7 @@ func TestWorkbookVouchersEveryQRDecodesToItsTile(t *testing.T) {
 				gotPIN, _ := xf.GetCellValue(SheetVouchers, textCol+strconv.Itoa(tileTop+2))
 				gotSerial, _ := xf.GetCellValue(SheetVouchers, textCol+strconv.Itoa(tileTop+3))
 				gotAmount, _ := xf.GetCellValue(SheetVouchers, textCol+strconv.Itoa(tileTop+1))
-				if gotPIN != data.GroupPIN(c.PIN) || gotSerial != "S/N "+c.Serial.String() || gotAmount != c.Amount.Display() {
+				if gotPIN != data.GroupPIN(c.PIN) || gotSerial != "S/N "+c.Serial.String() || gotAmount != data.Plain.Amount(c.Amount) {
 					t.Errorf("tile at %s shows %q %q %q, QR is card %s %s", cell, gotPIN, gotSerial, gotAmount, c.Serial, c.PIN)
 				}
 			}
@@ -301,10 +302,10 @@ func TestWorkbookCardsSheetHasTypedCells(t *testing.T) {
 			t.Errorf("PIN cell type %v: a PIN must stay text", typ)
 		}
 		amount, err := strconv.ParseFloat(raw("C"), 64)
-		if err != nil || int64(amount*100+0.5) != c.Amount.Minor {
+		if err != nil || int64(amount*math.Pow10(data.CurrencyDigits(c.Amount.Currency))+0.5) != c.Amount.Minor {
 			t.Errorf("amount cell %q for %d minor units", raw("C"), c.Amount.Minor)
 		}
-		if get("C") != data.FormatMinor(c.Amount.Minor) {
+		if get("C") != sheetLocale.Number(c.Amount) {
 			t.Errorf("amount shown as %q", get("C"))
 		}
 		created, err := strconv.ParseFloat(raw("H"), 64)
@@ -376,7 +377,7 @@ func TestCSVRoundTrips(t *testing.T) {
 	}
 	for i, c := range cards {
 		r := recs[i+1]
-		amount, err := data.ParseAmount(r[2])
+		amount, err := data.ParseAmount(r[2], r[3])
 		created, err2 := time.Parse(time.RFC3339, r[7])
 		if err != nil || err2 != nil || r[0] != c.Serial.String() || r[1] != c.PIN || amount != c.Amount.Minor ||
 			r[3] != c.Amount.Currency || r[4] != c.Reseller || !created.Equal(c.CreatedAt) || r[8] != c.ActivatedBy {
@@ -505,7 +506,7 @@ func TestVoucherExportsArePrintRuns(t *testing.T) {
 
 func TestParseColours(t *testing.T) {
 	got, err := ParseColours(" 8.00=#2E7D32, 26=#1565c0 ,")
-	if err != nil || len(got) != 2 || got[800] != "#2E7D32" || got[2600] != "#1565c0" {
+	if err != nil || len(got) != 2 || got[80000] != "#2E7D32" || got[260000] != "#1565c0" {
 		t.Errorf("%v %v", got, err)
 	}
 	for _, bad := range []string{"8.00", "8.00=green", "x=#000000", "8.00=#12345"} {

@@ -21,6 +21,7 @@ const (
 	TakesLogo                          // PDF: a logo on every tile
 	TakesColours                       // PDF: an accent colour per amount
 	TakesIncludeVoid                   // voucher tiles of cards that cannot be sold, stamped
+	TakesTemplate                      // a card template (the workbook: its texts and QR code)
 )
 
 // Format is one kind of export file, described once: the window's choices,
@@ -44,10 +45,10 @@ type Format struct {
 // The formats.
 var (
 	PDF = &Format{Name: "pdf", Ext: ".pdf", Label: "PDF voucher sheets (.pdf)", Vouchers: true,
-		Takes:   TakesTiles | TakesGrid | TakesCutMarks | TakesLogo | TakesColours | TakesIncludeVoid,
+		Takes:   TakesTiles | TakesGrid | TakesCutMarks | TakesLogo | TakesColours | TakesIncludeVoid | TakesTemplate,
 		perCard: 100 * time.Microsecond, write: writePDFFile}
 	XLSX = &Format{Name: "xlsx", Ext: ".xlsx", Label: "Excel voucher sheet (.xlsx)", Vouchers: true,
-		Takes: TakesTiles | TakesIncludeVoid, MaxCards: MaxWorkbookCards, perCard: 130 * time.Microsecond, write: writeWorkbookFile}
+		Takes: TakesTiles | TakesIncludeVoid | TakesTemplate, MaxCards: MaxWorkbookCards, perCard: 130 * time.Microsecond, write: writeWorkbookFile}
 	CSV = &Format{Name: "csv", Ext: ".csv", Label: "CSV card list (.csv)", perCard: 5 * time.Microsecond, write: writeCSVFile}
 )
 

@@ -37,6 +37,9 @@ type PDFLayout struct {
 	// (plain paper); pre-cut stock has none, as a line printed a little
 	// off the die-cut edge would show.
 	Outline bool
+	// custom: the tiles are a template's size (which may be smaller than
+	// the built-in tile's minimum).
+	custom bool
 }
 
 // Built-in layout names.
@@ -82,7 +85,7 @@ func (l PDFLayout) check() error {
 	if l.Across < 1 || l.Down < 1 {
 		return data.NewError(data.ErrInvalid, "layout %s: tiles across and down must be at least 1", l.Name)
 	}
-	if l.TileW < minPDFTileW || l.TileH < minPDFTileH {
+	if !l.custom && (l.TileW < minPDFTileW || l.TileH < minPDFTileH) {
 		return data.NewError(data.ErrInvalid, "layout %s: a tile of %.1f × %.1f mm is too small for a voucher (at least %.0f × %.0f mm); choose fewer tiles across or down",
 			l.Name, l.TileW, l.TileH, minPDFTileW, minPDFTileH)
 	}
@@ -170,12 +173,24 @@ type PDFOptions struct {
 	Layout   PDFLayout
 	CutMarks bool   // short lines outside the tile grid at every tile edge
 	Logo     []byte // optional PNG or JPEG, drawn in each tile's top-left corner
-	// Colours is an optional accent colour ("#RRGGBB") per amount in minor
-	// units, drawn as a bar along the tile's left edge.
+	// Colours is an optional accent colour ("#RRGGBB") per face value
+	// (data.Money.ToBound), drawn as a bar along the tile's left edge.
 	Colours map[int64]string
+	// Locale writes the control totals' amounts (the zero Locale:
+	// data.Plain); the tiles come written (Tile).
+	Locale data.Locale
 	// Statuses are the status lines of the control totals (what was
 	// printed, printed stamped void and left out); none: no such section.
 	Statuses []StatusLine
+	// Template draws the tiles from its elements (nil: the built-in tile);
+	// the Layout's tiles must be its size. With back elements every page
+	// of fronts is followed by a page of backs for long-edge duplex.
+	Template *data.Template
+	// DPI is the printer resolution barcodes are checked for (0: 300).
+	DPI int
+	// sketch: the designer's tile, drawn while the template may still be
+	// incomplete (Validate is not asked).
+	sketch bool
 }
 
 // PDFCards hands every card to be printed, in print order, with its tile
@@ -234,6 +249,9 @@ type pdfPlan struct {
 	logo     image.Image // nil: none
 	cutMarks bool
 	statuses []StatusLine
+	locale   data.Locale
+	tpl      *data.Template // nil: the built-in tile
+	dpi      int
 }
 
 // A logo's limits: its file size, and its size in pixels as its header
@@ -277,11 +295,21 @@ func (o PDFOptions) plan() (*pdfPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pdfPlan{lay: o.Layout, fonts: fs, cutMarks: o.CutMarks, colours: map[int64]rgb{}, statuses: o.Statuses}
+	p := &pdfPlan{lay: o.Layout, fonts: fs, cutMarks: o.CutMarks, colours: map[int64]rgb{}, statuses: o.Statuses, locale: o.Locale,
+		tpl: o.Template, dpi: o.DPI}
+	if t := o.Template; t != nil {
+		if err := t.Validate(); err != nil && !o.sketch {
+			return nil, err
+		}
+		if math.Abs(t.Tile.WidthMM-o.Layout.TileW) > 0.5 || math.Abs(t.Tile.HeightMM-o.Layout.TileH) > 0.5 {
+			return nil, data.NewError(data.ErrInvalid, "template %q is %g × %g mm, but the layout's tiles are %.1f × %.1f mm; choose a grid layout or resize the template",
+				t.Name, t.Tile.WidthMM, t.Tile.HeightMM, o.Layout.TileW, o.Layout.TileH)
+		}
+	}
 	for minor, s := range o.Colours {
 		c, err := parseColour(s)
 		if err != nil {
-			return nil, data.NewError(data.ErrInvalid, "colour %q for %s: write it as #RRGGBB, such as #1E88E5", s, data.FormatMinor(minor))
+			return nil, data.NewError(data.ErrInvalid, "colour %q for %s: write it as #RRGGBB, such as #1E88E5", s, data.FormatBound(minor))
 		}
 		p.colours[minor] = c
 	}
@@ -341,19 +369,35 @@ type surface interface {
 	text(id fontID, size float64, c rgb, x, y float64, s string)
 	qr(mods [][]bool, x, y, side float64)
 	logo(x, y, w, h float64)
+	// rects fills the rectangles (x, y, w, h) in colour c.
+	rects(c rgb, rs ...[4]float64)
 }
 
 // pageTile is one tile to draw.
 type pageTile struct {
 	t       Tile
-	minor   int64
+	face    int64 // data.Money.ToBound, the key of the accent colours
 	reprint bool
+	c       data.Card // a template's placeholders
 }
 
-// drawPage draws the tiles of one page (and the cut marks) on s.
-func (p *pdfPlan) drawPage(s surface, gc *glyphCache, tiles []pageTile) error {
-	if p.cutMarks {
+// drawPage draws the tiles of one page (and the cut marks) on s: their
+// fronts, or (back) their backs at the mirrored places.
+func (p *pdfPlan) drawPage(s surface, gc *glyphCache, tiles []pageTile, back bool) error {
+	if p.cutMarks && !back {
 		p.drawCutMarks(s)
+	}
+	if p.tpl != nil {
+		for i, pt := range tiles {
+			x, y := p.lay.tileOrigin(i)
+			if back {
+				x, y = p.lay.backOrigin(i)
+			}
+			if err := p.drawTemplateTile(s, gc, x, y, pt, back); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	for i, pt := range tiles {
 		mods, err := QRModules(pt.t.QR)
@@ -426,7 +470,7 @@ func (p *pdfPlan) drawTile(s surface, gc *glyphCache, x, y float64, pt pageTile,
 	}
 	pad := clamp(min(w, h)*0.075, 2.5, 4)
 	textX := x + pad
-	if c, ok := p.colours[pt.minor]; ok {
+	if c, ok := p.colours[pt.face]; ok {
 		bar := clamp(w*0.035, 2, 3)
 		s.fill(c, x, y, bar, h)
 		textX = x + bar + pad*0.75
@@ -633,7 +677,7 @@ type totalsLine struct {
 	cells [3]string
 }
 
-func (t *pdfTotals) lines(lay PDFLayout, voucherPages int, statuses []StatusLine) []totalsLine {
+func (t *pdfTotals) lines(lay PDFLayout, voucherPages int, statuses []StatusLine, l data.Locale) []totalsLine {
 	plural := func(n int64, one, many string) string {
 		if n == 1 {
 			return "1 " + one
@@ -655,7 +699,7 @@ func (t *pdfTotals) lines(lay PDFLayout, voucherPages int, statuses []StatusLine
 	})
 	for i, k := range kinds {
 		n := t.byKind[k]
-		out = append(out, totalsLine{cells: [3]string{k.Display(), strconv.FormatInt(n, 10), data.Money{Minor: k.Minor * n, Currency: k.Currency}.Display()}})
+		out = append(out, totalsLine{cells: [3]string{l.Amount(k), strconv.FormatInt(n, 10), l.Amount(data.Money{Minor: k.Minor * n, Currency: k.Currency})}})
 		if i == len(kinds)-1 || kinds[i+1].Currency != k.Currency {
 			var cards, sum int64
 			for _, o := range kinds {
@@ -665,10 +709,10 @@ func (t *pdfTotals) lines(lay PDFLayout, voucherPages int, statuses []StatusLine
 				}
 			}
 			out = append(out, totalsLine{bold: true, cells: [3]string{"Total " + k.Currency, strconv.FormatInt(cards, 10),
-				data.Money{Minor: sum, Currency: k.Currency}.Display()}})
+				l.Amount(data.Money{Minor: sum, Currency: k.Currency})}})
 		}
 	}
-	out = append(out, statusTotalsLines(statuses)...)
+	out = append(out, statusTotalsLines(statuses, l)...)
 	out = append(out, totalsLine{}, totalsLine{bold: true, cells: [3]string{"Serial range", "Cards"}})
 	for _, r := range t.runs {
 		s := data.FormatSerial(r.series, r.first)
@@ -682,14 +726,14 @@ func (t *pdfTotals) lines(lay PDFLayout, voucherPages int, statuses []StatusLine
 
 // statusTotalsLines say, per status and currency, how many of the cards the
 // search matched were printed, printed stamped void or left out.
-func statusTotalsLines(statuses []StatusLine) []totalsLine {
+func statusTotalsLines(statuses []StatusLine, loc data.Locale) []totalsLine {
 	if len(statuses) == 0 {
 		return nil
 	}
 	out := []totalsLine{{}, {bold: true, cells: [3]string{"Cards the search matched, by status", "Cards", "Face value"}}}
 	for _, l := range statuses {
 		out = append(out, totalsLine{cells: [3]string{StatusWord(l.Status) + ": " + l.Fate, strconv.FormatInt(l.Cards, 10),
-			data.Money{Minor: l.Face, Currency: l.Currency}.Display()}})
+			loc.Amount(data.Money{Minor: l.Face, Currency: l.Currency})}})
 	}
 	return out
 }
@@ -742,6 +786,7 @@ func writePDF(ctx context.Context, w io.Writer, cards func(yield func(Tile, data
 	use := newGlyphUse()
 	gc := newGlyphCache(plan.fonts, use)
 	tot := &pdfTotals{byKind: map[data.Money]int64{}}
+	tc := newTemplateChecker(plan)
 	pipe := &pdfPipeline{plan: plan, use: use, w: w}
 	per := plan.lay.PerPage()
 	batch := make([]pageTile, 0, per)
@@ -757,7 +802,10 @@ func writePDF(ctx context.Context, w io.Writer, cards func(yield func(Tile, data
 			return fmt.Errorf("card %s: %w", c.Serial, err)
 		}
 		tot.add(c)
-		batch = append(batch, pageTile{t: t, minor: c.Amount.Minor, reprint: reprint})
+		if err := tc.check(c); err != nil {
+			return err
+		}
+		batch = append(batch, pageTile{t: t, face: c.Amount.ToBound(), reprint: reprint, c: c})
 		if len(batch) == per {
 			pipe.submit(batch)
 			batch = make([]pageTile, 0, per)
@@ -784,7 +832,7 @@ func writePDF(ctx context.Context, w io.Writer, cards func(yield func(Tile, data
 	pipe.start() // no-op unless there were no cards
 	doc := pipe.doc
 	voucherPages := len(doc.pages)
-	lines := tot.lines(plan.lay, voucherPages, plan.statuses)
+	lines := tot.lines(plan.lay, voucherPages, plan.statuses, plan.locale)
 	pg := newPDFPage(gc)
 	for first := true; first || len(lines) > 0; first = false {
 		pg.reset(plan.lay.PageH)
@@ -819,6 +867,7 @@ type pdfPipeline struct {
 
 type pageJob struct {
 	tiles []pageTile
+	back  bool
 	out   chan pageResult
 }
 
@@ -847,7 +896,7 @@ func (p *pdfPipeline) start() {
 			pg := newPDFPage(gc)
 			for j := range p.jobs {
 				pg.reset(p.plan.lay.PageH)
-				if err := p.plan.drawPage(pg, gc, j.tiles); err != nil {
+				if err := p.plan.drawPage(pg, gc, j.tiles, j.back); err != nil {
 					j.out <- pageResult{err: err}
 					continue
 				}
@@ -872,11 +921,18 @@ func (p *pdfPipeline) start() {
 	}()
 }
 
+// submit draws a page of tiles and, when the template has a back, the
+// page of their backs after it.
 func (p *pdfPipeline) submit(tiles []pageTile) {
 	p.start()
-	j := pageJob{tiles: tiles, out: make(chan pageResult, 1)}
-	p.order <- j.out
-	p.jobs <- j
+	for _, back := range []bool{false, true} {
+		if back && (p.plan.tpl == nil || len(p.plan.tpl.Back) == 0) {
+			break
+		}
+		j := pageJob{tiles: tiles, back: back, out: make(chan pageResult, 1)}
+		p.order <- j.out
+		p.jobs <- j
+	}
 }
 
 // finish waits for every page to be written.
@@ -1039,6 +1095,18 @@ func qrRuns(mods [][]bool, fn func(row, start, n int)) {
 			fn(r, start, c-start)
 		}
 	}
+}
+
+func (p *pdfPage) rects(c rgb, rs ...[4]float64) {
+	if len(rs) == 0 {
+		return
+	}
+	p.setFill(c)
+	for _, r := range rs {
+		p.nums(r[0], r[1], r[2], r[3])
+		p.b = append(p.b, "re\n"...)
+	}
+	p.b = append(p.b, "f\n"...)
 }
 
 func (p *pdfPage) logo(x, y, w, h float64) {

@@ -87,8 +87,8 @@ func BenchmarkPDF100k(b *testing.B) {
 				start := time.Now()
 				w := bufio.NewWriterSize(f, 1<<20)
 				pages, err = WritePDF(ctx, w, func(yield func(Tile, data.Card) error) error {
-					return s.Each(ctx, data.Filter{Batch: batch}, data.Sort{}, func(c data.Card) error { return yield(TileFor(c, ""), c) })
-				}, int64(n), PDFOptions{Layout: lay, CutMarks: true, Colours: map[int64]string{800: "#1E88E5"}}, nil)
+					return s.Each(ctx, data.Filter{Batch: batch}, data.Sort{}, func(c data.Card) error { return yield(TileFor(c, "", data.Plain), c) })
+				}, int64(n), PDFOptions{Layout: lay, CutMarks: true, Colours: map[int64]string{80000: "#1E88E5"}}, nil)
 				if err == nil {
 					err = w.Flush()
 				}

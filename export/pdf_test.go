@@ -81,7 +81,7 @@ func writeTestPDF(t *testing.T, s *sqlite.Store, opts PDFOptions, tmpl string, r
 	pages, err = writePDF(context.Background(), f, func(yield func(Tile, data.Card, bool) error) error {
 		return s.Each(context.Background(), data.Filter{}, data.Sort{}, func(c data.Card) error {
 			i++
-			return yield(TileFor(c, tmpl), c, reprint(i-1))
+			return yield(TileFor(c, tmpl, data.Plain), c, reprint(i-1))
 		})
 	}, int64(len(cards)), opts, func(done, total int64) { progressed = done })
 	if err != nil {
@@ -188,7 +188,7 @@ func TestPDFEveryQRDecodesOnItsTile(t *testing.T) {
 			}
 			t.Run(fmt.Sprintf("%s/template=%t", lay.Name, tmpl != ""), func(t *testing.T) {
 				reprint := func(i int) bool { return i%11 == 0 }
-				opts := PDFOptions{Layout: lay, CutMarks: true, Colours: map[int64]string{800: "#1E88E5", 1550: "#E53935"}}
+				opts := PDFOptions{Layout: lay, CutMarks: true, Colours: map[int64]string{80000: "#1E88E5", 155000: "#E53935"}}
 				path, pages, cards := writeTestPDF(t, s, opts, tmpl, reprint)
 				if len(cards) != 23 {
 					t.Fatalf("%d cards", len(cards))
@@ -253,7 +253,7 @@ func TestPDFMissingGlyphIsAClearError(t *testing.T) {
 	lay, _ := LayoutByName(LayoutCardsA4, 0, 0)
 	var out bytes.Buffer
 	pages, err := WritePDF(ctx, &out, func(yield func(Tile, data.Card) error) error {
-		return s.Each(ctx, data.Filter{}, data.Sort{}, func(c data.Card) error { return yield(TileFor(c, ""), c) })
+		return s.Each(ctx, data.Filter{}, data.Sort{}, func(c data.Card) error { return yield(TileFor(c, "", data.Plain), c) })
 	}, 3, PDFOptions{Layout: lay}, nil)
 	if err == nil || !errors.Is(err, data.ErrInvalid) || !strings.Contains(err.Error(), "no glyph for 東") || !strings.Contains(err.Error(), "reseller name") {
 		t.Fatalf("err = %v, want the missing glyph named", err)
@@ -283,7 +283,7 @@ func TestPreviewPageMatchesLayout(t *testing.T) {
 	each := func(yield func(Tile, data.Card) error) error {
 		return s.Each(context.Background(), data.Filter{}, data.Sort{}, func(c data.Card) error {
 			read++
-			return yield(TileFor(c, ""), c)
+			return yield(TileFor(c, "", data.Plain), c)
 		})
 	}
 	logo := image.NewNRGBA(image.Rect(0, 0, 40, 20))
@@ -295,7 +295,7 @@ func TestPreviewPageMatchesLayout(t *testing.T) {
 	for _, lay := range PDFLayouts() {
 		const width = 1600
 		read = 0
-		img, err := PreviewPage(each, PDFOptions{Layout: lay, CutMarks: true, Logo: lb.Bytes(), Colours: map[int64]string{800: "#1E88E5"}}, width)
+		img, err := PreviewPage(each, PDFOptions{Layout: lay, CutMarks: true, Logo: lb.Bytes(), Colours: map[int64]string{80000: "#1E88E5"}}, width)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -362,7 +362,7 @@ func TestPDFLayouts(t *testing.T) {
 			t.Errorf("%s %d×%d: err = %v, want %q", tc.name, tc.across, tc.down, err, tc.want)
 		}
 	}
-	if _, err := (PDFOptions{Layout: a4, Colours: map[int64]string{800: "blue"}}).plan(); err == nil || !strings.Contains(err.Error(), "#RRGGBB") {
+	if _, err := (PDFOptions{Layout: a4, Colours: map[int64]string{80000: "blue"}}).plan(); err == nil || !strings.Contains(err.Error(), "#RRGGBB") {
 		t.Errorf("bad colour: %v", err)
 	}
 	if _, err := (PDFOptions{Layout: a4, Logo: []byte("GIF89a")}).plan(); err == nil || !strings.Contains(err.Error(), "PNG or JPEG") {
@@ -381,10 +381,46 @@ func TestPDFCancelled(t *testing.T) {
 			if n++; n == 10 {
 				cancel()
 			}
-			return yield(TileFor(c, ""), c)
+			return yield(TileFor(c, "", data.Plain), c)
 		})
 	}, 23, PDFOptions{Layout: lay}, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestPreviewMasksPINs: with MaskPINs (the window's Hide PINs) the preview's
+// QR codes hold the masked PIN, never the whole one; without it they hold
+// the PINs.
+func TestPreviewMasksPINs(t *testing.T) {
+	s := pdfFixture(t)
+	ctx := context.Background()
+	cards := allCards(t, s, data.Filter{})
+	pins := map[string]bool{}
+	for _, c := range cards {
+		pins[c.PIN] = true
+	}
+	for _, mask := range []bool{false, true} {
+		var img image.Image
+		err := s.Read(ctx, func(r data.Reader) error {
+			var err error
+			img, err = Preview(ctx, r, data.Filter{}, Options{MaskPINs: mask}, 2400)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes := zbar(t, img)
+		if len(codes) == 0 {
+			t.Fatalf("mask %v: no QR code read from the preview", mask)
+		}
+		for _, code := range codes {
+			if pins[code] == mask {
+				t.Errorf("mask %v: preview QR holds %q", mask, code)
+			}
+			if mask && !strings.HasPrefix(code, "XXXX") {
+				t.Errorf("masked preview QR %q is not masked", code)
+			}
+		}
 	}
 }

@@ -30,25 +30,37 @@ func PreviewPage(cards PDFCards, opts PDFOptions, widthPx int) (image.Image, err
 	gc := newGlyphCache(plan.fonts, nil)
 	page := make([]pageTile, 0, plan.lay.PerPage())
 	errFull := errors.New("page full")
+	tc := newTemplateChecker(plan)
 	err = cards(func(t Tile, c data.Card) error {
 		if len(page) == cap(page) {
 			return errFull
 		}
+		if err := tc.check(c); err != nil {
+			return err
+		}
 		if err := checkTile(gc, t); err != nil {
 			return fmt.Errorf("card %s: %w", c.Serial, err)
 		}
-		page = append(page, pageTile{t: t, minor: c.Amount.Minor, reprint: tileReprint(t)})
+		page = append(page, pageTile{t: t, face: c.Amount.ToBound(), reprint: tileReprint(t), c: c})
 		return nil
 	})
 	if err != nil && !errors.Is(err, errFull) {
 		return nil, err
 	}
+	return previewPage(plan, page, false, widthPx)
+}
+
+// previewPage draws one page of tiles (their fronts, or their backs)
+// widthPx wide.
+func previewPage(plan *pdfPlan, page []pageTile, back bool, widthPx int) (image.Image, error) {
+	widthPx = max(widthPx, 50)
+	gc := newGlyphCache(plan.fonts, nil)
 	k := float64(widthPx) / plan.lay.PageW
 	img := image.NewRGBA(image.Rect(0, 0, widthPx, int(plan.lay.PageH*k+0.5)))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 	s := &previewSurface{img: img, k: k, plan: plan, gc: gc, faces: map[faceKey]font.Face{}}
 	defer s.close()
-	if err := plan.drawPage(s, gc, page); err != nil {
+	if err := plan.drawPage(s, gc, page, back); err != nil {
 		return nil, err
 	}
 	return img, nil

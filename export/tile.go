@@ -10,15 +10,21 @@ import (
 // Excel sheet now, a PDF later), so that the writers never drift apart.
 type Tile struct {
 	Company    string // the reseller, or the issuer when the card has none
-	Amount     string // "8.00 USD"
+	Amount     string // "8.00 USD", in the export's locale (data.Locale.Amount)
 	PIN        string // grouped in fours: "4524 2829 3854"
 	Serial     string // "3-000000001"
-	ValidUntil string // "Valid until 01/31/2027" or "No expiry"
+	ValidUntil string // "Valid until 01/31/2027", with the time when not the end of the day, or "No expiry"
 	QR         string // what the QR code holds: the PIN or a redeem address
 	Reprint    bool   // the card was printed on a voucher sheet before
 	// Void is stamped across the tile of a card that cannot be sold
 	// (VoidStamp: VOID, REDEEMED, EXPIRED); "" for a card that can.
 	Void string
+	// Lines, when not nil, are a template's texts in their vertical order,
+	// which the workbook writes in place of the built-in lines.
+	Lines []string
+	// Barcode is what a template's Code 128 barcode holds on this card
+	// (the workbook's picture under the QR code); "": none.
+	Barcode string
 }
 
 // DefaultCompany is printed on cards that belong to no reseller.
@@ -55,11 +61,12 @@ func QRContent(c data.Card, t string) string {
 	return r.Replace(t)
 }
 
-// TileFor describes card c's voucher.
-func TileFor(c data.Card, qrTemplate string) Tile {
+// TileFor describes card c's voucher, its amount and expiry written in
+// locale l.
+func TileFor(c data.Card, qrTemplate string, l data.Locale) Tile {
 	t := Tile{
 		Company: c.Reseller,
-		Amount:  c.Amount.Display(),
+		Amount:  l.Amount(c.Amount),
 		PIN:     data.GroupPIN(c.PIN),
 		Serial:  c.Serial.String(),
 		QR:      QRContent(c, qrTemplate),
@@ -71,7 +78,7 @@ func TileFor(c data.Card, qrTemplate string) Tile {
 	if c.ExpiresAt.IsZero() {
 		t.ValidUntil = "No expiry"
 	} else {
-		t.ValidUntil = "Valid until " + data.FormatDay(c.ExpiresAt)
+		t.ValidUntil = "Valid until " + l.Expiry(c.ExpiresAt)
 	}
 	return t
 }

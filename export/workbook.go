@@ -107,6 +107,7 @@ type layout struct {
 	paper         Paper
 	textW, qrColW float64 // column widths, mm
 	qr            float64 // QR code side, mm
+	bar           float64 // barcode height below the QR code, mm (0: none)
 	tileH         float64 // tile height, mm
 	heights       [rowsPerTile]float64
 	tilesPerPage  int
@@ -153,7 +154,18 @@ type Options struct {
 	Layout   string           // a PDFLayouts name; "" : the plain grid of Paper
 	CutMarks bool             // cut marks outside the tile grid
 	Logo     []byte           // PNG or JPEG drawn on every tile
-	Colours  map[int64]string // accent colour per amount (minor units): "#RRGGBB"
+	Colours  map[int64]string // accent colour per face value (data.Money.ToBound): "#RRGGBB"
+	// Locale writes the amounts and dates on the vouchers and the
+	// summaries (the zero Locale: data.Plain). Sheets' number cells are
+	// numbers; the spreadsheet program shows them in its own locale.
+	Locale data.Locale
+	// Template draws the PDF's tiles (nil: the built-in tile); with a
+	// grid layout the tiles take its size.
+	Template *data.Template
+	DPI      int // the printer's resolution, for the barcode check (0: 300)
+	// MaskPINs draws a preview with the PINs masked (MaskedCard), as the
+	// window's Hide PINs setting asks; files always hold the whole PIN.
+	MaskPINs bool
 	// Progress is told how far the export is (done of total steps).
 	Progress func(done, total int64)
 	// TmpDir is where a writer may keep temporary data (the workbook keeps
@@ -170,6 +182,9 @@ func (o *Options) normalize(format *Format) error {
 	}
 	if err := CheckQRTemplate(o.QRTemplate); err != nil {
 		return err
+	}
+	if o.Template != nil && !format.Has(TakesTemplate) {
+		return data.NewError(data.ErrInvalid, "export: a card template is for voucher sheets; save as .pdf or .xlsx")
 	}
 	if !format.Has(TakesGrid) && (o.Layout != "" || o.Down != 0) {
 		return data.NewError(data.ErrInvalid, "export: a layout and tiles down are for PDF; save as .pdf")
@@ -202,12 +217,23 @@ func (o Options) pdfLayout() (PDFLayout, error) {
 			name = "grid-letter"
 		}
 	}
-	return LayoutByName(name, o.Across, o.Down)
+	if o.Template == nil {
+		return LayoutByName(name, o.Across, o.Down)
+	}
+	lay, err := LayoutByName(name, 0, 0)
+	if err != nil {
+		return lay, err
+	}
+	if !lay.Outline && (o.Across != 0 || o.Down != 0) {
+		return LayoutByName(name, o.Across, o.Down) // card stock: its own count, or the refusal
+	}
+	return templateLayout(lay, o.Template, o.Across, o.Down)
 }
 
 // pdfOptions are the drawing options of layout lay.
 func (o Options) pdfOptions(lay PDFLayout, statuses []StatusLine) PDFOptions {
-	return PDFOptions{Layout: lay, CutMarks: o.CutMarks, Logo: o.Logo, Colours: o.Colours, Statuses: statuses}
+	return PDFOptions{Layout: lay, CutMarks: o.CutMarks, Logo: o.Logo, Colours: o.Colours, Statuses: statuses, Locale: o.Locale,
+		Template: o.Template, DPI: o.DPI}
 }
 
 // progress counts steps and reports them now and then.
@@ -236,6 +262,9 @@ func (p *progress) add(n int64) {
 // in a drawing of its own. It returns the number of voucher pages.
 func writeWorkbookFile(ctx context.Context, w io.Writer, j *job) (int, error) {
 	lay := newLayout(j.opts.Across, j.opts.Paper)
+	if templateBarcode(j.opts.Template) != nil {
+		lay = lay.withBarcode()
+	}
 	// Steps: a tile's text, a card's row, its QR code (2).
 	j.prog.total = 3*j.sel.Cards + j.sel.Matched
 	if err := writeWorkbook(ctx, w, j, lay); err != nil {
@@ -504,6 +533,9 @@ func (tr *tileRows) add(t Tile, styles voucherStyles) {
 		bottom, bottomStyle = t.Void+" — DO NOT SELL", styles.void
 	}
 	texts := [rowsPerTile]string{t.Company, t.Amount, t.PIN, "S/N " + t.Serial, t.ValidUntil, bottom}
+	if t.Lines != nil {
+		texts = templateRows(t.Lines, bottom)
+	}
 	for r := 0; r < rowsPerTile; r++ {
 		st := styles.rows[r]
 		if r == rowsPerTile-1 {
@@ -580,12 +612,12 @@ func writeCards(ctx context.Context, xf *excelize.File, j *job) error {
 		return err
 	}
 	font := &excelize.Font{Family: sheetFont, Size: 11}
-	moneyFmt, dateFmt := "#,##0.00", "yyyy-mm-dd hh:mm:ss"
+	dateFmt := "yyyy-mm-dd hh:mm:ss"
 	text, err := xf.NewStyle(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Horizontal: "left", Indent: 1}})
 	if err != nil {
 		return err
 	}
-	money, err := xf.NewStyle(&excelize.Style{Font: font, CustomNumFmt: &moneyFmt})
+	money, err := moneyStyles(xf, font)
 	if err != nil {
 		return err
 	}
@@ -628,7 +660,7 @@ func writeCards(ctx context.Context, xf *excelize.File, j *job) error {
 		row++
 		vals[0] = textCell(c.Serial.String())
 		vals[1] = textCell(c.PIN) // text: a PIN may start with 0
-		vals[2] = excelize.Cell{StyleID: money, Value: float64(c.Amount.Minor) / 100}
+		vals[2] = excelize.Cell{StyleID: money[data.CurrencyDigits(c.Amount.Currency)], Value: majorValue(c.Amount)}
 		vals[3] = textCell(c.Amount.Currency)
 		vals[4] = textCell(c.Reseller)
 		vals[5] = dateCell(c.ExpiresAt)
@@ -699,7 +731,7 @@ func cardsColumnWidths(ctx context.Context, j *job) ([]float64, error) {
 	err := j.r.Each(ctx, j.f, data.Sort{}, func(c data.Card) error {
 		see(0, false, c.Serial.String())
 		see(1, false, c.PIN)
-		see(2, false, amountCellText(c.Amount.Minor))
+		see(2, false, sheetLocale.Number(c.Amount))
 		see(3, false, c.Amount.Currency)
 		see(4, false, c.Reseller)
 		see(8, false, c.ActivatedBy)
@@ -715,24 +747,31 @@ func cardsColumnWidths(ctx context.Context, j *job) ([]float64, error) {
 	return out, nil
 }
 
-// amountCellText is an amount as #,##0.00 shows it.
-func amountCellText(minor int64) string {
-	s := data.FormatMinor(minor)
-	whole, frac, _ := strings.Cut(s, ".")
-	neg := strings.HasPrefix(whole, "-")
-	whole = strings.TrimPrefix(whole, "-")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
+// sheetLocale is how a spreadsheet in English shows the amounts, for
+// sizing the columns.
+var sheetLocale = data.NewLocale("en-US")
+
+// majorValue is m in major units, the number an amount cell holds.
+func majorValue(m data.Money) float64 {
+	return float64(m.Minor) / math.Pow10(data.CurrencyDigits(m.Currency))
+}
+
+// moneyStyles are the number styles of amount cells, by the currency's
+// decimals: #,##0 for JPY, #,##0.00 for USD, #,##0.000 for KWD.
+func moneyStyles(xf *excelize.File, font *excelize.Font) (map[int]int, error) {
+	out := map[int]int{}
+	for d := range data.BoundDigits + 1 {
+		f := "#,##0"
+		if d > 0 {
+			f += "." + strings.Repeat("0", d)
 		}
-		b.WriteRune(r)
+		id, err := xf.NewStyle(&excelize.Style{Font: font, CustomNumFmt: &f})
+		if err != nil {
+			return nil, err
+		}
+		out[d] = id
 	}
-	out := b.String() + "." + frac
-	if neg {
-		out = "-" + out
-	}
-	return out
+	return out, nil
 }
 
 // measure measures text in DejaVu Sans, the font sheets are sized for.
@@ -772,8 +811,7 @@ func writeSummary(xf *excelize.File, j *job, lay layout, first, last string) err
 	if err != nil {
 		return err
 	}
-	moneyFmt := "#,##0.00"
-	money, err := xf.NewStyle(&excelize.Style{Font: &excelize.Font{Family: sheetFont, Size: 11}, CustomNumFmt: &moneyFmt})
+	money, err := moneyStyles(xf, &excelize.Font{Family: sheetFont, Size: 11})
 	if err != nil {
 		return err
 	}
@@ -800,18 +838,24 @@ func writeSummary(xf *excelize.File, j *job, lay layout, first, last string) err
 				break // the facts above the tables run on into empty cells
 			}
 			txt := fmt.Sprint(v)
-			if f, ok := v.(float64); ok {
-				txt = amountCellText(int64(math.Round(f * 100)))
+			if f, ok := v.(float64); ok { // as wide as #,##0.000 shows it
+				whole := fmt.Sprintf("%.0f", math.Trunc(f))
+				txt = whole + strings.Repeat(",", (len(whole)-1)/3) + ".000"
 			}
 			if c < len(width) {
 				width[c] = max(width[c], m.width(boldRows[i], 11, txt))
 			}
 		}
 	}
-	for _, mr := range moneyRows { // > 0: C and D are money; < 0: C only
-		_ = xf.SetCellStyle(sh, fmt.Sprintf("C%d", abs(mr)), fmt.Sprintf("C%d", abs(mr)), money)
+	for _, mr := range moneyRows { // > 0: C and D are money, A the currency; < 0: C only, D the currency
+		code, _ := rows[abs(mr)-1][0].(string)
+		if mr < 0 {
+			code, _ = rows[-mr-1][3].(string)
+		}
+		st := money[data.CurrencyDigits(code)]
+		_ = xf.SetCellStyle(sh, fmt.Sprintf("C%d", abs(mr)), fmt.Sprintf("C%d", abs(mr)), st)
 		if mr > 0 {
-			_ = xf.SetCellStyle(sh, fmt.Sprintf("D%d", mr), fmt.Sprintf("D%d", mr), money)
+			_ = xf.SetCellStyle(sh, fmt.Sprintf("D%d", mr), fmt.Sprintf("D%d", mr), st)
 		}
 	}
 	for c, w := range width {
@@ -848,7 +892,7 @@ func summaryRows(j *job, lay layout, first, last string) (rows [][]any, moneyRow
 	rows = [][]any{
 		{"Top-up Cards export"},
 		{"Cards exported", j.f.Describe()},
-		{"Exported on", data.FormatTime(j.now)},
+		{"Exported on", j.opts.Locale.Timestamp(j.now)},
 		{"Cards matched", j.sel.Matched},
 		{"Voucher tiles", j.sel.Cards},
 		{"Printed void", j.sel.Void},
@@ -880,14 +924,14 @@ func summaryRows(j *job, lay layout, first, last string) (rows [][]any, moneyRow
 	slices.Sort(order)
 	for _, k := range order {
 		c := byCur[k]
-		rows = append(rows, []any{k, c.cards, float64(c.face) / 100, float64(c.open) / 100})
+		rows = append(rows, []any{k, c.cards, majorValue(data.Money{Minor: c.face, Currency: k}), majorValue(data.Money{Minor: c.open, Currency: k})})
 		moneyRows = append(moneyRows, len(rows))
 	}
 	rows = append(rows, []any{})
 	boldRows[len(rows)] = true
 	rows = append(rows, []any{"Status", "Cards", "Face value", "Currency", "On the vouchers"})
 	for _, l := range j.sel.StatusLines(j.format) {
-		rows = append(rows, []any{StatusWord(l.Status), l.Cards, float64(l.Face) / 100, l.Currency, l.Fate})
+		rows = append(rows, []any{StatusWord(l.Status), l.Cards, majorValue(data.Money{Minor: l.Face, Currency: l.Currency}), l.Currency, l.Fate})
 		moneyRows = append(moneyRows, -len(rows)) // only C is money
 	}
 	return rows, moneyRows, boldRows, tables
@@ -920,7 +964,7 @@ func addDrawing(ctx context.Context, zr *zip.Reader, w io.Writer, j *job, lay la
 	if err := writeDrawingXML(zw, n, lay); err != nil {
 		return err
 	}
-	if err := writeDrawingRels(zw, n); err != nil {
+	if err := writeDrawingRels(zw, n, lay.bar > 0); err != nil {
 		return err
 	}
 	if err := writeMedia(ctx, zw, j, n); err != nil {
@@ -954,7 +998,11 @@ func writeDrawingXML(zw *zip.Writer, n int64, lay layout) error {
 		`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`)
 	size := int64(lay.qr * emuPerMM)
 	colOff := int64((lay.qrColW - lay.qr) / 2 * emuPerMM)
-	rowIn, rowOff := anchorRow(lay.heights, (lay.tileH-lay.qr)/2)
+	qrTop := (lay.tileH - lay.qr - lay.bar - barGap(lay)) / 2
+	rowIn, rowOff := anchorRow(lay.heights, qrTop)
+	if lay.bar > 0 {
+		writeBarAnchors(bw, n, lay, qrTop+lay.qr+barGap(lay))
+	}
 	for i := int64(0); i < n; i++ {
 		tr, tc := i/int64(lay.across), i%int64(lay.across)
 		fmt.Fprintf(bw, `<xdr:oneCellAnchor><xdr:from><xdr:col>%d</xdr:col><xdr:colOff>%d</xdr:colOff><xdr:row>%d</xdr:row><xdr:rowOff>%d</xdr:rowOff></xdr:from>`+
@@ -968,7 +1016,7 @@ func writeDrawingXML(zw *zip.Writer, n int64, lay layout) error {
 	return bw.Flush()
 }
 
-func writeDrawingRels(zw *zip.Writer, n int64) error {
+func writeDrawingRels(zw *zip.Writer, n int64, bars bool) error {
 	fw, err := zw.Create(drawingRels)
 	if err != nil {
 		return err
@@ -976,7 +1024,11 @@ func writeDrawingRels(zw *zip.Writer, n int64) error {
 	bw := bufio.NewWriterSize(fw, 1<<16)
 	bw.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
 		`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`)
-	for i := int64(1); i <= n; i++ {
+	pictures := n
+	if bars {
+		pictures = 2 * n // the barcodes are images n+1 to 2n
+	}
+	for i := int64(1); i <= pictures; i++ {
 		fmt.Fprintf(bw, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="../media/image%d.png"/>`, i, i)
 	}
 	bw.WriteString(`</Relationships>`)
@@ -994,11 +1046,12 @@ func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 	type qrJob struct {
 		i       int64
 		content string
+		bar     string // the template's barcode content; "": none
 	}
 	type result struct {
-		i   int64
-		png []byte
-		err error
+		i        int64
+		png, bar []byte
+		err      error
 	}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan qrJob, 4*workers)
@@ -1012,7 +1065,7 @@ func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 				return fmt.Errorf("the cards changed while the workbook was written: more than %d tiles", n)
 			}
 			select {
-			case jobs <- qrJob{i, t.QR}:
+			case jobs <- qrJob{i, t.QR, t.Barcode}:
 				i++
 				return nil
 			case <-ctx.Done():
@@ -1027,8 +1080,12 @@ func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 			defer wg.Done()
 			for j := range jobs {
 				img, err := QRPNG(j.content)
+				var bar []byte
+				if err == nil && j.bar != "" {
+					bar, err = barcodePNG(j.bar)
+				}
 				select {
-				case results <- result{j.i, img, err}:
+				case results <- result{j.i, img, bar, err}:
 				case <-ctx.Done():
 					return
 				}
@@ -1053,6 +1110,12 @@ func writeMedia(ctx context.Context, zw *zip.Writer, j *job, n int64) error {
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("%s%d.png", mediaPrefix, r.i+1), Method: zip.Store})
 		if err == nil {
 			_, err = fw.Write(r.png)
+		}
+		if err == nil && r.bar != nil {
+			fw, err = zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("%s%d.png", mediaPrefix, n+r.i+1), Method: zip.Store})
+			if err == nil {
+				_, err = fw.Write(r.bar)
+			}
 		}
 		if err != nil {
 			werr = err

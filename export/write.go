@@ -175,8 +175,11 @@ func (j *job) eachTile(ctx context.Context, fn func(Tile, data.Card) error) erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		t := TileFor(c, j.opts.QRTemplate)
+		t := TileFor(c, j.opts.QRTemplate, j.opts.Locale)
 		t.Void = VoidStamp(c.StatusAt(j.now))
+		if j.opts.Template != nil && !j.format.Has(TakesGrid) { // the workbook: the PDF draws the template itself
+			cellTile(&t, j.opts.Template, c, j.opts.Locale)
+		}
 		return fn(t, c)
 	})
 }
@@ -218,6 +221,24 @@ func Preview(ctx context.Context, r Reader, f data.Filter, opts Options, widthPx
 		return nil, err
 	}
 	j := &job{r: r, f: f, sel: sel, format: PDF, now: r.Now(), opts: opts}
-	return PreviewPage(func(yield func(Tile, data.Card) error) error { return j.eachTile(ctx, yield) },
-		opts.pdfOptions(lay, nil), widthPx)
+	return PreviewPage(func(yield func(Tile, data.Card) error) error {
+		return j.eachTile(ctx, func(t Tile, c data.Card) error {
+			if opts.MaskPINs {
+				m := MaskedCard(c)
+				t.PIN, t.QR, t.Barcode = data.GroupPIN(m.PIN), strings.ReplaceAll(t.QR, c.PIN, m.PIN), strings.ReplaceAll(t.Barcode, c.PIN, m.PIN)
+				c = m
+			}
+			return yield(t, c)
+		})
+	}, opts.pdfOptions(lay, nil), widthPx)
+}
+
+// MaskedCard is c with its PIN masked but for the last four digits, for a
+// preview on a screen customers may see: X stands for each hidden digit,
+// so that the fonts print it and a code can still hold it.
+func MaskedCard(c data.Card) data.Card {
+	if n := len(c.PIN); n > 4 {
+		c.PIN = strings.Repeat("X", n-4) + c.PIN[n-4:]
+	}
+	return c
 }

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -21,21 +20,21 @@ import (
 
 // makeBackups builds the Backups tab.
 func (h *HistoryDialog) makeBackups() fyne.CanvasObject {
-	h.Backups = widget.NewList(func() int { return len(h.backups) },
+	h.Backups = h.keys.list(func() int { return len(h.backups) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(backupText(h.backups[len(h.backups)-1-i])) // newest first
+			o.(*widget.Label).SetText(backupText(h.backups[len(h.backups)-1-i], h.formats.Locale())) // newest first
 		})
 	h.Backups.OnSelected = func(i widget.ListItemID) {
 		h.sel = len(h.backups) - 1 - i
 		h.Restore.Enable()
 	}
-	h.BackUp = widget.NewButtonWithIcon("Back up now", theme.DocumentSaveIcon(), h.onBackUp)
-	h.Restore = widget.NewButtonWithIcon("Restore selected backup…", theme.HistoryIcon(), h.onRestore)
+	h.BackUp = h.keys.button("Back up now", theme.DocumentSaveIcon(), h.onBackUp)
+	h.Restore = h.keys.button("Restore selected backup…", theme.HistoryIcon(), h.onRestore)
 	h.Restore.Disable()
 	h.Message = widget.NewLabel("")
 	h.Message.Wrapping = fyne.TextWrapWord
@@ -47,9 +46,33 @@ func (h *HistoryDialog) makeBackups() fyne.CanvasObject {
 }
 
 // backupText is one line of the backups list.
-func backupText(b data.Backup) string {
-	return fmt.Sprintf("%s · %s cards · %s · %s · %s", data.FormatTime(b.Created), groupInt(b.Cards), humanSize(b.Size),
-		b.Reason, filepath.Base(b.Path))
+func backupText(b data.Backup, l data.Locale) string {
+	return fmt.Sprintf("%s · %s · %s cards · %s · %s", l.Timestamp(b.Created), BackupReasonText(b.Reason), groupInt(b.Cards),
+		humanSize(b.Size), filepath.Base(b.Path))
+}
+
+// BackupReasonText says in words why a backup was made.
+func BackupReasonText(reason string) string {
+	switch reason {
+	case data.BackupDaily:
+		return "Daily backup, before the day's first change"
+	case data.BackupManual:
+		return "Made with Back up now"
+	case data.BackupBeforeRestore:
+		return "The cards as they were before a restore"
+	case data.BackupBeforeUpgrade:
+		return "The file as it was before an upgrade of the program"
+	case "edit":
+		return "Before a mass edit (older program version)"
+	case "delete":
+		return "Before a delete (older program version)"
+	case "file":
+		return "A backup file chosen by hand"
+	case "":
+		return "Backup"
+	}
+	r := strings.ReplaceAll(reason, "-", " ")
+	return "Backup (" + r + ")"
 }
 
 func (h *HistoryDialog) say(msg string, imp widget.Importance) {
@@ -102,23 +125,23 @@ func (h *HistoryDialog) PlanRestore(ctx context.Context, path string) {
 			return
 		}
 		h.say("", widget.MediumImportance)
-		h.confirm = dialog.NewConfirm("Restore backup", restorePlanText(plan), func(ok bool) {
+		var ask *keyedDialog
+		ask, h.confirm = newConfirm("Restore backup", restorePlanText(plan, h.formats.Locale()), "Restore", func(ok bool) {
 			h.confirm = nil
 			if ok {
 				h.say("Restoring…", widget.MediumImportance)
 				h.tasks.Go(func() { h.RestoreBackup(context.Background(), path) })
 			}
 		}, h.win)
-		h.confirm.SetConfirmText("Restore")
-		h.confirm.Show()
+		ask.Show()
 	})
 }
 
 // restorePlanText says, by count, what restoring would replace and keep.
-func restorePlanText(p data.RestorePlan) string {
+func restorePlanText(p data.RestorePlan, l data.Locale) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Restore the backup of %s (%s cards)?\nIt replaces the %s cards now:\n",
-		data.FormatTime(p.Backup.Created), groupInt(p.Backup.Cards), groupInt(p.Current))
+		l.Timestamp(p.Backup.Created), groupInt(p.Backup.Cards), groupInt(p.Current))
 	fmt.Fprintf(&b, "• %s cards made since the backup are removed\n", groupInt(p.Added))
 	fmt.Fprintf(&b, "• %s cards edited since are set back", groupInt(p.Changed))
 	if p.Unblocked > 0 {

@@ -29,7 +29,7 @@ func TestBackUpNowAndRestore(t *testing.T) {
 		t.Fatalf("after Back up now: %d backups (had %d), message %q", len(hd.backups), before, hd.Message.Text)
 	}
 	newest := hd.backups[len(hd.backups)-1]
-	if got := backupText(newest); !strings.Contains(got, "60 cards") || !strings.Contains(got, "manual") {
+	if got := backupText(newest, data.Plain); !strings.Contains(got, "60 cards") || !strings.Contains(got, "manual") {
 		t.Errorf("backup line %q", got)
 	}
 	// A redemption and a new batch after the backup.
@@ -52,7 +52,7 @@ func TestBackUpNowAndRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := restorePlanText(plan)
+	text := restorePlanText(plan, data.Plain)
 	for _, want := range []string{"64 cards now", "4 cards made since the backup are removed", "1 redemptions"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("confirmation %q lacks %q", text, want)

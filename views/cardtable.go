@@ -37,12 +37,12 @@ var columnInfo = [numCols]struct {
 }{
 	{"Status", "", data.ColStatus},
 	{"Serial Number", "8-888888888", data.ColSerial},
-	{"Amount", "88.88 USD", data.ColAmount},
+	{"Amount", "8,888.88 USD", data.ColAmount},
 	{"PIN Code", "8888 8888 8888", data.ColPIN},
 	{"Reseller", "Reseller", data.ColReseller},
-	{"Expiry Date", "88/88/8888 88:88", data.ColExpiresAt},
+	{"Expiry Date", "88/88/8888 88:88 PM", data.ColExpiresAt},
 	{"Activated", "Rose Orig 88/88/8888", data.ColActivatedAt},
-	{"Created on", "88/88/8888 88:88:88 +8888", data.ColCreatedAt},
+	{"Created on", "88/88/8888 88:88:88 PM +8888", data.ColCreatedAt},
 	{"Printed", "", data.ColPrinted},
 }
 
@@ -115,6 +115,9 @@ type CardTable struct {
 	base   [numCols]float32
 	width  float32          // the width the columns were last fitted to
 	widths [numCols]float32 // the widths set then
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // cellWidth is the width a cell needs for text s: the text plus the
@@ -257,23 +260,25 @@ func (t *CardTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	label.SetText(t.cellText(c, id.Col))
 }
 
-// cellText is CellText with the PIN masked while PINs are hidden.
+// cellText is CellText in the table's locale, with the PIN masked while
+// PINs are hidden.
 func (t *CardTable) cellText(c data.Card, col int) string {
 	if col == colPIN && t.hidePINs {
 		return data.MaskPIN(c.PIN)
 	}
-	return CellText(c, col, t.now)
+	return CellText(c, col, t.now, t.formats.Locale())
 }
 
-// CellText is what a cell of column col shows for card c, in the seed's formats.
-func CellText(c data.Card, col int, now time.Time) string {
+// CellText is what a cell of column col shows for card c, with amounts and
+// dates in locale l.
+func CellText(c data.Card, col int, now time.Time, l data.Locale) string {
 	switch col {
 	case colStatus:
 		return string(c.StatusAt(now))
 	case colSerial:
 		return c.Serial.String()
 	case colAmount:
-		return c.Amount.String()
+		return l.Amount(c.Amount)
 	case colPIN:
 		return data.GroupPIN(c.PIN)
 	case colReseller:
@@ -285,11 +290,11 @@ func CellText(c data.Card, col int, now time.Time) string {
 		if c.ExpiresAt.IsZero() {
 			return "—"
 		}
-		return c.ExpiresAt.Local().Format("01/02/2006 15:04")
+		return l.DateTime(c.ExpiresAt)
 	case colActivated:
-		return c.Activated()
+		return c.Activated(l)
 	case colCreated:
-		return data.FormatTime(c.CreatedAt)
+		return l.Timestamp(c.CreatedAt)
 	case colPrinted:
 		if c.Printed == 0 {
 			return "—"

@@ -20,8 +20,8 @@ type chip struct {
 }
 
 // filterChips says in short words what each active part of f selects, in
-// the sidebar's order; hidePIN masks a PIN.
-func filterChips(f data.Filter, hidePIN bool) []chip {
+// the sidebar's order, amounts and dates in locale l; hidePIN masks a PIN.
+func filterChips(f data.Filter, hidePIN bool, l data.Locale) []chip {
 	var out []chip
 	add := func(label string, fields ...data.Field) { out = append(out, chip{label, fields}) }
 	rng := func(what, from, to string, ff, ft data.Field) {
@@ -61,14 +61,14 @@ func filterChips(f data.Filter, hidePIN bool) []chip {
 		if v == nil {
 			return ""
 		}
-		return data.FormatMinor(*v)
+		return l.Bound(*v)
 	}
 	rng("Amount", amt(f.AmountFrom), amt(f.AmountTo), data.FieldAmountFrom, data.FieldAmountTo)
 	day := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
-		return data.FormatDay(t)
+		return l.Date(t)
 	}
 	rng("Expires", day(f.ExpiryFrom), day(f.ExpiryTo), data.FieldExpiryFrom, data.FieldExpiryTo)
 	if f.Client != "" {
@@ -106,8 +106,8 @@ func newChipBar(clear func(fields ...data.Field)) *chipBar {
 }
 
 // set shows chips for f (none: the bar hides).
-func (c *chipBar) set(f data.Filter, hidePIN bool) {
-	cs := filterChips(f, hidePIN)
+func (c *chipBar) set(f data.Filter, hidePIN bool, l data.Locale) {
+	cs := filterChips(f, hidePIN, l)
 	c.box.RemoveAll()
 	c.chips, c.labels = nil, nil
 	for _, ch := range cs {

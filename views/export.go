@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -58,6 +59,13 @@ type ExportRequest struct {
 	Colours     string // "8.00=#2E7D32, 26.00=#1565C0"
 	IncludeVoid bool   // print cards that cannot be sold, stamped
 	Overwrite   bool
+	// Locale writes the vouchers' amounts and dates (CSV stays plain).
+	Locale data.Locale
+	// MaskPINs: the preview shows the PINs masked (Hide PINs).
+	MaskPINs bool
+	// CardTemplate is the voucher tile's template by name ("": the
+	// reseller's default, or the built-in tile).
+	CardTemplate string
 }
 
 // ExportHooks are what the dialog needs from the export package and the
@@ -85,6 +93,10 @@ type ExportHooks struct {
 	Check func(r ExportRequest) error
 	// Preview draws the first PDF page of the request, widthPx wide.
 	Preview func(ctx context.Context, r ExportRequest, widthPx int) (image.Image, error)
+	// Prefs keep the choices of the last export (nil: the app's).
+	Prefs fyne.Preferences
+	// Templates lists the stored card templates (nil: none offered).
+	Templates func(ctx context.Context) ([]string, error)
 }
 
 // Export dialog choices.
@@ -99,34 +111,49 @@ const (
 // ExportDialog asks what to export and how, then runs the export with a
 // progress bar and Cancel.
 type ExportDialog struct {
-	store Store
-	tasks *Tasks
-	win   fyne.Window
-	hooks ExportHooks
+	store     Store
+	tasks     *Tasks
+	win       fyne.Window
+	hooks     ExportHooks
+	batchList []data.Batch // the Batch choices, for relabelling
 
-	What        *widget.RadioGroup
-	Batch       *widget.Select
-	Format      *widget.RadioGroup
-	Across      *widget.Select
-	Paper       *widget.Select
-	QRMode      *widget.RadioGroup
-	Template    *widget.Entry
-	Layout      *widget.Select
-	Down        *widget.Select
-	CutMarks    *widget.Check
-	IncludeVoid *widget.Check
-	LogoBtn     *widget.Button
-	Colours     *widget.Entry
-	Preview     *canvas.Image
-	Info        *widget.Label
-	Problem     *widget.Label
-	SaveAs      *widget.Button
-	Close       *widget.Button
-	Progress    *widget.ProgressBar
-	Status      *widget.Label
-	StopBtn     *widget.Button
-	form, busy  fyne.CanvasObject
-	dlg         *dialog.CustomDialog
+	What        *keyRadio
+	Batch       *keySelect
+	Format      *keyRadio
+	Across      *keySelect
+	Paper       *keySelect
+	QRMode      *keyRadio
+	Template    *keyEntry
+	Layout      *keySelect
+	Down        *keySelect
+	CutMarks    *keyCheck
+	IncludeVoid *keyCheck
+	LogoBtn     *keyButton
+	Colours     *keyEntry
+	// CardTemplate chooses the voucher tile's template.
+	CardTemplate *keySelect
+	Preview      *canvas.Image
+	Info         *widget.Label
+	Problem      *widget.Label
+	SaveAs       *keyButton
+	Close        *keyButton
+	// Open and ShowFile appear after an export: open the file, show it in
+	// its folder.
+	Open, ShowFile *keyButton
+	Progress       *widget.ProgressBar
+	Status         *widget.Label
+	StopBtn        *keyButton
+	form, busy     fyne.CanvasObject
+	buttons        fyne.CanvasObject // hidden while exporting
+	// left holds the choices, previewBox the first page: side by side, or
+	// the page under the choices when the window is narrow.
+	left, previewBox fyne.CanvasObject
+	dlg              *keyedDialog
+	keys             *dialogKeys
+	// written is the file the last export wrote.
+	written string
+	// logoURI is where the logo was read from, remembered with the rest.
+	logoURI string
 
 	search   data.Filter
 	selected *data.Card
@@ -136,6 +163,9 @@ type ExportDialog struct {
 	cancel   context.CancelFunc
 	logo     []byte
 	prevSeq  int64
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewExportDialog builds the dialog for the current search and selection.
@@ -143,10 +173,29 @@ func NewExportDialog(store Store, tasks *Tasks, win fyne.Window, hooks ExportHoo
 	selected *data.Card, batches []data.Batch) *ExportDialog {
 	d := &ExportDialog{store: store, tasks: tasks, win: win, hooks: hooks, search: search, selected: selected,
 		batches: map[string]int64{}}
+	// Enter saves, Escape cancels a running export or closes.
+	d.keys = &dialogKeys{}
+	d.keys.Enter = func() { d.onSaveAs() }
+	d.keys.Escape = d.onEscape
 	d.makeWidgets(batches)
 	d.makeLayout()
 	d.wire()
+	if hooks.Templates != nil {
+		tasks.Go(d.loadTemplates)
+	}
 	return d
+}
+
+// loadTemplates offers the stored card templates.
+func (d *ExportDialog) loadTemplates() {
+	names, err := d.hooks.Templates(context.Background())
+	fyne.Do(func() {
+		if err != nil {
+			d.showProblem(err)
+			return
+		}
+		d.CardTemplate.SetOptions(append([]string{data.DefaultTemplateName}, names...))
+	})
 }
 
 // makeWidgets makes the choices, with their first values.
@@ -155,14 +204,10 @@ func (d *ExportDialog) makeWidgets(batches []data.Batch) {
 	if d.selected != nil {
 		whats = append(whats, whatSelected)
 	}
-	d.What = widget.NewRadioGroup(whats, nil)
-	var labels []string
-	for _, b := range batches {
-		l := BatchLabel(b)
-		d.batches[l] = b.ID
-		labels = append(labels, l)
-	}
-	d.Batch = widget.NewSelect(labels, nil)
+	d.What = d.keys.radio(whats, nil)
+	d.batchList = batches
+	k := d.keys
+	d.Batch = k.selectOf(d.batchLabels(), nil)
 	d.Batch.PlaceHolder = "choose a batch"
 	if d.search.Batch != 0 {
 		for l, id := range d.batches {
@@ -175,28 +220,31 @@ func (d *ExportDialog) makeWidgets(batches []data.Batch) {
 	for _, f := range d.hooks.Formats {
 		formats = append(formats, f.Label)
 	}
-	d.Format = widget.NewRadioGroup(formats, nil)
-	d.Across = widget.NewSelect([]string{"auto", "1", "2", "3", "4", "5", "6"}, nil)
+	d.Format = d.keys.radio(formats, nil)
+	d.Across = k.selectOf([]string{"auto", "1", "2", "3", "4", "5", "6"}, nil)
 	d.Across.SetSelected("auto")
-	d.Down = widget.NewSelect([]string{"auto", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}, nil)
+	d.Down = k.selectOf([]string{"auto", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}, nil)
 	d.Down.SetSelected("auto")
-	d.Layout = widget.NewSelect(d.hooks.Layouts, nil)
+	d.Layout = k.selectOf(d.hooks.Layouts, nil)
 	if len(d.hooks.Layouts) > 0 {
 		d.Layout.SetSelectedIndex(0)
 	}
-	d.CutMarks = widget.NewCheck("Cut marks", nil)
-	d.IncludeVoid = widget.NewCheck("Include void cards (stamped VOID / REDEEMED / EXPIRED)", nil)
-	d.LogoBtn = widget.NewButtonWithIcon("Logo…", theme.FileImageIcon(), d.onLogo)
-	d.Colours = widget.NewEntry()
+	d.CutMarks = k.check("Cut marks", nil)
+	d.IncludeVoid = k.check("Include void cards (stamped VOID / REDEEMED / EXPIRED)", nil)
+	d.LogoBtn = k.button("Logo…", theme.FileImageIcon(), d.onLogo)
+	d.Colours = k.entry()
 	d.Colours.SetPlaceHolder("colour per amount: 8.00=#2E7D32, 26.00=#1565C0")
+	d.CardTemplate = k.selectOf([]string{data.DefaultTemplateName}, nil)
+	d.CardTemplate.PlaceHolder = "the reseller's, or default"
+
 	d.Preview = canvas.NewImageFromImage(nil)
 	d.Preview.FillMode = canvas.ImageFillContain
 	d.Preview.SetMinSize(fyne.NewSize(230, 325))
-	d.Paper = widget.NewSelect([]string{"A4", "Letter"}, nil)
+	d.Paper = k.selectOf([]string{"A4", "Letter"}, nil)
 	d.Paper.SetSelected("A4")
-	d.QRMode = widget.NewRadioGroup([]string{qrPIN, qrAddress}, nil)
+	d.QRMode = d.keys.radio([]string{qrPIN, qrAddress}, nil)
 	d.QRMode.Horizontal = true
-	d.Template = widget.NewEntry()
+	d.Template = k.entry()
 	d.Template.SetPlaceHolder("https://billing.example.com/redeem?pin={pin}")
 	d.Info = widget.NewLabel("")
 	d.Info.Wrapping = fyne.TextWrapWord
@@ -204,13 +252,17 @@ func (d *ExportDialog) makeWidgets(batches []data.Batch) {
 	d.Problem.Wrapping = fyne.TextWrapWord
 	d.Problem.Importance = widget.DangerImportance
 	d.Problem.Hide()
-	d.SaveAs = widget.NewButtonWithIcon("Save as…", theme.DocumentSaveIcon(), d.onSaveAs)
+	d.SaveAs = k.button("Save as…", theme.DocumentSaveIcon(), d.onSaveAs)
 	d.SaveAs.Importance = widget.HighImportance
-	d.Close = widget.NewButton("Close", func() { d.dlg.Hide() })
+	d.Close = k.button("Close", nil, func() { d.dlg.Hide() })
+	d.Open = k.button("Open", theme.FileIcon(), d.onOpen)
+	d.ShowFile = k.button("Show in folder", theme.FolderOpenIcon(), d.onShowFile)
+	d.Open.Hide()
+	d.ShowFile.Hide()
 	d.Progress = widget.NewProgressBar()
 	d.Status = widget.NewLabel("")
 	d.Status.Wrapping = fyne.TextWrapWord
-	d.StopBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), d.Stop)
+	d.StopBtn = k.button("Cancel", theme.CancelIcon(), d.Stop)
 }
 
 // makeLayout puts the choices in a form beside the preview.
@@ -221,18 +273,25 @@ func (d *ExportDialog) makeLayout() {
 	form := container.New(newFormLayout(),
 		bold("Cards"), container.NewVBox(d.What, d.Batch, d.IncludeVoid),
 		bold("Format"), d.Format,
+		bold("Card template"), d.CardTemplate,
 		bold("Layout"), container.NewVBox(d.Layout, container.NewHBox(widget.NewLabel("Across"), d.Across,
 			widget.NewLabel("Down"), d.Down, widget.NewLabel("Paper"), d.Paper)),
 		bold("PDF extras"), container.NewVBox(container.NewHBox(d.CutMarks, d.LogoBtn), d.Colours),
 		bold("QR code holds"), container.NewVBox(d.QRMode, d.Template),
 	)
-	left := container.NewVBox(form, d.Info, d.Problem)
+	left := form
 	preview := container.NewVBox(widget.NewLabelWithStyle("First page", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}), d.Preview)
-	d.form = container.NewBorder(nil, container.NewHBox(layoutSpacer(), d.Close, d.SaveAs), nil, preview, left)
+	d.form = container.NewBorder(nil, nil, nil, preview, left)
+	d.left, d.previewBox = left, preview
+	// What is chosen, what is wrong and what was written stay in sight
+	// above the buttons; the choices scroll in a small window.
+	d.buttons = container.NewVBox(d.Info, d.Problem, container.NewHBox(d.Open, d.ShowFile, layoutSpacer(), d.Close, d.SaveAs))
 	d.busy = container.NewVBox(d.Status, d.Progress, container.NewHBox(layoutSpacer(), d.StopBtn))
 	d.busy.Hide()
-	d.dlg = dialog.NewCustomWithoutButtons("Export", container.NewStack(d.form, d.busy), d.win)
-	d.dlg.Resize(fyne.NewSize(1000, 0))
+	d.dlg = newKeyedDialog("Export", container.NewStack(d.form, d.busy), d.buttons, d.keys, d.win, fyne.NewSize(1000, 0))
+	// The radio buttons are a click away; the first field is the batch.
+	d.dlg.first = d.Batch
+	d.dlg.wheelEverywhere()
 }
 
 // wire sets the handlers, then the first choices (which fire them).
@@ -255,6 +314,7 @@ func (d *ExportDialog) wire() {
 	d.CutMarks.OnChanged = func(bool) { d.Changed() }
 	d.IncludeVoid.OnChanged = func(bool) { d.Changed() }
 	d.Colours.OnChanged = changed
+	d.CardTemplate.OnChanged = changed
 	d.Template.OnChanged = func(string) {
 		if d.QRMode.Selected != qrAddress && d.Template.Text != "" {
 			d.QRMode.SetSelected(qrAddress)
@@ -266,6 +326,7 @@ func (d *ExportDialog) wire() {
 		d.Format.SetSelected(d.Format.Options[0])
 	}
 	d.QRMode.SetSelected(qrPIN)
+	d.recall()
 	if d.search.Batch != 0 && d.Batch.Selected != "" {
 		d.What.SetSelected(whatBatch)
 	} else {
@@ -283,8 +344,25 @@ func (d *ExportDialog) format() ExportFormat {
 	return ExportFormat{}
 }
 
-// Show opens the dialog.
-func (d *ExportDialog) Show() { d.dlg.Show() }
+// Show opens the dialog; in a window too narrow for the choices and the
+// first page side by side, the page comes under the choices.
+func (d *ExportDialog) Show() {
+	if d.win.Canvas().Size().Width < d.form.MinSize().Width+dialogChrome.Width+2*dialogMargin {
+		f := d.form.(*fyne.Container)
+		f.Layout = layout.NewVBoxLayout()
+		f.Objects = []fyne.CanvasObject{d.left, d.previewBox}
+	}
+	d.dlg.Show()
+}
+
+// onEscape cancels a running export, or else closes the dialog.
+func (d *ExportDialog) onEscape() {
+	if d.cancel != nil {
+		d.Stop()
+		return
+	}
+	d.dlg.Hide()
+}
 
 // filter is the set of cards the choices mean.
 func (d *ExportDialog) filter() (data.Filter, error) {
@@ -301,6 +379,28 @@ func (d *ExportDialog) filter() (data.Filter, error) {
 	return d.search, nil
 }
 
+// batchLabels are the Batch choices in the dialog's locale.
+func (d *ExportDialog) batchLabels() []string {
+	var labels []string
+	d.batches = map[string]int64{}
+	for _, b := range d.batchList {
+		l := BatchLabel(b, d.formats.Locale())
+		d.batches[l] = b.ID
+		labels = append(labels, l)
+	}
+	return labels
+}
+
+// setFormats writes the vouchers, and the batch choices, in f's locale.
+func (d *ExportDialog) setFormats(f *Formats) {
+	i := d.Batch.SelectedIndex()
+	d.formats = f
+	d.Batch.SetOptions(d.batchLabels())
+	if i >= 0 {
+		d.Batch.SetSelectedIndex(i)
+	}
+}
+
 // Request reads the choices, saying what is wrong.
 func (d *ExportDialog) Request() (ExportRequest, error) {
 	f, err := d.filter()
@@ -309,7 +409,7 @@ func (d *ExportDialog) Request() (ExportRequest, error) {
 	}
 	fm := d.format()
 	r := ExportRequest{Filter: f, Cards: d.count.Cards, Format: fm, Letter: d.Paper.Selected == "Letter",
-		IncludeVoid: fm.Vouchers && d.IncludeVoid.Checked}
+		IncludeVoid: fm.Vouchers && d.IncludeVoid.Checked, Locale: d.formats.Locale(), MaskPINs: hidePINsPref()}
 	if fm.Grid {
 		r.Layout = d.Layout.Selected
 		fmt.Sscan(d.Down.Selected, &r.Down)
@@ -325,6 +425,7 @@ func (d *ExportDialog) Request() (ExportRequest, error) {
 	}
 	if fm.Vouchers {
 		fmt.Sscan(d.Across.Selected, &r.Across)
+		r.CardTemplate = d.CardTemplate.Selected
 	}
 	if fm.Vouchers && d.QRMode.Selected == qrAddress {
 		r.QRTemplate = strings.TrimSpace(d.Template.Text)
@@ -491,6 +592,7 @@ func (d *ExportDialog) onLogo() {
 					return
 				}
 				d.SetLogo(b, rc.URI().Name())
+				d.logoURI = rc.URI().String()
 			})
 		})
 	}, d.win)
@@ -547,11 +649,12 @@ func (d *ExportDialog) onSaveAs() {
 				case !exists:
 					d.Start(final, false)
 				default:
-					dialog.ShowConfirm("Replace file?", final+" exists. Replace it?", func(ok bool) {
+					ask, _ := newConfirm("Replace file?", final+" exists. Replace it?", "Replace", func(ok bool) {
 						if ok {
 							d.Start(final, true)
 						}
 					}, d.win)
+					ask.Show()
 				}
 			})
 		})
@@ -570,9 +673,13 @@ func (d *ExportDialog) Start(path string, overwrite bool) {
 		return
 	}
 	r.Path, r.Overwrite = path, overwrite
+	d.remember()
+	d.Open.Hide()
+	d.ShowFile.Hide()
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
 	d.form.Hide()
+	d.buttons.Hide()
 	d.busy.Show()
 	d.Progress.SetValue(0)
 	d.Status.SetText(fmt.Sprintf("Exporting %s cards to %s…", groupInt(r.Cards), path))
@@ -601,6 +708,7 @@ func (d *ExportDialog) run(ctx context.Context, r ExportRequest) {
 		d.cancel = nil
 		d.busy.Hide()
 		d.form.Show()
+		d.buttons.Show()
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
 				d.showProblem(errors.New("export cancelled: no file was written"))
@@ -610,6 +718,9 @@ func (d *ExportDialog) run(ctx context.Context, r ExportRequest) {
 			return
 		}
 		d.Problem.Hide()
+		d.written = r.Path
+		d.Open.Show()
+		d.ShowFile.Show()
 		d.Info.SetText(msg)
 		d.Info.Importance = widget.SuccessImportance
 		d.Info.Refresh()
@@ -641,6 +752,7 @@ func (v *MainView) ShowExport() {
 				return msg, err
 			}
 			d := NewExportDialog(v.store, v.tasks, v.win, hooks, f, sel, bs)
+			d.setFormats(v.formats)
 			v.LastExport = d
 			d.Show()
 		})

@@ -27,63 +27,70 @@ type GenerateDialog struct {
 	tasks *Tasks
 	win   fyne.Window
 
-	Amount       *widget.Entry
-	Currency     *widget.SelectEntry
-	Quantity     *widget.Entry
-	Series       *widget.Entry
-	PINLength    *widget.Entry
-	CheckDigit   *widget.Check
-	Reseller     *widget.Select
+	Amount       *keyEntry
+	Currency     *keyEntry // typed, or chosen from the usual ones
+	Quantity     *keyEntry
+	Series       *keyEntry
+	PINLength    *keyEntry
+	CheckDigit   *keyCheck
+	Reseller     *keySelect
 	Expiry       *DateField
 	Preview      *widget.Label
 	Problem      *widget.Label
-	OK, Cancel   *widget.Button
+	OK, Cancel   *keyButton
 	Progress     *widget.ProgressBar
 	ProgressText *widget.Label
 	StopBtn      *widget.Button
 
-	rows   map[string]*fieldRow
-	dlg    *dialog.CustomDialog
-	form   fyne.CanvasObject
-	busy   fyne.CanvasObject
-	seq    atomic.Int64
-	cancel context.CancelFunc
-	params data.GenerateParams
-	ready  bool
+	rows map[string]*fieldRow
+	dlg  *keyedDialog
+	form fyne.CanvasObject
+	busy fyne.CanvasObject
+	// buttons are Cancel and Generate, hidden while generating.
+	buttons fyne.CanvasObject
+	seq     atomic.Int64
+	cancel  context.CancelFunc
+	params  data.GenerateParams
+	ready   bool
 	// touched fields show their errors; all do once Generate was pressed.
 	touched map[string]bool
 
 	// OnGenerated is told the batch once it is made.
 	OnGenerated func(data.Batch)
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewGenerateDialog builds the dialog; Show opens it.
 func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []data.Reseller) *GenerateDialog {
 	g := &GenerateDialog{store: store, tasks: tasks, win: win, rows: map[string]*fieldRow{}, touched: map[string]bool{}}
+	// Escape cancels a running generation, else closes; Enter generates.
+	keys := &dialogKeys{Escape: g.onEscape, Enter: g.Submit}
 	// Placeholders are examples that cannot be taken for a value typed in.
-	entry := func(ph string) *widget.Entry {
-		e := widget.NewEntry()
+	entry := func(ph string) *keyEntry {
+		e := keys.entry()
 		e.SetPlaceHolder("e.g. " + ph)
 		e.OnSubmitted = func(string) { g.Submit() }
 		return e
 	}
 	g.Amount = entry("8.00")
-	g.Currency = widget.NewSelectEntry(commonCurrencies)
+	g.Currency = keys.choiceEntry(commonCurrencies)
 	g.Currency.SetText(data.DefaultCurrency)
 	g.Quantity = entry("100")
 	g.Series = entry("101")
 	g.PINLength = entry("12")
 	g.PINLength.SetText(strconv.Itoa(data.DefaultPINLength))
-	g.CheckDigit = widget.NewCheck("Last digit is a check digit (typos are recognised)", func(bool) { g.Changed() })
+	g.CheckDigit = keys.check("Last digit is a check digit (typos are recognised)", func(bool) { g.Changed() })
 	names := []string{"None"}
 	for _, r := range resellers {
 		names = append(names, r.Name)
 	}
-	g.Reseller = widget.NewSelect(names, nil)
+	g.Reseller = keys.selectOf(names, nil)
 	g.Reseller.SetSelectedIndex(0)
-	g.Expiry = NewDateField(win, "YYYY-MM-DD (optional)")
-	for key, e := range map[string]*widget.Entry{"amount": g.Amount, "quantity": g.Quantity, "series": g.Series,
-		"pinlength": g.PINLength, "expiry": g.Expiry.Entry} {
+	g.Expiry = NewDateField(win, "optional").inDialog(keys)
+	for key, e := range map[string]*widget.Entry{"amount": &g.Amount.Entry, "quantity": &g.Quantity.Entry, "series": &g.Series.Entry,
+		"pinlength": &g.PINLength.Entry, "expiry": g.Expiry.Entry} {
 		e.OnChanged = func(string) {
 			g.touched[key] = true
 			g.Changed()
@@ -99,9 +106,9 @@ func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []d
 	g.Problem.Wrapping = fyne.TextWrapWord
 	g.Problem.Importance = widget.DangerImportance
 	g.Problem.Hide()
-	g.OK = widget.NewButtonWithIcon("Generate", theme.ConfirmIcon(), g.Submit)
+	g.OK = keys.button("Generate", theme.ConfirmIcon(), g.Submit)
 	g.OK.Importance = widget.HighImportance
-	g.Cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { g.dlg.Hide() })
+	g.Cancel = keys.button("Cancel", theme.CancelIcon(), func() { g.dlg.Hide() })
 	g.Progress = widget.NewProgressBar()
 	g.ProgressText = widget.NewLabel("")
 	g.StopBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), g.Stop)
@@ -122,21 +129,37 @@ func NewGenerateDialog(store Store, tasks *Tasks, win fyne.Window, resellers []d
 	)
 	previewTitle := widget.NewLabelWithStyle("This batch", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	right := container.NewVBox(previewTitle, g.Preview, g.Problem)
-	g.form = container.NewBorder(nil, container.NewHBox(layoutSpacer(), g.Cancel, g.OK), nil, nil,
-		container.NewGridWithColumns(2, left, right))
+	g.form = container.NewGridWithColumns(2, left, right)
+	g.buttons = container.NewHBox(layoutSpacer(), g.Cancel, g.OK)
 	g.busy = container.NewVBox(g.ProgressText, g.Progress, container.NewHBox(layoutSpacer(), g.StopBtn))
 	g.busy.Hide()
-	g.dlg = dialog.NewCustomWithoutButtons("Generate Top-Up Cards", container.NewStack(g.form, g.busy), win)
-	g.dlg.Resize(fyne.NewSize(760, 560))
+	g.dlg = newKeyedDialog("Generate Top-Up Cards", container.NewStack(g.form, g.busy), g.buttons, keys, win, fyne.NewSize(760, 560))
+	g.dlg.first = g.Amount
+	g.dlg.wheelEverywhere()
 	g.Reseller.OnChanged = func(string) { g.Changed() }
 	g.Changed()
 	return g
 }
 
+// setFormats makes the dialog read and show amounts and dates in f's
+// locale.
+func (g *GenerateDialog) setFormats(f *Formats) {
+	g.formats = f
+	g.Amount.SetPlaceHolder("e.g. " + f.Locale().Number(data.Money{Minor: 800, Currency: "USD"}))
+	g.Expiry.setFormats(f)
+	g.Changed()
+}
+
 // Show opens the dialog with the cursor in Amount.
-func (g *GenerateDialog) Show() {
-	g.dlg.Show()
-	g.win.Canvas().Focus(g.Amount)
+func (g *GenerateDialog) Show() { g.dlg.Show() }
+
+// onEscape cancels a running generation, or else closes the dialog.
+func (g *GenerateDialog) onEscape() {
+	if g.cancel != nil {
+		g.Stop()
+		return
+	}
+	g.dlg.Hide()
 }
 
 // read parses the fields, marking each invalid one; ok is false if any is.
@@ -144,12 +167,13 @@ func (g *GenerateDialog) read() (data.GenerateParams, bool) {
 	var p data.GenerateParams
 	errs := map[string]error{}
 	var err error
-	if strings.TrimSpace(g.Amount.Text) == "" {
-		errs["amount"] = errors.New("give the amount of each card, such as 8.00")
-	} else if p.Amount, err = data.ParseAmount(g.Amount.Text); err != nil {
-		errs["amount"] = err
-	}
+	l := g.formats.Locale()
 	if p.Currency, err = data.ParseCurrency(g.Currency.Text); err != nil {
+		errs["amount"] = err
+	} else if strings.TrimSpace(g.Amount.Text) == "" {
+		errs["amount"] = errors.New("give the amount of each card, such as " +
+			l.Number(data.Money{Minor: 8 * data.MaxAmount(p.Currency) / data.MaxAmountMajor, Currency: p.Currency}))
+	} else if p.Amount, err = l.ParseAmount(g.Amount.Text, p.Currency); err != nil {
 		errs["amount"] = err
 	}
 	if q := strings.ReplaceAll(strings.TrimSpace(g.Quantity.Text), ",", ""); q == "" {
@@ -217,7 +241,7 @@ func (g *GenerateDialog) plan(ctx context.Context, seq int64, p data.GeneratePar
 			g.Problem.Show()
 			return
 		}
-		g.Preview.SetText(PlanText(pl))
+		g.Preview.SetText(PlanText(pl, g.formats.Locale()))
 		switch {
 		case pl.Refusal != "":
 			g.Problem.SetText("Refused: " + pl.Refusal + ".")
@@ -236,12 +260,12 @@ func (g *GenerateDialog) plan(ctx context.Context, seq int64, p data.GeneratePar
 	})
 }
 
-// PlanText says what a batch will be.
-func PlanText(pl data.Plan) string {
+// PlanText says what a batch will be, with amounts and dates in locale l.
+func PlanText(pl data.Plan, l data.Locale) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s cards of %s\n", groupInt(int64(pl.Params.Quantity)), data.Money{Minor: pl.Params.Amount, Currency: pl.Params.Currency})
+	fmt.Fprintf(&b, "%s cards of %s\n", l.Count(int64(pl.Params.Quantity)), l.Amount(data.Money{Minor: pl.Params.Amount, Currency: pl.Params.Currency}))
 	fmt.Fprintf(&b, "Serials %s to %s\n", pl.First, pl.Last)
-	fmt.Fprintf(&b, "Total face value %s\n", pl.Total.Display())
+	fmt.Fprintf(&b, "Total face value %s\n", l.Amount(pl.Total))
 	fmt.Fprintf(&b, "%d-digit PINs", pl.Params.PINLength)
 	if pl.Params.CheckDigit {
 		b.WriteString(" with a check digit")
@@ -251,7 +275,7 @@ func PlanText(pl data.Plan) string {
 		fmt.Fprintf(&b, "\nReseller %s", pl.Params.Reseller)
 	}
 	if !pl.Params.ExpiresAt.IsZero() {
-		fmt.Fprintf(&b, "\nValid until %s", data.FormatTime(pl.Params.ExpiresAt))
+		fmt.Fprintf(&b, "\nValid until %s", l.Expiry(pl.Params.ExpiresAt))
 	} else {
 		b.WriteString("\nNo expiry")
 	}
@@ -260,15 +284,20 @@ func PlanText(pl data.Plan) string {
 
 // Submit generates the batch if the preview allowed it.
 func (g *GenerateDialog) Submit() {
+	if g.cancel != nil { // generating already
+		return
+	}
 	if !g.ready {
 		g.touched["*"] = true
 		g.read()
+		g.dlg.refit() // room for the error lines, when the window has it
 		return
 	}
 	p := g.params
 	ctx, cancel := context.WithCancel(context.Background())
 	g.cancel = cancel
 	g.form.Hide()
+	g.buttons.Hide()
 	g.busy.Show()
 	g.Progress.SetValue(0)
 	g.ProgressText.SetText(fmt.Sprintf("Generating %s cards…", groupInt(int64(p.Quantity))))
@@ -304,6 +333,7 @@ func (g *GenerateDialog) generate(ctx context.Context, p data.GenerateParams) {
 		if err != nil {
 			g.busy.Hide()
 			g.form.Show()
+			g.buttons.Show()
 			if errors.Is(err, context.Canceled) {
 				g.Problem.SetText("Cancelled: no cards were made.")
 				g.Problem.Importance = widget.WarningImportance
@@ -333,6 +363,7 @@ func (v *MainView) ShowGenerate() {
 				return
 			}
 			g := NewGenerateDialog(v.store, v.tasks, v.win, rs)
+			g.setFormats(v.formats)
 			g.OnGenerated = v.onGenerated
 			v.LastGenerate = g
 			g.Show()
@@ -347,10 +378,21 @@ func (v *MainView) onGenerated(b data.Batch) {
 		v.Reload(context.Background(), f, o)
 		fyne.Do(func() {
 			v.Search.SelectBatch(b.ID)
-			dialog.ShowInformation("Cards generated", fmt.Sprintf(
+			l := v.formats.Locale()
+			msg := fmt.Sprintf(
 				"Batch #%d: %s cards of %s, serials %s to %s (total %s).\nThe table now shows this batch, ready for export.",
-				b.ID, groupInt(b.Quantity), b.Amount, b.FirstSerial(), b.LastSerial(),
-				data.Money{Minor: b.Amount.Minor * b.Quantity, Currency: b.Amount.Currency}.Display()), v.win)
+				b.ID, groupInt(b.Quantity), l.Amount(b.Amount), b.FirstSerial(), b.LastSerial(),
+				l.Amount(data.Money{Minor: b.Amount.Minor * b.Quantity, Currency: b.Amount.Currency}))
+			if v.PrintBatch == nil {
+				showInfo("Cards generated", msg, v.win)
+				return
+			}
+			v.generated = dialog.NewCustomConfirm("Cards generated", "Print this batch now", "Close", widget.NewLabel(msg), func(ok bool) {
+				if ok {
+					v.PrintBatch(b.ID)
+				}
+			}, v.win)
+			keyed(v.generated, v.win, nil).Show()
 		})
 	})
 }

@@ -2,6 +2,7 @@ package views
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -39,4 +40,15 @@ func homeDocuments() string {
 		return ""
 	}
 	return filepath.Join(home, "Documents")
+}
+
+// startProgram starts name with args and does not wait for it to end
+// (a file manager stays open); it reaps the process when it does.
+func startProgram(name string, args ...string) error {
+	cmd := exec.Command(name, args...)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go cmd.Wait()
+	return nil
 }

@@ -41,6 +41,10 @@ type MainView struct {
 
 	// ExportHooks run exports (the app wires them to the export package).
 	ExportHooks ExportHooks
+	// PrintBatch, when set, is offered after Generate as "Print this
+	// batch now" (in the dialog generated).
+	PrintBatch func(batch int64)
+	generated  *dialog.ConfirmDialog
 
 	// The dialogs opened last, for tests.
 	LastGenerate  *GenerateDialog
@@ -49,6 +53,7 @@ type MainView struct {
 	LastResellers *ResellersDialog
 	LastHistory   *HistoryDialog
 	LastExport    *ExportDialog
+	LastSettings  *SettingsDialog
 
 	filter   data.Filter
 	summary  data.Summary
@@ -59,15 +64,22 @@ type MainView struct {
 	// shownPIN is the card whose whole PIN the selection shows (on the
 	// record: RecordReveal); 0 none.
 	shownPIN int64
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewMainView builds the main view over store in win; Reload fills it.
 func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 	v := &MainView{store: store, win: win, tasks: tasks}
+	v.formats = FormatsFromPreferences(fyne.CurrentApp().Preferences())
+	v.formats.onChange(v.onFormatsChanged)
 	v.Search = NewSearchPanel(win)
+	v.Search.setFormats(v.formats)
 	v.Search.OnSearch = func(f data.Filter) { v.SetFilter(f) }
 	v.Search.OnInvalid = v.onInvalidSearch
 	v.Table = NewCardTable(store, tasks)
+	v.Table.formats = v.formats
 	v.Table.OnSortChanged = func(o data.Sort) {
 		f := v.filter
 		v.tasks.Go(func() { v.reloadTable(context.Background(), f, o) })
@@ -105,6 +117,7 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 		widget.NewSeparator(),
 		widget.NewButtonWithIcon("Resellers", theme.AccountIcon(), v.ShowResellers),
 		widget.NewButtonWithIcon("History & Backups", theme.HistoryIcon(), v.ShowHistory),
+		widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), v.ShowSettings),
 	)
 	v.managerOnly(v.ShowPIN) // a cashier's PINs are masked by the server
 	v.managerOnly(v.CopyPIN)
@@ -130,7 +143,7 @@ func (v *MainView) Filter() data.Filter { return v.filter }
 func (v *MainView) SetFilter(f data.Filter) {
 	v.filter = f
 	v.Stale.Hide()
-	v.chips.set(f, v.Table.hidePINs)
+	v.chips.set(f, v.Table.hidePINs, v.formats.Locale())
 	v.LoadInBackground()
 }
 
@@ -175,7 +188,7 @@ func (v *MainView) refresh(ctx context.Context, f data.Filter, st refreshState) 
 			return
 		}
 		v.summary, v.allCards = sum, all
-		v.Footer.SetText(FooterText(sum, f))
+		v.Footer.SetText(FooterText(sum, f, v.formats.Locale()))
 		v.updateEmpty()
 		if err1 == nil {
 			v.Search.SetResellers(rs)
@@ -249,7 +262,7 @@ func (v *MainView) reloadTable(ctx context.Context, f data.Filter, o data.Sort) 
 			return
 		}
 		v.summary, v.allCards = sum, all
-		v.Footer.SetText(FooterText(sum, f))
+		v.Footer.SetText(FooterText(sum, f, v.formats.Locale()))
 		v.updateEmpty()
 	})
 	return err
@@ -267,15 +280,22 @@ func (v *MainView) onCounted(n int) {
 	}
 }
 
+// onFormatsChanged shows everything again in the locale just chosen.
+func (v *MainView) onFormatsChanged() {
+	v.Table.Refresh()
+	v.Footer.SetText(FooterText(v.summary, v.filter, v.formats.Locale()))
+	v.Search.setFormats(v.formats)
+}
+
 // FooterText says how many cards match, their face value per currency and
-// how much of it is still unredeemed.
-func FooterText(sum data.Summary, f data.Filter) string {
+// how much of it is still unredeemed, in locale l.
+func FooterText(sum data.Summary, f data.Filter, l data.Locale) string {
 	var b strings.Builder
 	what := "cards"
 	if sum.Cards == 1 {
 		what = "card"
 	}
-	fmt.Fprintf(&b, "%s %s", groupInt(sum.Cards), what)
+	fmt.Fprintf(&b, "%s %s", l.Count(sum.Cards), what)
 	switch {
 	case f.IsEmpty():
 	case sum.Cards == 1:
@@ -285,7 +305,7 @@ func FooterText(sum data.Summary, f data.Filter) string {
 	}
 	for _, t := range sum.Totals {
 		fmt.Fprintf(&b, " · %s face value (%s unredeemed)",
-			data.Money{Minor: t.Face, Currency: t.Currency}.Display(), data.Money{Minor: t.Unredeemed, Currency: t.Currency}.Display())
+			l.Amount(data.Money{Minor: t.Face, Currency: t.Currency}), l.Amount(data.Money{Minor: t.Unredeemed, Currency: t.Currency}))
 	}
 	return b.String()
 }
@@ -365,7 +385,7 @@ func (v *MainView) copySelected(pin bool) {
 
 // showError shows err in a dialog with what to do.
 func (v *MainView) showError(err error) {
-	dialog.ShowError(fmt.Errorf("%s", personMessage(err)), v.win)
+	showError(fmt.Errorf("%s", personMessage(err)), v.win)
 }
 
 // FocusSearch puts the cursor in the first search field.

@@ -2,12 +2,12 @@ package views
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -36,16 +36,16 @@ type MassEditDialog struct {
 
 	Count       *widget.Label
 	Preview     *widget.Table
-	ExpiryMode  *widget.RadioGroup
+	ExpiryMode  *keyRadio
 	Expiry      *DateField
-	CompanyMode *widget.RadioGroup
-	Company     *widget.Select
-	StatusMode  *widget.RadioGroup
+	CompanyMode *keyRadio
+	Company     *keySelect
+	StatusMode  *keyRadio
 	Problem     *widget.Label
-	Process     *widget.Button
-	DeleteMatch *widget.Button
-	DeleteAll   *widget.Button
-	Close       *widget.Button
+	Process     *keyButton
+	DeleteMatch *keyButton
+	DeleteAll   *keyButton
+	Close       *keyButton
 
 	// SearchEdited says that the sidebar was changed since the search
 	// these cards come from was run.
@@ -53,18 +53,29 @@ type MassEditDialog struct {
 
 	// The typed-confirmation dialog open now, for tests.
 	Confirm *TypedConfirm
+	// ask is the Process question open now.
+	ask *keyedDialog
 
 	cards   []data.Card
 	matched int64
-	dlg     *dialog.CustomDialog
+	// all: every card in the file, for Delete all to say what it destroys.
+	all data.Summary
+	dlg *keyedDialog
+	// info is the result shown after the dialog closed, for tests.
+	info *keyedDialog
 
 	// OnChanged is told when cards were changed or deleted.
 	OnChanged func(msg string)
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewMassEditDialog builds the dialog for the cards f matches.
 func NewMassEditDialog(store Store, tasks *Tasks, win fyne.Window, f data.Filter, resellers []data.Reseller) *MassEditDialog {
 	m := &MassEditDialog{store: store, tasks: tasks, win: win, filter: f}
+	// Enter processes the edit, Escape closes.
+	keys := &dialogKeys{Enter: m.onProcess}
 	m.Count = widget.NewLabel("Counting the matching cards…")
 	m.Count.Wrapping = fyne.TextWrapWord
 	m.Preview = widget.NewTable(
@@ -90,42 +101,42 @@ func NewMassEditDialog(store Store, tasks *Tasks, win fyne.Window, f data.Filter
 	for i, w := range []float32{100, 140, 200, 130, 170, 200} {
 		m.Preview.SetColumnWidth(i, w)
 	}
-	m.Expiry = NewDateField(win, "YYYY-MM-DD or YYYY-MM-DD HH:MM")
+	m.Expiry = NewDateField(win, "").inDialog(keys)
 	m.Expiry.Entry.OnChanged = func(string) {
 		if m.ExpiryMode.Selected != choiceSet && m.Expiry.Entry.Text != "" {
 			m.ExpiryMode.SetSelected(choiceSet)
 		}
 	}
-	m.ExpiryMode = widget.NewRadioGroup([]string{choicePreserve, choiceSet, choiceClear}, nil)
+	m.ExpiryMode = keys.radio([]string{choicePreserve, choiceSet, choiceClear}, nil)
 	m.ExpiryMode.Horizontal = true
 	m.ExpiryMode.SetSelected(choicePreserve)
 	names := make([]string, 0, len(resellers))
 	for _, r := range resellers {
 		names = append(names, r.Name)
 	}
-	m.Company = widget.NewSelect(names, func(string) {
+	m.Company = keys.selectOf(names, func(string) {
 		if m.CompanyMode.Selected != choiceSet {
 			m.CompanyMode.SetSelected(choiceSet)
 		}
 	})
 	m.Company.PlaceHolder = "choose a reseller"
-	m.CompanyMode = widget.NewRadioGroup([]string{choicePreserve, choiceSet}, nil)
+	m.CompanyMode = keys.radio([]string{choicePreserve, choiceSet}, nil)
 	m.CompanyMode.Horizontal = true
 	m.CompanyMode.SetSelected(choicePreserve)
-	m.StatusMode = widget.NewRadioGroup([]string{choicePreserve, choiceBlock, choiceUnblock}, nil)
+	m.StatusMode = keys.radio([]string{choicePreserve, choiceBlock, choiceUnblock}, nil)
 	m.StatusMode.Horizontal = true
 	m.StatusMode.SetSelected(choicePreserve)
 	m.Problem = widget.NewLabel("")
 	m.Problem.Importance = widget.DangerImportance
 	m.Problem.Wrapping = fyne.TextWrapWord
 	m.Problem.Hide()
-	m.Process = widget.NewButtonWithIcon("Process", theme.ConfirmIcon(), m.onProcess)
+	m.Process = keys.button("Process", theme.ConfirmIcon(), m.onProcess)
 	m.Process.Importance = widget.HighImportance
-	m.DeleteMatch = widget.NewButtonWithIcon("Delete matching…", theme.DeleteIcon(), m.onDeleteMatching)
+	m.DeleteMatch = keys.button("Delete matching…", theme.DeleteIcon(), m.onDeleteMatching)
 	m.DeleteMatch.Importance = widget.DangerImportance
-	m.DeleteAll = widget.NewButtonWithIcon("Delete all…", theme.DeleteIcon(), m.onDeleteAll)
+	m.DeleteAll = keys.button("Delete all…", theme.DeleteIcon(), m.onDeleteAll)
 	m.DeleteAll.Importance = widget.DangerImportance
-	m.Close = widget.NewButton("Close", func() { m.dlg.Hide() })
+	m.Close = keys.button("Close", nil, func() { m.dlg.Hide() })
 	bold := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
@@ -140,10 +151,12 @@ func NewMassEditDialog(store Store, tasks *Tasks, win fyne.Window, f data.Filter
 	m.SearchEdited.Wrapping = fyne.TextWrapWord
 	m.SearchEdited.Hide()
 	top := container.NewVBox(m.SearchEdited, m.Count)
-	bottom := container.NewVBox(widget.NewSeparator(), form, m.Problem, buttons)
+	bottom := container.NewVBox(widget.NewSeparator(), form, m.Problem)
 	content := container.NewBorder(top, bottom, nil, nil, m.Preview)
-	m.dlg = dialog.NewCustomWithoutButtons("Mass Edit", content, win)
-	m.dlg.Resize(fyne.NewSize(1000, 660))
+	m.dlg = newKeyedDialog("Mass Edit", content, buttons, keys, win, fyne.NewSize(1000, 660))
+	// The first choice: the expiry date (the radio buttons above it are
+	// a click away and follow what is typed).
+	m.dlg.first = m.Expiry.focusable()
 	return m
 }
 
@@ -162,13 +175,19 @@ func (m *MassEditDialog) previewText(row, col int) string {
 		if c.ExpiresAt.IsZero() {
 			return ""
 		}
-		return data.FormatTime(c.ExpiresAt)
+		return m.formats.Locale().DateTime(c.ExpiresAt)
 	case 3:
-		return CellText(c, colReseller, now)
+		return CellText(c, colReseller, now, m.formats.Locale())
 	case 4:
-		return c.Activated()
+		return c.Activated(m.formats.Locale())
 	}
-	return data.FormatTime(c.CreatedAt)
+	return m.formats.Locale().Timestamp(c.CreatedAt)
+}
+
+// setFormats makes the dialog read and show dates in f's locale.
+func (m *MassEditDialog) setFormats(f *Formats) {
+	m.formats = f
+	m.Expiry.setFormats(f)
 }
 
 // Show opens the dialog and loads the count and preview.
@@ -207,6 +226,7 @@ func (m *MassEditDialog) Load(ctx context.Context) {
 func (m *MassEditDialog) showProblem(err error) {
 	m.Problem.SetText(personMessage(err))
 	m.Problem.Show()
+	m.dlg.refit()
 }
 
 // Edit reads the choices into an edit.
@@ -257,11 +277,13 @@ func (m *MassEditDialog) onProcess() {
 	if m.matched > 1 {
 		msg += "\n\nIt can be undone afterwards in History & Backups."
 	}
-	dialog.ShowConfirm("Process mass edit", msg, func(ok bool) {
+	c, _ := newConfirm("Process mass edit", msg, "Process", func(ok bool) {
 		if ok {
 			m.tasks.Go(func() { m.Apply(context.Background(), e) })
 		}
 	}, m.win)
+	m.ask = c
+	c.Show()
 }
 
 // Apply runs the edit (disk work) and reports the result.
@@ -303,9 +325,52 @@ func (m *MassEditDialog) onDeleteMatching() {
 	m.Confirm.Show()
 }
 
+// onDeleteAll counts every card in the file and adds up its value (disk
+// work), then asks, naming both, for the typed DELETE ALL.
 func (m *MassEditDialog) onDeleteAll() {
-	m.Confirm = NewTypedConfirm("Delete all cards",
-		"Delete EVERY card in this file, whatever the search?\nPrinted cards can no longer be redeemed.\nIt can be undone afterwards in History & Backups.",
+	m.tasks.Go(func() {
+		sum, err := m.store.Summarize(context.Background(), data.Filter{})
+		fyne.Do(func() {
+			if err != nil {
+				m.showProblem(err)
+				return
+			}
+			m.confirmDeleteAll(sum)
+		})
+	})
+}
+
+// DeleteAllText says what deleting every card destroys.
+func DeleteAllText(sum data.Summary, l data.Locale) string {
+	if sum.Cards == 0 {
+		return "There are no cards in this file: nothing to delete."
+	}
+	what := "cards"
+	if sum.Cards == 1 {
+		what = "card"
+	}
+	return fmt.Sprintf("Delete EVERY card in this file, whatever the search: %s %s, %s?\n"+
+		"Printed cards can no longer be redeemed.\nIt can be undone afterwards in History & Backups.",
+		groupInt(sum.Cards), what, valueText(sum, l))
+}
+
+// valueText is the face value of sum per currency, with what of it is
+// still unredeemed.
+func valueText(sum data.Summary, l data.Locale) string {
+	var parts []string
+	for _, t := range sum.Totals {
+		parts = append(parts, fmt.Sprintf("%s face value (%s unredeemed)",
+			l.Amount(data.Money{Minor: t.Face, Currency: t.Currency}), l.Amount(data.Money{Minor: t.Unredeemed, Currency: t.Currency})))
+	}
+	return strings.Join(parts, " and ")
+}
+
+func (m *MassEditDialog) confirmDeleteAll(sum data.Summary) {
+	if sum.Cards == 0 {
+		m.showProblem(errors.New(DeleteAllText(sum, m.formats.Locale())))
+		return
+	}
+	m.Confirm = NewTypedConfirm("Delete all cards", DeleteAllText(sum, m.formats.Locale()),
 		"DELETE ALL", m.win, func() {
 			m.tasks.Go(func() {
 				res, err := m.store.DeleteAll(context.Background())
@@ -316,24 +381,31 @@ func (m *MassEditDialog) onDeleteAll() {
 }
 
 // TypedConfirm asks the person to type a word before a destructive action.
+// It opens with the cursor in the field; Enter confirms once the word is
+// typed, Escape cancels.
 type TypedConfirm struct {
-	Entry  *widget.Entry
-	OK     *widget.Button
-	dlg    *dialog.CustomDialog
-	phrase string
+	// Message says what the action destroys.
+	Message *widget.Label
+	Entry   *keyEntry
+	OK      *keyButton
+	dlg     *keyedDialog
+	phrase  string
 }
 
 // NewTypedConfirm builds a confirmation that runs onConfirm once phrase is typed.
 func NewTypedConfirm(title, message, phrase string, win fyne.Window, onConfirm func()) *TypedConfirm {
-	c := &TypedConfirm{Entry: widget.NewEntry(), phrase: phrase}
-	c.Entry.SetPlaceHolder(phrase)
-	c.OK = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() {
+	c := &TypedConfirm{phrase: phrase}
+	confirm := func() {
 		if strings.TrimSpace(c.Entry.Text) != c.phrase {
 			return
 		}
 		c.dlg.Hide()
 		onConfirm()
-	})
+	}
+	keys := &dialogKeys{Enter: confirm}
+	c.Entry = keys.entry()
+	c.Entry.SetPlaceHolder(phrase)
+	c.OK = keys.button("Delete", theme.DeleteIcon(), confirm)
 	c.OK.Importance = widget.DangerImportance
 	c.OK.Disable()
 	c.Entry.OnChanged = func(s string) {
@@ -345,11 +417,12 @@ func NewTypedConfirm(title, message, phrase string, win fyne.Window, onConfirm f
 	}
 	msg := widget.NewLabel(message)
 	msg.Wrapping = fyne.TextWrapWord
-	cancel := widget.NewButton("Cancel", func() { c.dlg.Hide() })
-	content := container.NewVBox(msg, widget.NewLabel(fmt.Sprintf("Type %s to confirm:", phrase)), c.Entry,
-		container.NewHBox(layoutSpacer(), cancel, c.OK))
-	c.dlg = dialog.NewCustomWithoutButtons(title, content, win)
-	c.dlg.Resize(fyne.NewSize(520, 0))
+	c.Message = msg
+	cancel := keys.button("Cancel", nil, func() { c.dlg.Hide() })
+	content := container.NewVBox(msg, widget.NewLabel(fmt.Sprintf("Type %s to confirm:", phrase)), c.Entry)
+	c.dlg = newKeyedDialog(title, content, container.NewHBox(layoutSpacer(), cancel, c.OK), keys, win, fyne.NewSize(560, 0))
+	c.dlg.first = c.Entry
+	c.dlg.wheelEverywhere()
 	return c
 }
 
@@ -362,7 +435,7 @@ func (m *MassEditDialog) SetSearchEdited(what string) {
 	m.SearchEdited.Show()
 }
 
-// Show opens the confirmation.
+// Show opens the confirmation with the cursor in its field.
 func (c *TypedConfirm) Show() { c.dlg.Show() }
 
 // ShowMassEdit opens the Mass Edit dialog for the current search.
@@ -376,9 +449,10 @@ func (v *MainView) ShowMassEdit() {
 				return
 			}
 			m := NewMassEditDialog(v.store, v.tasks, v.win, f, rs)
+			m.setFormats(v.formats)
 			m.OnChanged = func(msg string) {
 				v.RefreshInBackground()
-				dialog.ShowInformation("Mass Edit", msg, v.win)
+				m.info = showInfo("Mass Edit", msg, v.win)
 			}
 			if v.Search.Edited() {
 				m.SetSearchEdited(v.filter.Describe())

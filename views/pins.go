@@ -61,7 +61,7 @@ func (v *MainView) onHidePINs(hide bool) {
 			a.Preferences().SetBool(prefHidePINs, hide)
 		}
 		v.Table.Table.Refresh()
-		v.chips.set(v.filter, hide)
+		v.chips.set(v.filter, hide, v.formats.Locale())
 		if c, ok := v.Table.Selected(); ok {
 			v.onSelected(&c)
 		}

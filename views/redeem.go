@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,15 +19,15 @@ import (
 type RedeemDialog struct {
 	store  Store
 	tasks  *Tasks
-	PIN    *widget.Entry
-	Client *widget.Entry
+	PIN    *keyEntry
+	Client *keyEntry
 	Redeem *widget.Button
 	Result *widget.Label
 	// KeepClient keeps the client's name for the next card (off: it is
 	// cleared after each redemption, so the next card is not booked to the
 	// previous customer).
-	KeepClient *widget.Check
-	dlg        *dialog.CustomDialog
+	KeepClient *keyCheck
+	dlg        *keyedDialog
 	win        fyne.Window
 	// clearing: the dialog itself is emptying the PIN after a success, so
 	// the result just shown stays.
@@ -36,16 +35,20 @@ type RedeemDialog struct {
 
 	// OnRedeemed is told after a card was redeemed.
 	OnRedeemed func(data.Card)
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // NewRedeemDialog builds the dialog.
 func NewRedeemDialog(store Store, tasks *Tasks, win fyne.Window) *RedeemDialog {
 	r := &RedeemDialog{store: store, tasks: tasks, win: win}
-	r.PIN = widget.NewEntry()
+	keys := &dialogKeys{Enter: r.onEnter}
+	r.PIN = keys.entry()
 	r.PIN.SetPlaceHolder("e.g. 4524 2829 3854")
-	r.Client = widget.NewEntry()
+	r.Client = keys.entry()
 	r.Client.SetPlaceHolder("e.g. Rose Orig")
-	r.KeepClient = widget.NewCheck("Keep the client for the next card", nil)
+	r.KeepClient = keys.check("Keep the client for the next card", nil)
 	// Enter redeems when both are filled, and otherwise goes to the one
 	// that is empty.
 	r.PIN.OnSubmitted = func(string) { r.onEnter() }
@@ -65,9 +68,10 @@ func NewRedeemDialog(store Store, tasks *Tasks, win fyne.Window) *RedeemDialog {
 	form := container.New(newFormLayout(),
 		widget.NewLabelWithStyle("PIN Code", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), r.PIN,
 		widget.NewLabelWithStyle("Client", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), r.Client)
-	content := container.NewVBox(form, r.KeepClient, r.Result, container.NewHBox(layoutSpacer(), closeBtn, r.Redeem))
-	r.dlg = dialog.NewCustomWithoutButtons("Redeem Voucher", content, win)
-	r.dlg.Resize(fyne.NewSize(560, 0))
+	content := container.NewVBox(form, r.KeepClient, r.Result)
+	// Escape closes; Enter anywhere redeems when both fields are filled.
+	r.dlg = newKeyedDialog("Redeem Voucher", content, container.NewHBox(layoutSpacer(), closeBtn, r.Redeem), keys, win, fyne.NewSize(560, 0))
+	r.dlg.first = r.PIN
 	return r
 }
 
@@ -112,7 +116,7 @@ func (r *RedeemDialog) redeem(ctx context.Context, pin, client string) {
 	card, err := r.store.Redeem(ctx, pin, client)
 	fyne.Do(func() {
 		r.Redeem.Enable()
-		text, imp := RedeemOutcome(card, err)
+		text, imp := RedeemOutcome(card, err, r.formats.Locale())
 		// Each result says when: two cards in a row are two results.
 		r.Result.SetText(time.Now().Format("15:04:05") + " — " + text)
 		r.Result.Importance = imp
@@ -133,16 +137,17 @@ func (r *RedeemDialog) redeem(ctx context.Context, pin, client string) {
 	})
 }
 
-// RedeemOutcome says in plain words what a redemption did.
-func RedeemOutcome(c data.Card, err error) (string, widget.Importance) {
+// RedeemOutcome says in plain words what a redemption did, with amounts and
+// dates in locale l.
+func RedeemOutcome(c data.Card, err error, l data.Locale) (string, widget.Importance) {
 	switch {
 	case err == nil:
-		return fmt.Sprintf("Redeemed %s on card %s for %s.", c.Amount, c.Serial, c.ActivatedBy), widget.SuccessImportance
+		return fmt.Sprintf("Redeemed %s on card %s for %s.", l.Amount(c.Amount), c.Serial, c.ActivatedBy), widget.SuccessImportance
 	case errors.Is(err, data.ErrAlreadyRedeemed):
 		return fmt.Sprintf("Not redeemed: card %s was already activated by %s on %s.", c.Serial, c.ActivatedBy,
-			data.FormatDay(c.ActivatedAt)), widget.DangerImportance
+			l.DateTime(c.ActivatedAt)), widget.DangerImportance
 	case errors.Is(err, data.ErrExpired):
-		return fmt.Sprintf("Not redeemed: card %s expired on %s.", c.Serial, data.FormatDay(c.ExpiresAt)), widget.DangerImportance
+		return fmt.Sprintf("Not redeemed: card %s expired on %s.", c.Serial, l.Expiry(c.ExpiresAt)), widget.DangerImportance
 	case errors.Is(err, data.ErrBlocked):
 		return fmt.Sprintf("Not redeemed: card %s is blocked (reported lost or stolen).", c.Serial), widget.DangerImportance
 	case errors.Is(err, data.ErrTypo):
@@ -156,6 +161,7 @@ func RedeemOutcome(c data.Card, err error) (string, widget.Importance) {
 // ShowRedeem opens the Redeem dialog.
 func (v *MainView) ShowRedeem() {
 	r := NewRedeemDialog(v.store, v.tasks, v.win)
+	r.formats = v.formats
 	r.OnRedeemed = func(data.Card) { v.RefreshInBackground() }
 	v.LastRedeem = r
 	r.Show()

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,13 +16,14 @@ import (
 type ResellersDialog struct {
 	store   Store
 	tasks   *Tasks
-	List    *widget.List
-	Name    *widget.Entry
-	Add     *widget.Button
-	Rename  *widget.Button
-	Remove  *widget.Button
+	List    *keyList
+	Name    *keyEntry
+	Add     *keyButton
+	Rename  *keyButton
+	Remove  *keyButton
 	Message *widget.Label
-	dlg     *dialog.CustomDialog
+	dlg     *keyedDialog
+	win     fyne.Window
 
 	resellers []data.Reseller
 	selected  int
@@ -34,8 +34,11 @@ type ResellersDialog struct {
 
 // NewResellersDialog builds the dialog.
 func NewResellersDialog(store Store, tasks *Tasks, win fyne.Window) *ResellersDialog {
-	d := &ResellersDialog{store: store, tasks: tasks, selected: -1}
-	d.List = widget.NewList(func() int { return len(d.resellers) },
+	d := &ResellersDialog{store: store, tasks: tasks, selected: -1, win: win}
+	// Enter adds the name typed; Escape closes.
+	keys := &dialogKeys{}
+	keys.Enter = func() { d.onAdd() }
+	d.List = keys.list(func() int { return len(d.resellers) },
 		func() fyne.CanvasObject { return widget.NewLabel("Reseller name — 1,000,000 cards") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			r := d.resellers[i]
@@ -47,20 +50,21 @@ func NewResellersDialog(store Store, tasks *Tasks, win fyne.Window) *ResellersDi
 		d.Rename.Enable()
 		d.Remove.Enable()
 	}
-	d.Name = widget.NewEntry()
-	d.Name.SetPlaceHolder("Reseller name")
-	d.Name.OnSubmitted = func(string) { d.onAdd() }
-	d.Add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), d.onAdd)
-	d.Rename = widget.NewButtonWithIcon("Rename selected", theme.DocumentCreateIcon(), d.onRename)
-	d.Remove = widget.NewButtonWithIcon("Remove selected", theme.DeleteIcon(), d.onRemove)
+	d.Name = keys.entry()
+	d.Name.SetPlaceHolder("Name of a new reseller (or the new name of the selected one)")
+	d.Add = keys.button("Add", theme.ContentAddIcon(), d.onAdd)
+	d.Add.Importance = widget.HighImportance
+	d.Rename = keys.button("Rename selected", theme.DocumentCreateIcon(), d.onRename)
+	d.Remove = keys.button("Remove selected", theme.DeleteIcon(), d.onRemove)
 	d.Rename.Disable()
 	d.Remove.Disable()
 	d.Message = widget.NewLabel("")
 	d.Message.Wrapping = fyne.TextWrapWord
-	closeBtn := widget.NewButton("Close", func() { d.dlg.Hide() })
-	bottom := container.NewVBox(d.Name, container.NewHBox(d.Add, d.Rename, d.Remove, layoutSpacer(), closeBtn), d.Message)
-	d.dlg = dialog.NewCustomWithoutButtons("Resellers", container.NewBorder(nil, bottom, nil, nil, d.List), win)
-	d.dlg.Resize(fyne.NewSize(600, 480))
+	closeBtn := keys.button("Close", nil, func() { d.dlg.Hide() })
+	bottom := container.NewVBox(d.Name, container.NewHBox(d.Add, d.Rename, d.Remove), d.Message)
+	d.dlg = newKeyedDialog("Resellers", container.NewBorder(nil, bottom, nil, nil, d.List), container.NewHBox(layoutSpacer(), closeBtn),
+		keys, win, fyne.NewSize(600, 480))
+	d.dlg.first = d.Name
 	return d
 }
 
@@ -102,25 +106,37 @@ func (d *ResellersDialog) done(msg string) {
 	}
 }
 
-// run does op in the background, then reloads and reports.
-func (d *ResellersDialog) run(op func(ctx context.Context) error, ok string) {
+// run does op in the background, then reloads and reports. A refused op
+// keeps what was typed, with the cursor in it, to be corrected.
+func (d *ResellersDialog) run(op func(ctx context.Context) error, ok string, after func()) {
 	d.tasks.Go(func() {
 		ctx := context.Background()
 		err := op(ctx)
 		if err != nil {
-			fyne.Do(func() { d.say(err) })
+			fyne.Do(func() {
+				d.say(err)
+				d.win.Canvas().Focus(d.Name)
+			})
 			return
 		}
 		d.Load(ctx)
-		fyne.Do(func() { d.done(ok) })
+		fyne.Do(func() {
+			d.done(ok)
+			if after != nil {
+				after()
+			}
+		})
 	})
 }
 
 func (d *ResellersDialog) onAdd() {
 	name := d.Name.Text
 	d.run(func(ctx context.Context) error { _, err := d.store.AddReseller(ctx, name); return err },
-		fmt.Sprintf("Added %q.", name))
-	d.Name.SetText("")
+		fmt.Sprintf("Added %q.", name), func() {
+			if d.Name.Text == name { // added: ready for the next name
+				d.Name.SetText("")
+			}
+		})
 }
 
 func (d *ResellersDialog) onRename() {
@@ -129,7 +145,7 @@ func (d *ResellersDialog) onRename() {
 	}
 	old, name := d.resellers[d.selected].Name, d.Name.Text
 	d.run(func(ctx context.Context) error { return d.store.RenameReseller(ctx, old, name) },
-		fmt.Sprintf("Renamed %q to %q.", old, name))
+		fmt.Sprintf("Renamed %q to %q.", old, name), nil)
 }
 
 func (d *ResellersDialog) onRemove() {
@@ -137,7 +153,7 @@ func (d *ResellersDialog) onRemove() {
 		return
 	}
 	name := d.resellers[d.selected].Name
-	d.run(func(ctx context.Context) error { return d.store.RemoveReseller(ctx, name) }, fmt.Sprintf("Removed %q.", name))
+	d.run(func(ctx context.Context) error { return d.store.RemoveReseller(ctx, name) }, fmt.Sprintf("Removed %q.", name), nil)
 }
 
 // ShowResellers opens the Resellers dialog.

@@ -53,6 +53,9 @@ type SearchPanel struct {
 	// OnInvalid is told the error when a search is refused (a field is
 	// wrong): what the table shows is then the previous search.
 	OnInvalid func(error)
+
+	// formats is how amounts and dates are read and shown (nil: the default locale).
+	formats *Formats
 }
 
 // rowOf is the sidebar row that shows the error of each search field.
@@ -85,7 +88,7 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 	serial := func(upper bool) func(string) error {
 		return func(s string) error { _, err := data.ParseSerial(s, upper); return err }
 	}
-	amount := func(s string) error { _, err := data.ParseAmountBound(s); return err }
+	amount := func(s string) error { _, err := p.formats.Locale().ParseAmountBound(s); return err }
 	p.SerialFrom = entry("from", serial(false))
 	p.SerialTo = entry("to", serial(true))
 	p.PIN = entry("digits", func(s string) error { _, err := data.NormalizePIN(s); return err })
@@ -105,11 +108,12 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 	p.AmountTo = entry("to", amount)
 	date := func(ph string, end bool) *DateField {
 		d := NewDateField(win, ph)
+		d.short = true // the sidebar is narrow
 		d.Entry.Validator = func(s string) error {
 			if strings.TrimSpace(s) == "" {
 				return nil
 			}
-			_, err := data.ParseDate(s, end, time.Local)
+			_, err := p.formats.Locale().ParseDate(s, end, time.Local)
 			return err
 		}
 		d.Entry.OnSubmitted = func(string) { p.Submit() }
@@ -150,7 +154,7 @@ func NewSearchPanel(win fyne.Window) *SearchPanel {
 	buttons := container.NewGridWithColumns(2, p.ResetBtn, p.SearchButton)
 	// Room on the right so the scroll bar never covers a field.
 	padded := container.NewBorder(nil, nil, nil, layoutGap(theme.Padding()*3), form)
-	p.content = container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(padded))
+	p.content = container.NewBorder(nil, buttons, nil, nil, newWheelScroll(padded))
 	p.ExtendBaseWidget(p)
 	return p
 }
@@ -184,9 +188,17 @@ func (p *SearchPanel) SetResellers(rs []data.Reseller) {
 	}
 }
 
-// BatchLabel is how a batch appears in choices.
-func BatchLabel(b data.Batch) string {
-	return fmt.Sprintf("#%d: %s–%s, %d × %s", b.ID, b.FirstSerial(), b.LastSerial().String()[len(b.Series)+1:], b.Quantity, b.Amount)
+// setFormats makes the panel read amounts and dates in f's locale.
+func (p *SearchPanel) setFormats(f *Formats) {
+	p.formats = f
+	for _, d := range []*DateField{p.ExpiryFrom, p.ExpiryTo, p.ActivatedFrom, p.ActivatedTo} {
+		d.setFormats(f)
+	}
+}
+
+// BatchLabel is how a batch appears in choices, its amount in locale l.
+func BatchLabel(b data.Batch, l data.Locale) string {
+	return fmt.Sprintf("#%d: %s–%s, %d × %s", b.ID, b.FirstSerial(), b.LastSerial().String()[len(b.Series)+1:], b.Quantity, l.Amount(b.Amount))
 }
 
 // SetBatches fills the Batch choices, newest first.
@@ -194,7 +206,7 @@ func (p *SearchPanel) SetBatches(bs []data.Batch) {
 	opts := []string{anyChoice}
 	p.batches = map[string]int64{}
 	for _, b := range bs {
-		l := BatchLabel(b)
+		l := BatchLabel(b, p.formats.Locale())
 		p.batches[l] = b.ID
 		opts = append(opts, l)
 	}
@@ -261,10 +273,10 @@ func (p *SearchPanel) entries() map[data.Field]*widget.Entry {
 }
 
 // Filter reads the fields into a filter with the domain's one reading of a
-// search (data.ParseFilter). Every invalid field is marked with the reason,
-// and the first error is returned.
+// search (data.ParseFilterIn, in the panel's locale). Every invalid field is
+// marked with the reason, and the first error is returned.
 func (p *SearchPanel) Filter() (data.Filter, error) {
-	f, err := data.ParseFilter(p.Text(), data.ISODates)
+	f, err := data.ParseFilterIn(p.Text(), p.formats.Locale())
 	var es data.FieldErrors
 	errors.As(err, &es)
 	for k, e := range p.entries() {

@@ -227,3 +227,25 @@ func TestColumnsFitContentAndWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsHidePINs: the Settings dialog holds Hide PINs too; turning it
+// off there is the same act on the record as the check under the table.
+func TestSettingsHidePINs(t *testing.T) {
+	s := fixture(t)
+	h := newHarness(t, s)
+	v := h.view
+	v.ShowSettings()
+	d := v.LastSettings
+	if !d.HidePINs.Checked {
+		t.Fatal("Settings shows Hide PINs off by default")
+	}
+	d.HidePINs.SetChecked(false)
+	d.save()
+	h.tasks.Wait()
+	if v.HidePINs.Checked || v.Table.hidePINs {
+		t.Fatal("Save in Settings did not show the PINs")
+	}
+	if hs := historyActions(t, s); hs[0].Action != data.RevealAll {
+		t.Fatalf("showing PINs from Settings is not on the record: %+v", hs[0])
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"topupcards/data"
 )
 
 // complementCap bounds the complement count (see countBroad): past it the
@@ -61,11 +62,10 @@ func complement(f Filter, now time.Time) (string, []any, bool) {
 		add("c.reseller_id < "+id, name)
 		add("c.reseller_id > "+id, name)
 	}
-	if f.AmountFrom != nil {
-		add("c.amount < ?", *f.AmountFrom)
-	}
-	if f.AmountTo != nil {
-		add("c.amount > ?", *f.AmountTo)
+	if f.AmountFrom != nil || f.AmountTo != nil {
+		// Bounds mean a face value in any currency: no plain range of the
+		// amount index lies outside; count such a search otherwise.
+		return "", nil, false
 	}
 	dates := func(expr string, from, to time.Time) {
 		if !from.IsZero() {
@@ -169,11 +169,11 @@ func (v view) groupCount(ctx context.Context, f Filter) (int64, bool, error) {
 	if f.Reseller != "" {
 		add("g.reseller_id = coalesce((SELECT id FROM resellers WHERE name_key = casefold(?)), -1)", strings.Join(strings.Fields(f.Reseller), " "))
 	}
-	if f.AmountFrom != nil {
-		add("g.amount >= ?", *f.AmountFrom)
-	}
-	if f.AmountTo != nil {
-		add("g.amount <= ?", *f.AmountTo)
+	if f.AmountFrom != nil || f.AmountTo != nil {
+		// The cards' condition on the face value (bounds in any currency),
+		// over the group's amount and currency.
+		cond, a := data.AmountSQL(f.AmountFrom, f.AmountTo, 0)
+		add(strings.ReplaceAll(cond, "c.", "g."), a...)
 	}
 	switch f.Status {
 	case StatusActivated:
@@ -190,7 +190,7 @@ func (v view) groupCount(ctx context.Context, f Filter) (int64, bool, error) {
 		// whole face-value index instead), then narrowed.
 		exp, eargs := statusCond(StatusExpired, v.now)
 		rest, rargs := where(Filter{Batch: f.Batch, Reseller: f.Reseller, AmountFrom: f.AmountFrom, AmountTo: f.AmountTo}, v.now)
-		q += " - (SELECT count(*) FROM (SELECT c.amount, c.reseller_id, c.batch_id FROM cards c WHERE " + exp +
+		q += " - (SELECT count(*) FROM (SELECT c.amount, c.currency, c.reseller_id, c.batch_id FROM cards c WHERE " + exp +
 			" OFFSET 0) c WHERE " + rest + ")"
 		args = append(append(args, eargs...), rargs...)
 	}

@@ -101,16 +101,19 @@ const (
 
 // The domain's functions the SQL code calls.
 var (
-	CheckText      = data.CheckText
-	FormatTime     = data.FormatTime
-	GroupPIN       = data.GroupPIN
-	LuhnValid      = data.LuhnValid
-	MaskPINs       = data.MaskPINs
-	NormalizePIN   = data.NormalizePIN
-	OddsText       = data.OddsText
-	groupThousands = data.GroupThousands
-	Statuses       = data.Statuses
-	ParseSeries    = data.ParseSeries
+	AmountSQL           = data.AmountSQL
+	AmountComplementSQL = data.AmountComplementSQL
+	AmountScaleSQL      = data.AmountScaleSQL
+	CheckText           = data.CheckText
+	FormatTime          = data.Plain.Timestamp
+	GroupPIN            = data.GroupPIN
+	LuhnValid           = data.LuhnValid
+	MaskPINs            = data.MaskPINs
+	NormalizePIN        = data.NormalizePIN
+	OddsText            = data.OddsText
+	groupThousands      = data.GroupThousands
+	Statuses            = data.Statuses
+	ParseSeries         = data.ParseSeries
 )
 
 type digitSource = data.DigitSource

@@ -79,11 +79,10 @@ func where(f Filter, now time.Time) (string, []any) {
 		// Spaces are tidied as when the name was stored (cleanName).
 		add("c.reseller_id = (SELECT id FROM resellers WHERE name_key = casefold(?))", strings.Join(strings.Fields(f.Reseller), " "))
 	}
-	if f.AmountFrom != nil {
-		add("c.amount >= ?", *f.AmountFrom)
-	}
-	if f.AmountTo != nil {
-		add("c.amount <= ?", *f.AmountTo)
+	if f.AmountFrom != nil || f.AmountTo != nil {
+		// Bounds in any currency, amounts in each card's minor units.
+		cond, a := AmountSQL(f.AmountFrom, f.AmountTo, 0) // each card's own scale
+		add(cond, a...)
 	}
 	if !f.ExpiryFrom.IsZero() {
 		add("coalesce(c.expires_at, 0) >= ?", max(f.ExpiryFrom.Unix(), 1))

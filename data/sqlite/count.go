@@ -16,7 +16,7 @@ const complementCap = 20_000
 // over cards of 8.00) is then counted as all cards less the few outside it:
 // a count SQLite keeps per b-tree page, less a few short index ranges,
 // instead of a walk over nearly every card.
-func complement(f Filter, now time.Time) (string, []any, bool) {
+func complement(f Filter, now time.Time, scale int64) (string, []any, bool) {
 	if f.PIN != "" || f.Client != "" || f.IDs != nil {
 		return "", nil, false // narrow searches: the direct count is quick
 	}
@@ -43,11 +43,15 @@ func complement(f Filter, now time.Time) (string, []any, bool) {
 		add("c.reseller_id < "+id, name)
 		add("c.reseller_id > "+id, name)
 	}
-	if f.AmountFrom != nil {
-		add("c.amount < ?", *f.AmountFrom)
-	}
-	if f.AmountTo != nil {
-		add("c.amount > ?", *f.AmountTo)
+	if f.AmountFrom != nil || f.AmountTo != nil {
+		// A file that mixes numbers of decimals (JPY and USD) has no one
+		// range of amounts outside the search: count it directly.
+		amountTerms, amountArgs, ok := AmountComplementSQL(f.AmountFrom, f.AmountTo, scale)
+		if !ok {
+			return "", nil, false
+		}
+		terms = append(terms, amountTerms...)
+		args = append(args, amountArgs...)
 	}
 	dates := func(expr string, from, to time.Time) {
 		if !from.IsZero() {

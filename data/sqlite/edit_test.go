@@ -206,7 +206,7 @@ func TestDeleteWithFilter(t *testing.T) {
 	before := allCards(t, s)
 	batches, _ := s.Batches(ctx)
 	hist := historyLen(t, s)
-	f := data.Filter{AmountFrom: i64(600), Status: data.StatusNew}
+	f := data.Filter{AmountFrom: i64(6_0000), Status: data.StatusNew} // 6.00
 	deleted := cardsWhere(before, func(c data.Card) bool { return matches(c, f, clk.now()) })
 	if len(deleted) < 2 || len(deleted) == len(before) {
 		t.Fatalf("filter matches %d of %d cards; the test needs some but not all", len(deleted), len(before))

@@ -391,10 +391,10 @@ func matches(c data.Card, f data.Filter, now time.Time) bool {
 	if f.Reseller != "" && (c.Reseller == "" || asciiFold(c.Reseller) != asciiFold(strings.Join(strings.Fields(f.Reseller), " "))) {
 		return false
 	}
-	if f.AmountFrom != nil && c.Amount.Minor < *f.AmountFrom {
+	if f.AmountFrom != nil && c.Amount.ToBound() < *f.AmountFrom {
 		return false
 	}
-	if f.AmountTo != nil && c.Amount.Minor > *f.AmountTo {
+	if f.AmountTo != nil && c.Amount.ToBound() > *f.AmountTo {
 		return false
 	}
 	if !f.ExpiryFrom.IsZero() && (c.ExpiresAt.IsZero() || c.ExpiresAt.Unix() < f.ExpiryFrom.Unix()) {

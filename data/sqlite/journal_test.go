@@ -257,7 +257,7 @@ func TestDeleteAndEditRacingAGenerationInAnotherProcess(t *testing.T) {
 	ctx := context.Background()
 	// The helper generates in series K at 1.00 (amount 100).
 	mustGenerate(t, s, data.GenerateParams{Amount: 100, Quantity: 3000, Series: "K"})
-	amount := data.Filter{AmountFrom: i64(100), AmountTo: i64(100)}
+	amount := data.Filter{AmountFrom: i64(10000), AmountTo: i64(10000)}
 	cmd, _, out := helper(t, "generate", path, "60000")
 	// Wait until the generation is under way, then delete and block the
 	// same amount while it runs.

@@ -102,7 +102,7 @@ func TestRecordPrintRunMarksExactlyTheFilteredCards(t *testing.T) {
 		{SerialFrom: serialPtr("A", 5), SerialTo: serialPtr("B", 6)},
 		{Reseller: "ACME corp", Printed: data.PrintedYes},
 		{Printed: data.PrintedNo}, // the cards leave the filter as they are marked
-		{Status: data.StatusExpired, AmountTo: i64(800)},
+		{Status: data.StatusExpired, AmountTo: i64(80000)},
 		{IDs: []int64{all[0].ID, all[20].ID, all[40].ID, 987654}},
 		{Client: "ž"},
 		{Batch: 9999}, // no card: a run of 0 cards is still a record
@@ -235,7 +235,7 @@ func TestPrintedFilterEveryPath(t *testing.T) {
 		byID[c.ID] = c
 	}
 	others := []data.Filter{{}, {Status: data.StatusNew}, {Status: data.StatusExpired}, {Reseller: "acme corp"},
-		{AmountTo: i64(800)}, {SerialFrom: serialPtr("A", 12), SerialTo: serialPtr("B", 3)}, {Client: "o"}}
+		{AmountTo: i64(80000)}, {SerialFrom: serialPtr("A", 12), SerialTo: serialPtr("B", 3)}, {Client: "o"}}
 	sorts := []data.Sort{{}, {Column: data.ColPrinted}, {Column: data.ColPrinted, Desc: true},
 		{Column: data.ColStatus}, {Column: data.ColAmount, Desc: true}}
 	for _, p := range []data.PrintedFilter{data.PrintedYes, data.PrintedNo} {
@@ -372,7 +372,7 @@ func TestRecordPrintRunRefusals(t *testing.T) {
 		{"csv is no voucher sheet", data.Filter{}, data.PrintRun{Format: "csv", Path: "x.csv"}},
 		{"no path", data.Filter{}, data.PrintRun{Format: "pdf", Path: "  "}},
 		{"invalid printed filter", data.Filter{Printed: "maybe"}, data.PrintRun{Format: "pdf", Path: "x.pdf"}},
-		{"invalid range", data.Filter{AmountFrom: i64(5), AmountTo: i64(4)}, data.PrintRun{Format: "pdf", Path: "x.pdf"}},
+		{"invalid range", data.Filter{AmountFrom: i64(500), AmountTo: i64(400)}, data.PrintRun{Format: "pdf", Path: "x.pdf"}},
 	}
 	for _, c := range cases {
 		before := stateOf(t, s)

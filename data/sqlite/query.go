@@ -16,6 +16,20 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// amountScale is the one scale of the file's currencies when f searches
+// amounts (data.AmountScaleSQL: a few batch rows), 0 otherwise or when
+// they mix numbers of decimals.
+func amountScale(ctx context.Context, q queryer, f Filter) (int64, error) {
+	if f.AmountFrom == nil && f.AmountTo == nil {
+		return 0, nil
+	}
+	var scale int64
+	if err := q.QueryRowContext(ctx, AmountScaleSQL).Scan(&scale); err != nil {
+		return 0, fmt.Errorf("read the currencies: %w", err)
+	}
+	return scale, nil
+}
+
 // view is where and when the queries read: the store's pool at the clock's
 // time, or one read transaction at the time it began.
 type view struct {
@@ -60,7 +74,11 @@ func (v view) summarize(ctx context.Context, f Filter) (Summary, error) {
 	if err := f.Validate(); err != nil {
 		return Summary{}, err
 	}
-	where, args := where(f, v.now)
+	scale, err := amountScale(ctx, v.q, f)
+	if err != nil {
+		return Summary{}, err
+	}
+	where, args := where(f, v.now, scale)
 	q := `SELECT c.currency, count(*), total(c.amount), total(CASE WHEN c.activated_at IS NULL THEN c.amount END)
 		FROM cards c WHERE ` + where + ` GROUP BY c.currency ORDER BY c.currency`
 	rows, err := v.q.QueryContext(ctx, q, args...)
@@ -88,7 +106,11 @@ func (v view) statusTotals(ctx context.Context, f Filter) ([]StatusTotal, error)
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	where, args := where(f, v.now)
+	scale, err := amountScale(ctx, v.q, f)
+	if err != nil {
+		return nil, err
+	}
+	where, args := where(f, v.now, scale)
 	q := `SELECT ` + statusSQL + `, c.currency, count(*), total(c.amount) FROM cards c WHERE ` + where +
 		` GROUP BY 1, 2 ORDER BY 1, 2`
 	rows, err := v.q.QueryContext(ctx, q, append([]any{v.now.Unix()}, args...)...)
@@ -120,9 +142,13 @@ func (v view) count(ctx context.Context, f Filter) (int64, error) {
 	if n, ok, err := v.countBroad(ctx, f); err != nil || ok {
 		return n, err
 	}
-	where, args := where(f, v.now)
+	scale, err := amountScale(ctx, v.q, f)
+	if err != nil {
+		return 0, err
+	}
+	where, args := where(f, v.now, scale)
 	var n int64
-	err := v.q.QueryRowContext(ctx, "SELECT count(*) FROM cards c WHERE "+where, args...).Scan(&n)
+	err = v.q.QueryRowContext(ctx, "SELECT count(*) FROM cards c WHERE "+where, args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count cards: %w", err)
 	}
@@ -165,7 +191,11 @@ func (v view) countBroad(ctx context.Context, f Filter) (int64, bool, error) {
 		}
 		return n, true, nil
 	}
-	cond, args, ok := complement(rest, v.now)
+	scale, err := amountScale(ctx, v.q, rest)
+	if err != nil {
+		return 0, false, err
+	}
+	cond, args, ok := complement(rest, v.now, scale)
 	if !ok {
 		return 0, false, nil
 	}
@@ -191,7 +221,11 @@ func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit in
 	}
 	now := v.now
 	keys, keyArgs := sortKeys(o, now)
-	where, args := where(f, now)
+	scale, err := amountScale(ctx, v.q, f)
+	if err != nil {
+		return nil, Cursor{}, err
+	}
+	where, args := where(f, now, scale)
 	if !after.IsZero() && len(after.Keys) != len(keys) {
 		return nil, Cursor{}, errf(ErrInvalid, "page: cursor is for another sort order")
 	}
@@ -286,7 +320,11 @@ func (v view) ids(ctx context.Context, f Filter, o Sort) ([]int64, error) {
 	}
 	now := v.now
 	keys, keyArgs := sortKeys(o, now)
-	where, args := where(f, now)
+	scale, err := amountScale(ctx, v.q, f)
+	if err != nil {
+		return nil, err
+	}
+	where, args := where(f, now, scale)
 	if o.Column == ColStatus || o.Column == ColReseller {
 		return v.idsGroups(ctx, o, where, args, now)
 	}

@@ -112,7 +112,7 @@ func TestReaderStatusTotals(t *testing.T) {
 	err := s.Read(ctx, func(r data.Reader) error {
 		ts, err := r.StatusTotals(ctx, data.Filter{})
 		for _, st := range ts {
-			got = append(got, st.Currency+" "+string(st.Status)+" "+data.FormatMinor(st.Face)+" "+strings.Repeat("|", int(st.Cards)))
+			got = append(got, st.Currency+" "+string(st.Status)+" "+data.Plain.Number(data.Money{Minor: st.Face, Currency: st.Currency})+" "+strings.Repeat("|", int(st.Cards)))
 		}
 		return err
 	})

@@ -109,7 +109,7 @@ func TestRedeemOutcomes(t *testing.T) {
 		{"typo", typo, clk.now(), data.ErrTypo, data.Card{}, []string{"mistyped"}},
 		{"typo typed with dashes", typo[:5] + "-" + typo[5:], clk.now(), data.ErrTypo, data.Card{}, nil},
 		{"already activated", data.GroupPIN(plain.PIN), clk.now(), data.ErrAlreadyRedeemed, plain,
-			[]string{"Žofia Nováková", data.FormatTime(firstAt)}},
+			[]string{"Žofia Nováková", data.Plain.Timestamp(firstAt)}},
 		{"blocked", blocked.PIN, clk.now(), data.ErrBlocked, blocked, []string{"blocked"}},
 		{"expired", expiring.PIN, expiring.ExpiresAt, data.ErrExpired, expiring, []string{"expired"}},
 		{"expired later", expiring.PIN, expiring.ExpiresAt.Add(time.Hour), data.ErrExpired, expiring, nil},

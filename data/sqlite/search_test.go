@@ -174,13 +174,13 @@ func TestFilterEachField(t *testing.T) {
 		{"reseller non-ASCII", data.Filter{Reseller: "Žofia TRADE"},
 			func(c data.Card) bool { return c.BatchID == fx.batches["b4"].ID }},
 		{"unknown reseller", data.Filter{Reseller: "Nobody"}, func(c data.Card) bool { return false }},
-		{"amount range", data.Filter{AmountFrom: i64(500), AmountTo: i64(800)},
+		{"amount range", data.Filter{AmountFrom: i64(50000), AmountTo: i64(80000)},
 			func(c data.Card) bool { return c.Amount.Minor == 500 || c.Amount.Minor == 800 }},
-		{"amount from only", data.Filter{AmountFrom: i64(801)},
+		{"amount from only", data.Filter{AmountFrom: i64(80100)},
 			func(c data.Card) bool { return c.Amount.Minor == 1000 || c.Amount.Minor == 100_000_000 }},
-		{"amount to only", data.Filter{AmountTo: i64(1)},
+		{"amount to only", data.Filter{AmountTo: i64(100)},
 			func(c data.Card) bool { return c.BatchID == fx.batches["b4"].ID }},
-		{"amount exact", data.Filter{AmountFrom: i64(250), AmountTo: i64(250)},
+		{"amount exact", data.Filter{AmountFrom: i64(25000), AmountTo: i64(25000)},
 			func(c data.Card) bool { return c.BatchID == fx.batches["b7"].ID }},
 		{"expiry range", data.Filter{ExpiryFrom: t0.Add(5 * day), ExpiryTo: t0.Add(10 * day)},
 			func(c data.Card) bool {
@@ -225,7 +225,7 @@ func TestFilterEachField(t *testing.T) {
 		{"ids", data.Filter{IDs: []int64{all[3].ID, all[40].ID, all[60].ID, 123456}},
 			func(c data.Card) bool { return c.ID == all[3].ID || c.ID == all[40].ID || c.ID == all[60].ID }},
 		{"empty id list matches nothing", data.Filter{IDs: []int64{}}, func(c data.Card) bool { return false }},
-		{"combination: status, reseller, amount", data.Filter{Status: data.StatusNew, Reseller: "acme corp", AmountTo: i64(500)},
+		{"combination: status, reseller, amount", data.Filter{Status: data.StatusNew, Reseller: "acme corp", AmountTo: i64(50000)},
 			func(c data.Card) bool { return c.BatchID == fx.batches["b1"].ID && c.Serial.Number >= 5 }},
 		{"combination: client, activation range, serial", data.Filter{Client: "o", ActivatedFrom: t0.Add(2 * day),
 			SerialFrom: mustSerial(t, "A", false)},
@@ -298,7 +298,7 @@ func TestFilterInvalidRangesRefused(t *testing.T) {
 	for _, f := range []data.Filter{
 		{SerialFrom: serialPtr("B", 1), SerialTo: serialPtr("A", 5)},
 		{SerialFrom: serialPtr("A", 6), SerialTo: serialPtr("A", 5)},
-		{AmountFrom: i64(5), AmountTo: i64(4)},
+		{AmountFrom: i64(500), AmountTo: i64(400)},
 		{ExpiryFrom: t0.Add(time.Hour), ExpiryTo: t0},
 		{ActivatedFrom: t0.Add(time.Hour), ActivatedTo: t0},
 		{Status: "lost"},
@@ -338,7 +338,7 @@ func randomFilter(r *rand.Rand, all []data.Card, resellers, clients []string) da
 		f.Reseller = flipASCIICase(r, resellers[r.IntN(len(resellers))])
 	}
 	if maybe() {
-		a, b := pick().Amount.Minor+int64(r.IntN(3))-1, pick().Amount.Minor+int64(r.IntN(3))-1
+		a, b := pick().Amount.ToBound()+int64(r.IntN(3)-1)*100, pick().Amount.ToBound()+int64(r.IntN(3)-1)*100
 		a, b = min(a, b), max(a, b)
 		switch r.IntN(3) {
 		case 0:
@@ -485,7 +485,7 @@ func TestSortEveryColumn(t *testing.T) {
 	t.Parallel()
 	fx := buildFixture(t)
 	all := allCards(t, fx.s)
-	filters := []data.Filter{{}, {Status: data.StatusNew}, {AmountTo: i64(800)}, {Client: "o"}}
+	filters := []data.Filter{{}, {Status: data.StatusNew}, {AmountTo: i64(80000)}, {Client: "o"}}
 	for _, col := range append([]data.Column{""}, data.Columns...) {
 		for _, desc := range []bool{false, true} {
 			o := data.Sort{Column: col, Desc: desc}
@@ -530,7 +530,7 @@ func TestPageConcatenationEqualsIDs(t *testing.T) {
 		byID[c.ID] = c
 	}
 	filters := []data.Filter{{}, {Status: data.StatusExpired}, {Reseller: "acme CORP"},
-		{SerialFrom: serialPtr("9", 4), AmountTo: i64(1000)}, {Client: "ž"}, {Batch: 9999}}
+		{SerialFrom: serialPtr("9", 4), AmountTo: i64(100000)}, {Client: "ž"}, {Batch: 9999}}
 	for _, col := range append([]data.Column{""}, data.Columns...) {
 		for _, desc := range []bool{false, true} {
 			o := data.Sort{Column: col, Desc: desc}

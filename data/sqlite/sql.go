@@ -35,6 +35,13 @@ var registerFuncs = sync.OnceFunc(func() {
 			}
 			return data.MaskPINs(s), nil
 		})
+	// currency_digits(code): data.CurrencyDigits, for the migration to each
+	// currency's minor units (version 9).
+	sqlite.MustRegisterDeterministicScalarFunction("currency_digits", 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			s, _ := args[0].(string)
+			return int64(data.CurrencyDigits(s)), nil
+		})
 	// containsfold(text, needle): case-insensitive substring for any
 	// language (SQLite's own LIKE folds only ASCII letters).
 	sqlite.MustRegisterDeterministicScalarFunction("containsfold", 2,
@@ -99,8 +106,10 @@ func statusCond(st Status, now time.Time) (string, []any) {
 }
 
 // where turns f into one SQL condition over cards c (joined with resellers
-// r) with ? placeholders, evaluated at time now.
-func where(f Filter, now time.Time) (string, []any) {
+// r) with ? placeholders, evaluated at time now. scale is the one scale of
+// the file's currencies (amountScale) for an amount search served by the
+// amount index; without it (or 0) each card's own scale is checked too.
+func where(f Filter, now time.Time, scale ...int64) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, a ...any) {
@@ -124,11 +133,10 @@ func where(f Filter, now time.Time) (string, []any) {
 		// Spaces are tidied as when the name was stored (cleanName).
 		add("c.reseller_id = (SELECT id FROM resellers WHERE name_key = casefold(?))", strings.Join(strings.Fields(f.Reseller), " "))
 	}
-	if f.AmountFrom != nil {
-		add("c.amount >= ?", *f.AmountFrom)
-	}
-	if f.AmountTo != nil {
-		add("c.amount <= ?", *f.AmountTo)
+	if f.AmountFrom != nil || f.AmountTo != nil {
+		// Bounds in any currency, amounts in each card's minor units.
+		cond, a := AmountSQL(f.AmountFrom, f.AmountTo, append(scale, 0)[0])
+		add(cond, a...)
 	}
 	// Date ranges compare the expressions the indexes hold (ifnull(x, 0)),
 	// so that SQLite searches the index; the bound 1 leaves out NULL (none).

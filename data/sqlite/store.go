@@ -143,7 +143,7 @@ func dsnJournal(path string, readOnly bool, journal string) string {
 	} else {
 		q.Add("mode", "ro")
 	}
-	q.Add("_pragma", "cache_size(-65536)")
+	q.Add("_pragma", "cache_size(-8192)")
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 

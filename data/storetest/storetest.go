@@ -79,6 +79,8 @@ func Run(t *testing.T, open Opener) {
 		{"Resellers", testResellers},
 		{"HistoryAndSettings", testHistoryAndSettings},
 		{"Read", testRead},
+		{"AmountsAcrossCurrencies", testAmountsAcrossCurrencies},
+		{"Templates", testTemplates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newEnv(t, open)) })
@@ -190,8 +192,8 @@ func match(f data.Filter, c data.Card, now time.Time) bool {
 		f.PIN != "" && c.PIN != f.PIN,
 		f.Status != "" && c.StatusAt(now) != f.Status,
 		f.Reseller != "" && !strings.EqualFold(c.Reseller, strings.Join(strings.Fields(f.Reseller), " ")),
-		f.AmountFrom != nil && c.Amount.Minor < *f.AmountFrom,
-		f.AmountTo != nil && c.Amount.Minor > *f.AmountTo,
+		f.AmountFrom != nil && c.Amount.ToBound() < *f.AmountFrom,
+		f.AmountTo != nil && c.Amount.ToBound() > *f.AmountTo,
 		!inDay(c.ExpiresAt, f.ExpiryFrom, f.ExpiryTo),
 		f.Client != "" && !strings.Contains(strings.ToLower(c.ActivatedBy), strings.ToLower(f.Client)),
 		!inDay(c.ActivatedAt, f.ActivatedFrom, f.ActivatedTo),
@@ -218,16 +220,16 @@ func filters(e *env, fx fixture, cards []data.Card) []data.Filter {
 		{PIN: redeemed.PIN},
 		{Status: data.StatusNew}, {Status: data.StatusActivated}, {Status: data.StatusExpired}, {Status: data.StatusBlocked},
 		{Reseller: "ANN'S  shop"}, {Reseller: "bob ltd"},
-		{AmountFrom: i64(800)}, {AmountTo: i64(800)}, {AmountFrom: i64(600), AmountTo: i64(1000)},
+		{AmountFrom: i64(80000)}, {AmountTo: i64(80000)}, {AmountFrom: i64(60000), AmountTo: i64(100000)},
 		{ExpiryFrom: T0.Add(24 * time.Hour)}, {ExpiryTo: T0.Add(24 * time.Hour * 3)},
 		{Client: "rose"}, {Client: "ÉMILE"}, {Client: "nobody"},
 		{ActivatedFrom: T0.Add(4 * time.Hour)}, {ActivatedTo: T0.Add(4 * time.Hour)},
 		{Batch: fx.b.ID}, {Batch: fx.c.ID, Printed: data.PrintedYes}, {Printed: data.PrintedNo},
 		{IDs: []int64{cards[1].ID, cards[30].ID, 999999}}, {IDs: []int64{}},
-		{Status: data.StatusNew, Reseller: "Bob Ltd", AmountTo: i64(500), SerialFrom: ser("7", 3)},
+		{Status: data.StatusNew, Reseller: "Bob Ltd", AmountTo: i64(50000), SerialFrom: ser("7", 3)},
 		{Status: data.StatusNew, Reseller: "ann's shop"}, {Status: data.StatusExpired, Batch: fx.a.ID},
-		{Status: data.StatusActivated, Batch: fx.a.ID}, {Status: data.StatusBlocked, AmountFrom: i64(800)},
-		{Status: data.StatusNew, AmountFrom: i64(500), AmountTo: i64(800)}, {Reseller: "nobody"},
+		{Status: data.StatusActivated, Batch: fx.a.ID}, {Status: data.StatusBlocked, AmountFrom: i64(80000)},
+		{Status: data.StatusNew, AmountFrom: i64(50000), AmountTo: i64(80000)}, {Reseller: "nobody"},
 	}
 }
 
@@ -756,5 +758,65 @@ func testRead(e *env) {
 	}
 	if n := e.count(data.Filter{Status: data.StatusActivated}); n != 4 {
 		e.t.Errorf("after the Reader: %d activated, want 4", n)
+	}
+}
+
+// testAmountsAcrossCurrencies: each card is stored in its currency's minor
+// units (500 JPY, 0.500 KWD) and one search bound means the same face
+// value in every currency, in a file of one number of decimals and in one
+// that mixes them.
+func testAmountsAcrossCurrencies(e *env) {
+	bound := func(s string) *int64 {
+		v, err := data.ParseAmountBound(s)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return &v
+	}
+	check := func(what string, want map[string]int64) {
+		e.t.Helper()
+		for r, n := range want {
+			from, to, _ := strings.Cut(r, "..")
+			f := data.Filter{}
+			if from != "" {
+				f.AmountFrom = bound(from)
+			}
+			if to != "" {
+				f.AmountTo = bound(to)
+			}
+			if got := e.count(f); got != n {
+				e.t.Errorf("%s: amount %s: %d cards, want %d", what, r, got, n)
+			}
+			var own int64
+			for _, c := range e.all() {
+				if match(f, c, e.clk.now()) {
+					own++
+				}
+			}
+			if own != n {
+				e.t.Errorf("%s: the test's own reading of amount %s finds %d cards, want %d", what, r, own, n)
+			}
+		}
+	}
+	e.gen(data.GenerateParams{Amount: 800, Currency: "USD", Quantity: 3, Series: "U"})
+	check("USD only", map[string]int64{"5..9": 3, "8..8": 3, "8.01..": 0, "..7.99": 0, "0.08..0.08": 0})
+	e.gen(data.GenerateParams{Amount: 8, Currency: "JPY", Quantity: 2, Series: "J"})
+	e.gen(data.GenerateParams{Amount: 800, Currency: "JPY", Quantity: 1, Series: "JJ"})
+	e.gen(data.GenerateParams{Amount: 500, Currency: "KWD", Quantity: 4, Series: "K"})
+	e.gen(data.GenerateParams{Amount: 5000, Currency: "XOF", Quantity: 1, Series: "X"})
+	check("mixed", map[string]int64{"5..9": 5, "8..8": 5, "0.5..0.5": 4, "0.4..0.6": 4, "500..5000": 1 + 1,
+		"800..": 2, "..1": 4, "": 11})
+	cards := e.all()
+	for _, c := range cards {
+		want := map[string]data.Money{"U": {Minor: 800, Currency: "USD"}, "J": {Minor: 8, Currency: "JPY"}, "JJ": {Minor: 800, Currency: "JPY"}, "K": {Minor: 500, Currency: "KWD"}, "X": {Minor: 5000, Currency: "XOF"}}[c.Serial.Series]
+		if c.Amount != want {
+			e.t.Errorf("card %s: %v, want %v", c.Serial, c.Amount, want)
+		}
+	}
+	if b := e.gen(data.GenerateParams{Amount: 1_000_000_000, Currency: "KWD", Quantity: 1, Series: "KMAX"}); b.Amount.String() != "1000000.000 KWD" {
+		e.t.Errorf("the largest KWD card: %v", b.Amount)
+	}
+	if _, err := e.s.Generate(e.ctx, data.GenerateParams{Amount: 1_000_001, Currency: "JPY", Quantity: 1, Series: "JMAX"}, nil); !errors.Is(err, data.ErrInvalid) {
+		e.t.Errorf("1,000,001 JPY: %v, want ErrInvalid", err)
 	}
 }

@@ -45,5 +45,5 @@ CREATE TRIGGER cards_counted_update AFTER UPDATE ON cards
     REFERENCING OLD TABLE AS old_cards NEW TABLE AS new_cards FOR EACH STATEMENT EXECUTE FUNCTION cards_counted();
 
 -- The expired cards are counted through this index (few of them).
-CREATE INDEX cards_expired_live ON cards (expires_at) INCLUDE (amount, reseller_id, batch_id)
+CREATE INDEX cards_expired_live ON cards (expires_at) INCLUDE (amount, currency, reseller_id, batch_id)
     WHERE activated_at IS NULL AND blocked = 0;
