@@ -119,7 +119,9 @@ func benchFilters(b *testing.B) []struct {
 	f    data.Filter
 } {
 	now := time.Now()
-	amt := func(v int64) *int64 { return &v }
+	// Search bounds are in data.BoundDigits decimals (a face value in any
+	// currency): v minor units of a two-decimal currency.
+	amt := func(v int64) *int64 { v *= 100; return &v }
 	ser := func(s string, upper bool) *data.Serial {
 		v, err := data.ParseSerial(s, upper)
 		if err != nil {
