@@ -439,8 +439,8 @@ func insertHistory(ctx context.Context, tx *sql.Tx, at time.Time, action, detail
 		of = undoOf
 	}
 	r, err := tx.ExecContext(ctx,
-		"INSERT INTO history (at, action, detail, filter, cards, undo_of) VALUES (?, ?, ?, ?, ?, ?)",
-		at.Unix(), action, MaskPINs(detail), MaskPINs(filter), cards, of)
+		"INSERT INTO history (at, action, detail, filter, cards, undo_of, by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		at.Unix(), action, MaskPINs(detail), MaskPINs(filter), cards, of, osUser())
 	if err != nil {
 		return 0, fmt.Errorf("write history: %w", err)
 	}

@@ -697,6 +697,9 @@ func testHistoryAndSettings(e *env) {
 	var actions []string
 	for _, h := range slices.Backward(all) {
 		actions = append(actions, h.Action)
+		if h.By == "" {
+			e.t.Errorf("history entry #%d (%s) does not say who made it", h.ID, h.Action)
+		}
 	}
 	want := []string{"reseller", "reseller", "generate", "generate", "generate", "redeem", "redeem", "redeem", "edit", "print run", "export"}
 	if !slices.Equal(actions, want) {
