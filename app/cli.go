@@ -65,6 +65,9 @@ Usage:
   topupcards undo     ID --yes                take back a mass edit or delete of the history
   topupcards settings [journal-days N]        how long edits and deletes can be undone (default 90)
   topupcards backups  [list | create | restore FILE --yes]
+  topupcards setup-postgres URL             make a PostgreSQL database ready for several desks
+  topupcards users add NAME --role cashier|manager --db URL   a login for one person
+  topupcards migrate --from cards.db --to URL   move a file's cards to an empty PostgreSQL database
   topupcards export   [FILTER] --out FILE.pdf|FILE.xlsx|FILE.csv [--layout NAME] [--across N --down N]
                       [--paper a4|letter] [--cut-marks] [--logo FILE] [--colours LIST]
                       [--qr-template TEXT] [--include-void] [--locale TAG] [--template NAME] [--dpi N] [--force]
@@ -179,6 +182,10 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 		"templates": c.cmdTemplates,
 		"print":     c.cmdPrint,
 		"printers":  c.cmdPrinters,
+		// A PostgreSQL server shared by several desks (server.go).
+		"setup-postgres": c.cmdSetupPostgres,
+		"users":          c.cmdUsers,
+		"migrate":        c.cmdMigrate,
 	}
 	if cmd == "help" {
 		fmt.Fprint(c.Stdout, mainUsage)

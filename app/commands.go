@@ -499,6 +499,11 @@ func (c *CLI) cmdBackups(ctx context.Context, e *cmdEnv) error {
 			return err
 		}
 		bs, err := e.store.Backups(ctx)
+		if errors.Is(err, data.ErrNotSupported) {
+			// A server's backups are the server's job: say how, and succeed.
+			fmt.Fprintln(c.Stdout, safeMessage(err.Error()))
+			return nil
+		}
 		if err != nil {
 			return err
 		}

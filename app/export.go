@@ -35,6 +35,11 @@ type exported struct {
 // Then it records the export: a voucher sheet as a print run of exactly the
 // cards printed, a card list in the history.
 func runExport(ctx context.Context, s data.Store, f data.Filter, path string, format *export.Format, opts export.Options, force bool) (exported, error) {
+	if r, ok := s.(data.Roled); ok && r.Role() == data.RoleCashier {
+		// The server would refuse the record; refuse before any file is
+		// written (a cashier's cards carry masked PINs anyway).
+		return exported{}, data.NewError(data.ErrNotPermitted, "export: this login is a cashier's; exports and voucher sheets are for a manager's login")
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return exported{}, err

@@ -54,6 +54,23 @@ type MainWindow struct {
 	// The print dialog and designer opened last (for tests).
 	lastPrint    *views.PrintDialog
 	lastDesigner *views.Designer
+	// connect is File → Connect to a server… when open (connect.go).
+	connect *views.ConnectDialog
+	// onMoved is told the store the work moved to (RunWindow closes it at
+	// the end); moved is the window it moved to.
+	onMoved func(data.Store)
+	moved   *MainWindow
+	closed  bool
+}
+
+// Close closes the window; a second call does nothing (a window the work
+// moved away from is closed already).
+func (m *MainWindow) Close() {
+	if m.closed {
+		return
+	}
+	m.closed = true
+	m.Window.Close()
 }
 
 // RunWindow runs the Fyne app a with the main window over the database at
@@ -75,12 +92,13 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, er
 			return err
 		}
 		w := NewMainWindow(a, s)
+		w.onMoved = func(to data.Store) { s = to } // closed at the end instead
 		w.SetTitle("Top-up Cards — " + s.Path())
 		w.Show()
 		// The day's backup, while the person works (writes do not wait).
 		w.Tasks.Go(func() { _ = s.DailyBackup(context.Background()) })
 		if ws := s.Warnings(); len(ws) > 0 {
-			views.ShowInfo("The card database is not private", strings.Join(ws, "\n\n"), w)
+			views.ShowInfo("Please read: about this card database", strings.Join(ws, "\n\n"), w)
 		}
 		return nil
 	}
@@ -176,21 +194,33 @@ func (m *MainWindow) makeMenu() *fyne.MainMenu {
 		item("Print…", func() { m.showPrint(v.Filter(), "The current search: "+v.Filter().Describe()) }, fyne.KeyP),
 		item("Card Designer…", m.showDesigner, fyne.KeyD),
 	)
+	if m.cashier() {
+		// What a cashier's login may not do is not offered (the server
+		// refuses it anyway): redeem and find remain.
+		cards = fyne.NewMenu("Cards", item("Redeem…", v.ShowRedeem, fyne.KeyR), fyne.NewMenuItemSeparator(),
+			item("Find…", v.FocusSearch, fyne.KeyF))
+	}
 	manage := fyne.NewMenu("Manage",
 		item("Resellers…", v.ShowResellers, ""),
 		item("History & Backups…", v.ShowHistory, fyne.KeyH),
 		fyne.NewMenuItemSeparator(),
 		item("Settings…", v.ShowSettings, fyne.KeyComma),
 	)
-	return fyne.NewMainMenu(cards, manage)
+	return fyne.NewMainMenu(m.makeFileMenu(), cards, manage)
 }
 
 func (m *MainWindow) addShortcuts() {
 	v := m.View
-	for key, fn := range map[fyne.KeyName]func(){
+	keys := map[fyne.KeyName]func(){
 		fyne.KeyG: v.ShowGenerate, fyne.KeyM: v.ShowMassEdit, fyne.KeyR: v.ShowRedeem,
 		fyne.KeyF: v.FocusSearch, fyne.KeyE: v.ShowExport, fyne.KeyH: v.ShowHistory, fyne.KeyComma: v.ShowSettings,
-	} {
+	}
+	if m.cashier() {
+		for _, k := range []fyne.KeyName{fyne.KeyG, fyne.KeyM, fyne.KeyE, fyne.KeyP, fyne.KeyD} {
+			delete(keys, k)
+		}
+	}
+	for key, fn := range keys {
 		fn := fn
 		m.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault},
 			func(fyne.Shortcut) { fn() })
@@ -333,4 +363,10 @@ func savePath(path, ext string) (string, bool, error) {
 	path += ext
 	_, err := os.Stat(path)
 	return path, err == nil, nil
+}
+
+// cashier reports whether the store's login is a cashier's (data.Roled).
+func (m *MainWindow) cashier() bool {
+	r, ok := m.store.(data.Roled)
+	return ok && r.Role() == data.RoleCashier
 }

@@ -18,6 +18,10 @@ type HistoryEntry struct {
 	Undoable bool
 	UndoneBy int64 // the undo entry that took this one back; 0 if none
 	UndoOf   int64 // for an undo entry, the entry it took back
+	// By is who made the change: the database user (PostgreSQL), or the
+	// operating-system user (SQLite); "" for entries written before it was
+	// recorded.
+	By string
 }
 
 // Undo's refusals: ErrConflict when cards were changed since, ErrNotUndoable

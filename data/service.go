@@ -99,6 +99,30 @@ type Backups interface {
 	Restore(ctx context.Context, file string) (RestoreResult, error)
 }
 
+// Dumper is a store that hands over all its rows, table by table, from
+// one consistent state: `topupcards migrate` moves a file to a server so.
+// fn gets each row of each of tables that exists, in that order, with the
+// table's column names.
+type Dumper interface {
+	Dump(ctx context.Context, tables []string, fn func(table string, columns []string, row []any) error) error
+}
+
+// Role is what a login may do with a shared database.
+type Role string
+
+// The roles of a PostgreSQL database (see `topupcards users add`).
+const (
+	RoleManager Role = "manager" // everything
+	RoleCashier Role = "cashier" // search (PINs of unredeemed cards masked) and redeem
+)
+
+// Roled is a store whose login may be limited (a PostgreSQL cashier's). The
+// window hides what the role cannot do; the server refuses it anyway. A
+// store that is not Roled (a local file) allows everything.
+type Roled interface {
+	Role() Role
+}
+
 // Reader reads one state of the database: every query through it sees the
 // cards as they were when Store.Read began, whatever other connections or
 // processes write meanwhile, and derives statuses at one time, Now. An

@@ -236,8 +236,12 @@ func (h *HistoryDialog) Load(ctx context.Context) {
 	es, err := h.store.History(ctx, 1000)
 	var bs []data.Backup
 	var rs []data.PrintRun
+	var serverBackups error // a server's backups are the server's job
 	if err == nil {
 		bs, err = h.store.Backups(ctx)
+		if errors.Is(err, data.ErrNotSupported) {
+			serverBackups, err = err, nil
+		}
 	}
 	if err == nil {
 		rs, err = h.store.PrintRuns(ctx, 1000)
@@ -255,6 +259,10 @@ func (h *HistoryDialog) Load(ctx context.Context) {
 		h.History.Refresh()
 		h.Backups.Refresh()
 		h.PrintRuns.Refresh()
+		if serverBackups != nil {
+			h.BackUp.Disable()
+			h.say(personMessage(serverBackups), widget.MediumImportance)
+		}
 	})
 }
 

@@ -110,15 +110,17 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 	v.Empty = container.NewCenter(container.NewVBox(v.EmptyText, container.NewCenter(v.EmptyBtn)))
 	v.Empty.Hide()
 	bar := container.NewHBox(
-		widget.NewButtonWithIcon("Generate Top-Up Cards", theme.ContentAddIcon(), v.ShowGenerate),
-		widget.NewButtonWithIcon("Mass Edit", theme.DocumentCreateIcon(), v.ShowMassEdit),
+		v.managerOnly(widget.NewButtonWithIcon("Generate Top-Up Cards", theme.ContentAddIcon(), v.ShowGenerate)),
+		v.managerOnly(widget.NewButtonWithIcon("Mass Edit", theme.DocumentCreateIcon(), v.ShowMassEdit)),
 		widget.NewButtonWithIcon("Redeem", theme.ConfirmIcon(), v.ShowRedeem),
-		widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), v.ShowExport),
+		v.managerOnly(widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), v.ShowExport)),
 		widget.NewSeparator(),
 		widget.NewButtonWithIcon("Resellers", theme.AccountIcon(), v.ShowResellers),
 		widget.NewButtonWithIcon("History & Backups", theme.HistoryIcon(), v.ShowHistory),
 		widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), v.ShowSettings),
 	)
+	v.managerOnly(v.ShowPIN) // a cashier's PINs are masked by the server
+	v.managerOnly(v.CopyPIN)
 	selBar := container.NewBorder(nil, nil, container.NewHBox(v.CopySerial, v.ShowPIN, v.CopyPIN), v.HidePINs, v.Selection)
 	// The footer wraps rather than cut a total in a narrow window.
 	footer := container.NewBorder(widget.NewSeparator(), nil, nil, Legend(), v.Footer)
@@ -322,7 +324,12 @@ func groupInt(n int64) string {
 
 // updateEmpty says what to do when the table has nothing to show.
 func (v *MainView) updateEmpty() {
+	v.EmptyBtn.Show()
 	switch {
+	case v.allCards == 0 && cashier(v.store):
+		v.EmptyText.SetText("No cards yet: a manager's login generates them.")
+		v.EmptyBtn.Hide()
+		v.Empty.Show()
 	case v.allCards == 0:
 		v.EmptyText.SetText("No cards yet.\nGenerate a first batch: choose its amount, quantity and series,\nand the cards are ready to print and hand out.")
 		v.EmptyBtn.SetText("Generate Top-Up Cards")

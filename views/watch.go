@@ -32,11 +32,14 @@ func (v *MainView) Watch(ctx context.Context) {
 	}
 	t := time.NewTicker(watchEvery)
 	defer t.Stop()
+	// A server's store also tells at once (LISTEN/NOTIFY): look then too.
+	pushed := vs.Changes(ctx)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-pushed:
 		}
 		if v.watch.front.Load() {
 			v.checkChanged(ctx, vs)

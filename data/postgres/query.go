@@ -26,7 +26,10 @@ func (s *Store) Summarize(ctx context.Context, f Filter) (Summary, error) {
 }
 
 // Count counts the cards f matches.
-func (s *Store) Count(ctx context.Context, f Filter) (int64, error) { return s.view().count(ctx, f) }
+func (s *Store) Count(ctx context.Context, f Filter) (int64, error) {
+	s.foldCounts(ctx)
+	return s.view().count(ctx, f)
+}
 
 // Page returns up to limit cards f matches in the order o, after the
 // cursor (keyset paging: every page costs what the first costs).
@@ -104,22 +107,15 @@ func (v view) count(ctx context.Context, f Filter) (int64, error) {
 	if err := f.Validate(); err != nil {
 		return 0, err
 	}
-	where, args := where(f, v.now)
-	q := "SELECT count(*) FROM cards c WHERE " + where
-	if rest := f; f.Status == StatusNew {
-		rest.Status = ""
-		if rest.IsEmpty() {
-			// Most cards are new: all cards less the other three statuses
-			// (small index ranges) is the same count, without a pass over
-			// every new card's row.
-			q = `SELECT (SELECT count(*) FROM cards)
-				- (SELECT count(*) FROM cards c WHERE coalesce(c.activated_at, 0) > 0)
-				- (SELECT count(*) FROM cards c WHERE c.activated_at IS NULL AND c.blocked = 1)
-				- (SELECT count(*) FROM cards c WHERE c.activated_at IS NULL AND c.blocked = 0 AND c.expires_at <= ?)`
-		}
+	if n, ok, err := v.groupCount(ctx, f); err != nil || ok {
+		return n, err
 	}
+	if n, ok, err := v.countBroad(ctx, f); err != nil || ok {
+		return n, err
+	}
+	where, args := where(f, v.now)
 	var n int64
-	if err := v.q.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+	if err := v.q.QueryRowContext(ctx, "SELECT count(*) FROM cards c WHERE "+where, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count cards: %w", err)
 	}
 	return n, nil

@@ -37,26 +37,27 @@ func (s *Store) Redeem(ctx context.Context, pin, client string) (Card, error) {
 	var outcome error
 	err = s.inTx(ctx, func(tx *txn) error {
 		now := s.Now()
-		var id int64
-		err := tx.QueryRowContext(ctx, `UPDATE cards SET activated_at = ?, activated_by = ?
-			WHERE pin = ? AND activated_at IS NULL AND blocked = 0 AND (expires_at IS NULL OR expires_at > ?)
-			RETURNING id`, now.Unix(), who, p, now.Unix()).Scan(&id)
-		switch {
-		case err == nil:
-			card, err = cardByID(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			return s.logTx(ctx, tx, "redeem", fmt.Sprintf("redeemed %s on card %s for %s", card.Amount, card.Serial, who),
-				"PIN "+GroupPIN(p), 1)
-		case !errors.Is(err, sql.ErrNoRows):
+		var id sql.NullInt64
+		var result string
+		if err := tx.QueryRowContext(ctx, "SELECT card_id, outcome FROM topupcards_redeem(?, ?, ?)", p, who, now.Unix()).
+			Scan(&id, &result); err != nil {
 			return fmt.Errorf("redeem: %w", err)
 		}
-		card, outcome = s.whyNot(ctx, tx, p, now)
+		if id.Valid {
+			var err error
+			if card, err = cardByID(ctx, tx, id.Int64); err != nil {
+				return err
+			}
+		}
+		if result == "redeemed" {
+			return logRedeem(ctx, tx, card.ActivatedAt, "redeem", fmt.Sprintf("redeemed %s on card %s for %s", card.Amount, card.Serial, who),
+				"PIN "+GroupPIN(p), 1)
+		}
+		card, outcome = s.whyNot(ctx, tx, p, card, result, now)
 		if card.ID == 0 && !errors.Is(outcome, ErrNotFound) && !errors.Is(outcome, ErrTypo) {
 			return outcome // a database error
 		}
-		return s.logTx(ctx, tx, "redeem refused", fmt.Sprintf("refused to redeem for %s: %v", who, outcome), "PIN "+GroupPIN(p), 0)
+		return logRedeem(ctx, tx, now, "redeem refused", fmt.Sprintf("refused to redeem for %s: %v", who, outcome), "PIN "+GroupPIN(p), 0)
 	})
 	if err != nil {
 		return Card{}, err
@@ -64,10 +65,21 @@ func (s *Store) Redeem(ctx context.Context, pin, client string) (Card, error) {
 	return card, outcome
 }
 
-// whyNot explains why the guarded UPDATE matched no card.
-func (s *Store) whyNot(ctx context.Context, tx *txn, pin string, now time.Time) (Card, error) {
-	c, err := scanCard(tx.QueryRowContext(ctx, "SELECT "+cardColumns+cardFrom+" WHERE c.pin = ?", pin))
-	if errors.Is(err, sql.ErrNoRows) {
+// logRedeem writes a redemption's history entry through
+// topupcards_log_redeem (a cashier may write these entries and no other).
+func logRedeem(ctx context.Context, tx *txn, at time.Time, action, detail, filter string, cards int64) error {
+	var id int64
+	if err := tx.QueryRowContext(ctx, "SELECT topupcards_log_redeem(?, ?, ?, ?, ?)",
+		at.Unix(), action, MaskPINs(detail), MaskPINs(filter), cards).Scan(&id); err != nil {
+		return fmt.Errorf("write history: %w", err)
+	}
+	return nil
+}
+
+// whyNot explains the outcome of a redemption that did not happen: the
+// card c the server found (none: c.ID is 0) and its word for why.
+func (s *Store) whyNot(ctx context.Context, tx *txn, pin string, c Card, result string, now time.Time) (Card, error) {
+	if c.ID == 0 {
 		// A typo only when every batch that could hold the PIN (its length)
 		// has a check digit: one without could hold it as it is.
 		var checked, unchecked int
@@ -80,15 +92,12 @@ func (s *Store) whyNot(ctx context.Context, tx *txn, pin string, now time.Time) 
 		}
 		return Card{}, errf(ErrNotFound, "redeem PIN %s: no card has this PIN; check the digits", GroupPIN(pin))
 	}
-	if err != nil {
-		return Card{}, fmt.Errorf("redeem: %w", err)
-	}
-	switch c.StatusAt(now) {
-	case StatusActivated:
+	switch result {
+	case "activated":
 		return c, errf(ErrAlreadyRedeemed, "card %s was already activated by %s on %s", c.Serial, c.ActivatedBy, FormatTime(c.ActivatedAt))
-	case StatusBlocked:
+	case "blocked":
 		return c, errf(ErrBlocked, "card %s is blocked (reported lost or stolen); it cannot be redeemed", c.Serial)
-	case StatusExpired:
+	case "expired":
 		return c, errf(ErrExpired, "card %s expired on %s", c.Serial, FormatTime(c.ExpiresAt))
 	}
 	// The card became redeemable between the UPDATE and this look: the

@@ -47,6 +47,9 @@ type Store struct {
 	now func() time.Time
 	// watch listens for other desks' changes (watch.go).
 	watch watch
+	// manager: the login may do everything; otherwise it is a cashier's,
+	// which reads the cards through topupcards_cashier (roles.go).
+	manager bool
 }
 
 // IsURL reports whether db names a PostgreSQL server (postgres:// or
@@ -93,6 +96,19 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		s.db.Close()
 		return nil, err
+	}
+	if err := s.db.QueryRowContext(ctx, "SELECT topupcards_is_manager()").Scan(&s.manager); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("open %s: %w", s.shown, permission(err))
+	}
+	if !s.manager {
+		// A cashier's queries read the cards through the masked view: its
+		// schema comes first on every connection of the pool.
+		s.db.Close()
+		cfg.RuntimeParams["search_path"] = "topupcards_cashier, public"
+		s.db = pool{stdlib.OpenDB(*cfg)}
+		s.db.SetMaxOpenConns(16)
+		s.db.SetMaxIdleConns(4)
 	}
 	return s, nil
 }

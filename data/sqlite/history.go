@@ -10,12 +10,12 @@ import (
 
 // historyColumns are what scanHistory reads, from history h.
 const historyColumns = `h.id, h.at, h.action, h.detail, h.filter, h.cards, ifnull(h.undone_by, 0), ifnull(h.undo_of, 0),
-	h.undone_by IS NULL AND EXISTS (SELECT 1 FROM undo_cards u WHERE u.op_id = h.id)`
+	h.undone_by IS NULL AND EXISTS (SELECT 1 FROM undo_cards u WHERE u.op_id = h.id), h.by`
 
 func scanHistory(sc interface{ Scan(...any) error }) (HistoryEntry, error) {
 	var h HistoryEntry
 	var at int64
-	if err := sc.Scan(&h.ID, &at, &h.Action, &h.Detail, &h.Filter, &h.Cards, &h.UndoneBy, &h.UndoOf, &h.Undoable); err != nil {
+	if err := sc.Scan(&h.ID, &at, &h.Action, &h.Detail, &h.Filter, &h.Cards, &h.UndoneBy, &h.UndoOf, &h.Undoable, &h.By); err != nil {
 		return HistoryEntry{}, fmt.Errorf("read history: %w", err)
 	}
 	h.At = time.Unix(at, 0).UTC()

@@ -97,6 +97,10 @@ func TestHistoryHoldsNoWholePIN(t *testing.T) {
 	if _, err := db.Exec("UPDATE print_runs SET filter = ?", "PIN "+cards[3].PIN); err != nil {
 		t.Fatal(err)
 	}
+	// Back to a file of version 6: without the columns later versions add.
+	if _, err := db.Exec("ALTER TABLE history DROP COLUMN by"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.Exec("PRAGMA user_version = 6"); err != nil {
 		t.Fatal(err)
 	}

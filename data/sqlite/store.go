@@ -126,14 +126,18 @@ func userDataDir() (string, error) {
 // dsn builds the connection string: every pooled connection gets the same
 // pragmas, and write transactions begin IMMEDIATE so that concurrent
 // read-then-write transactions queue on busy_timeout instead of failing.
-func dsn(path string, readOnly bool) string {
+func dsn(path string, readOnly bool) string { return dsnJournal(path, readOnly, "WAL") }
+
+// dsnJournal is dsn with the given journal mode: DELETE for a file on a
+// network file system (netfs.go), where WAL cannot work.
+func dsnJournal(path string, readOnly bool, journal string) string {
 	q := url.Values{}
 	// A writer waits up to a minute for another (a large batch being
 	// generated holds the write lock while it runs).
 	q.Add("_pragma", "busy_timeout(60000)")
 	if !readOnly {
 		q.Add("_pragma", "foreign_keys(1)")
-		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "journal_mode("+journal+")")
 		q.Add("_pragma", "synchronous(NORMAL)")
 		q.Add("_txlock", "immediate")
 	} else {
@@ -174,7 +178,12 @@ func open(ctx context.Context, path string, backups bool) (*Store, error) {
 	// it creates the mode of the database file.
 	warnings := makePrivate(abs)
 	registerFuncs()
-	db, err := sql.Open("sqlite", dsn(abs, false))
+	source := dsn(abs, false)
+	if w := remoteWarning(abs); w != "" {
+		warnings = append([]string{w}, warnings...)
+		source = dsnJournal(abs, false, "DELETE")
+	}
+	db, err := sql.Open("sqlite", source)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
 	}
@@ -430,8 +439,8 @@ func insertHistory(ctx context.Context, tx *sql.Tx, at time.Time, action, detail
 		of = undoOf
 	}
 	r, err := tx.ExecContext(ctx,
-		"INSERT INTO history (at, action, detail, filter, cards, undo_of) VALUES (?, ?, ?, ?, ?, ?)",
-		at.Unix(), action, MaskPINs(detail), MaskPINs(filter), cards, of)
+		"INSERT INTO history (at, action, detail, filter, cards, undo_of, by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		at.Unix(), action, MaskPINs(detail), MaskPINs(filter), cards, of, osUser())
 	if err != nil {
 		return 0, fmt.Errorf("write history: %w", err)
 	}

@@ -227,6 +227,9 @@ func filters(e *env, fx fixture, cards []data.Card) []data.Filter {
 		{Batch: fx.b.ID}, {Batch: fx.c.ID, Printed: data.PrintedYes}, {Printed: data.PrintedNo},
 		{IDs: []int64{cards[1].ID, cards[30].ID, 999999}}, {IDs: []int64{}},
 		{Status: data.StatusNew, Reseller: "Bob Ltd", AmountTo: i64(50000), SerialFrom: ser("7", 3)},
+		{Status: data.StatusNew, Reseller: "ann's shop"}, {Status: data.StatusExpired, Batch: fx.a.ID},
+		{Status: data.StatusActivated, Batch: fx.a.ID}, {Status: data.StatusBlocked, AmountFrom: i64(80000)},
+		{Status: data.StatusNew, AmountFrom: i64(50000), AmountTo: i64(80000)}, {Reseller: "nobody"},
 	}
 }
 
@@ -694,6 +697,9 @@ func testHistoryAndSettings(e *env) {
 	var actions []string
 	for _, h := range slices.Backward(all) {
 		actions = append(actions, h.Action)
+		if h.By == "" {
+			e.t.Errorf("history entry #%d (%s) does not say who made it", h.ID, h.Action)
+		}
 	}
 	want := []string{"reseller", "reseller", "generate", "generate", "generate", "redeem", "redeem", "redeem", "edit", "print run", "export"}
 	if !slices.Equal(actions, want) {
