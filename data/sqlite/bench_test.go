@@ -185,7 +185,7 @@ type benchFilter struct {
 func benchFilters(b *testing.B) []benchFilter {
 	b.Helper()
 	now := time.Now()
-	amt := func(v int64) *int64 { return &v }
+	amt := func(v int64) *int64 { v *= 100; return &v } // hundredths of a major unit, as bounds
 	ser := func(s string, upper bool) *data.Serial {
 		v, err := data.ParseSerial(s, upper)
 		if err != nil {
