@@ -126,6 +126,18 @@ func cellWidth(s string) float32 {
 	return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*tableInnerPadding + theme.Padding()
 }
 
+// fitFormats sizes the date columns to what the locale writes: "12/28/2088
+// 10:58:58 PM +0000" is wider than "2088-12-28 22:58:58 +0000".
+func (t *CardTable) fitFormats() {
+	l := t.formats.Locale()
+	at := time.Date(2088, 12, 28, 22, 58, 58, 0, time.Local)
+	for col, sample := range map[int]string{colExpiry: l.DateTime(at), colActivated: "Rose Orig " + l.Date(at),
+		colCreated: l.Timestamp(at), colAmount: l.Amount(data.Money{Minor: 8888888, Currency: "USD"})} {
+		t.base[col] = max(cellWidth(sample), cellWidth(columnInfo[col].title)+theme.IconInlineSize()+tableInnerPadding)
+	}
+	t.fitColumns(t.width)
+}
+
 // maxNameWidth bounds the Reseller column however long a name is: the cell
 // shows the rest with "…" and the selection line says it whole.
 const maxNameWidth = 320

@@ -80,6 +80,7 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 	v.Search.OnInvalid = v.onInvalidSearch
 	v.Table = NewCardTable(store, tasks)
 	v.Table.formats = v.formats
+	v.Table.fitFormats()
 	v.Table.OnSortChanged = func(o data.Sort) {
 		f := v.filter
 		v.tasks.Go(func() { v.reloadTable(context.Background(), f, o) })
@@ -127,7 +128,7 @@ func NewMainView(store Store, win fyne.Window, tasks *Tasks) *MainView {
 	tableArea := container.NewStack(v.Table, v.Empty)
 	center := container.NewBorder(container.NewVBox(v.chips.bar, v.Stale), container.NewVBox(selBar, footer), nil, nil, tableArea)
 	split := container.NewHSplit(v.Search, center)
-	split.Offset = 0.15
+	split.Offset = 0.18 // room for a whole serial and a date's placeholder
 	v.content = container.NewBorder(container.NewVBox(bar, widget.NewSeparator()), nil, nil, nil, split)
 	v.ExtendBaseWidget(v)
 	return v
@@ -282,6 +283,7 @@ func (v *MainView) onCounted(n int) {
 
 // onFormatsChanged shows everything again in the locale just chosen.
 func (v *MainView) onFormatsChanged() {
+	v.Table.fitFormats()
 	v.Table.Refresh()
 	v.Footer.SetText(FooterText(v.summary, v.filter, v.formats.Locale()))
 	v.Search.setFormats(v.formats)
