@@ -61,12 +61,12 @@ func (v *MainView) checkChanged(ctx context.Context, vs data.Watcher) {
 	if v.watch.down {
 		v.watch.down = false
 		v.watch.last = n
-		v.RefreshInBackground() // back: the footer and rows again
+		fyne.Do(v.RefreshInBackground) // back: the footer and rows again (read on the UI goroutine)
 		return
 	}
 	if v.watch.last != 0 && n != v.watch.last {
 		v.watch.last = n
-		v.RefreshInBackground()
+		fyne.Do(v.RefreshInBackground) // it reads what is on screen: on the UI goroutine
 		return
 	}
 	v.watch.last = n
