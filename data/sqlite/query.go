@@ -35,6 +35,9 @@ func amountScale(ctx context.Context, q queryer, f Filter) (int64, error) {
 type view struct {
 	q   querier
 	now time.Time
+	// serialWalk reads the cards through cards_serial, in serial order,
+	// whatever the planner would pick (see page).
+	serialWalk bool
 }
 
 // view reads the pool now.
@@ -233,6 +236,19 @@ func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit in
 	case ColStatus, ColReseller:
 		return v.pageGroups(ctx, f, o, where, args, now, after, limit)
 	}
+	if (o.Column == "" || o.Column == ColSerial) && !f.IsEmpty() {
+		// A search that matches nearly every card is read in serial order
+		// straight off cards_serial: the planner, whose statistics may be
+		// sampled or stale (a file of a million cards of 8.00 looks to it
+		// like 2,001 cards per amount), would rather take the amount's index
+		// and sort a million rows for the first page. Broad is what the
+		// count's complement says (a few index ranges, or a capped probe).
+		if _, broad, err := v.countBroad(ctx, f); err != nil {
+			return nil, Cursor{}, err
+		} else if broad {
+			v.serialWalk = true
+		}
+	}
 	op, dir := ">", " ASC"
 	if o.Desc {
 		op, dir = "<", " DESC"
@@ -278,7 +294,11 @@ func (v view) pageQuery(ctx context.Context, keys []string, keyArgs []any, cond 
 	for _, k := range keys {
 		q.WriteString(", " + k)
 	}
-	q.WriteString(cardFrom + " WHERE " + cond + " ORDER BY " + order + " LIMIT ?")
+	from := cardFrom
+	if v.serialWalk {
+		from = cardFromSerial
+	}
+	q.WriteString(from + " WHERE " + cond + " ORDER BY " + order + " LIMIT ?")
 	all := append(append(append(append([]any{}, keyArgs...), args...), orderArgs...), limit)
 	rows, err := v.q.QueryContext(ctx, q.String(), all...)
 	if err != nil {

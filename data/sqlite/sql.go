@@ -69,6 +69,9 @@ const cardColumns = `c.id, c.series, c.number, c.pin, c.amount, c.currency, ifnu
 
 const cardFrom = ` FROM cards c LEFT JOIN resellers r ON r.id = c.reseller_id`
 
+// cardFromSerial is cardFrom read through the serial's index (view.serialWalk).
+const cardFromSerial = ` FROM cards c INDEXED BY cards_serial LEFT JOIN resellers r ON r.id = c.reseller_id`
+
 func scanCard(sc interface{ Scan(...any) error }) (Card, error) {
 	var c Card
 	var expires, activated sql.NullInt64
