@@ -148,6 +148,18 @@ func TestWindowExportDialogPDF(t *testing.T) {
 	if len(runs) != 1 || runs[0].Format != data.PrintPDF || runs[0].Layout != "cards-a4-10up" || runs[0].Cards != 14 {
 		t.Errorf("print runs %+v", runs)
 	}
+	// The table says at once that the cards were printed, without a new search.
+	m.View.Table.RowsText(0, 14) // loads the pages
+	m.Tasks.Wait()
+	rows := m.View.Table.RowsText(0, 14)
+	if len(rows) != 14 {
+		t.Fatalf("table has %d rows loaded", len(rows))
+	}
+	for _, r := range rows {
+		if got := r[len(r)-1]; got != "1×" {
+			t.Fatalf("Printed column %q after the export, want 1×", got)
+		}
+	}
 }
 
 // The Export dialog says, before and after, which cards cannot be sold and
