@@ -15,6 +15,7 @@ import (
 // login's password (never remembered). Connecting runs off the UI
 // goroutine; a refusal is said in the dialog, which keeps what was typed.
 type ConnectDialog struct {
+	win      fyne.Window
 	URL      *widget.Entry
 	Password *widget.Entry
 	Message  *widget.Label
@@ -29,7 +30,7 @@ type ConnectDialog struct {
 // NewConnectDialog builds the dialog over win, offering url (the last one
 // connected to, without its password).
 func NewConnectDialog(win fyne.Window, tasks *Tasks, url string, connect func(ctx context.Context, url, password string) error) *ConnectDialog {
-	d := &ConnectDialog{tasks: tasks, connect: connect}
+	d := &ConnectDialog{tasks: tasks, connect: connect, win: win}
 	d.URL = widget.NewEntry()
 	d.URL.SetPlaceHolder("e.g. postgres://ana@db.shop.lan:5432/topupcards")
 	d.URL.SetText(url)
@@ -51,7 +52,8 @@ func NewConnectDialog(win fyne.Window, tasks *Tasks, url string, connect func(ct
 }
 
 // Show opens the dialog.
-func (d *ConnectDialog) Show() { d.dlg.Show() }
+// Escape closes it; Enter connects.
+func (d *ConnectDialog) Show() { keyed(d.dlg, d.win, d.onConnect).Show() }
 
 // Hide closes the dialog.
 func (d *ConnectDialog) Hide() { d.dlg.Hide() }

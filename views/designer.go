@@ -244,7 +244,8 @@ func (d *Designer) Show() {
 	ws := d.win.Canvas().Size()
 	d.dlg.Resize(fyne.NewSize(ws.Width-40, ws.Height-40))
 	d.Tile.scale = float32(math.Max(2.5, math.Min(7, float64(ws.Width-40)*0.58/float64(d.tpl.Tile.WidthMM)-0.5)))
-	d.dlg.Show()
+	// Escape closes it (what was saved stays; Save as asks for a name).
+	keyed(d.dlg, d.win, func() {}).Show()
 	d.redraw()
 	d.tasks.Go(d.load)
 }

@@ -465,3 +465,29 @@ func TestRedeemByKeyboard(t *testing.T) {
 		t.Fatalf("Escape with nothing focused left %d overlays", h.open())
 	}
 }
+
+// TestEscapeClosesDesignerAndConnect: the card designer and the Connect
+// dialog close on Escape like every other dialog.
+func TestEscapeClosesDesignerAndConnect(t *testing.T) {
+	s := fixture(t)
+	h := newHarness(t, s)
+	c := h.win.Canvas()
+	d := NewDesigner(s, h.tasks, h.win)
+	d.Show()
+	h.tasks.Wait()
+	if h.open() == 0 {
+		t.Fatal("the designer did not open")
+	}
+	c.Unfocus()
+	press(c, fyne.KeyEscape)
+	if h.open() != 0 {
+		t.Fatalf("Escape left the designer open (%d overlays)", h.open())
+	}
+	cd := NewConnectDialog(h.win, h.tasks, "", func(context.Context, string, string) error { return nil })
+	cd.Show()
+	c.Unfocus()
+	press(c, fyne.KeyEscape)
+	if h.open() != 0 {
+		t.Fatalf("Escape left Connect open (%d overlays)", h.open())
+	}
+}

@@ -83,7 +83,14 @@ func NewPrintDialog(tasks *Tasks, win fyne.Window, hooks PrintHooks, f data.Filt
 }
 
 // Show shows the dialog.
-func (d *PrintDialog) Show() { d.dlg.Show() }
+// Escape closes it; Enter prints when Print can be pressed.
+func (d *PrintDialog) Show() {
+	keyed(d.dlg, d.win, func() {
+		if !d.PrintBtn.Disabled() {
+			d.onPrint()
+		}
+	}).Show()
+}
 
 // load reads the printers and templates.
 func (d *PrintDialog) load() {
