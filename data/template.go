@@ -334,6 +334,26 @@ func (t Template) Clone() Template {
 	return t
 }
 
+// StoredTemplateInfo is the list line of a stored template: its name, its
+// body as stored (a body that no longer parses still lists, by name) and the
+// resellers whose default it is, one per line ("" none). Both stores read
+// those three columns and build the line here.
+func StoredTemplateInfo(name, body, resellers string) TemplateInfo {
+	info := TemplateInfo{Name: name}
+	if t, err := ParseTemplate(strings.NewReader(body)); err == nil {
+		info.Tile, info.Elements, info.Back = t.Tile, len(t.Elements), len(t.Back)
+	}
+	if resellers != "" {
+		info.Resellers = strings.Split(resellers, "\n")
+	}
+	return info
+}
+
+// ErrNoTemplate says that no stored template is called name, and what to do.
+func ErrNoTemplate(name string) error {
+	return NewError(ErrNotFound, "no template named %q; see `topupcards templates list`, or import one", strings.TrimSpace(name))
+}
+
 // TemplateInfo is a stored template as a list shows it.
 type TemplateInfo struct {
 	Name      string

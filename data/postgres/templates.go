@@ -36,15 +36,7 @@ func (s *Store) Templates(ctx context.Context) ([]TemplateInfo, error) {
 		if err := rows.Scan(&name, &body, &resellers); err != nil {
 			return nil, fmt.Errorf("list templates: %w", err)
 		}
-		t, err := data.ParseTemplate(strings.NewReader(body))
-		info := TemplateInfo{Name: name}
-		if err == nil {
-			info.Tile, info.Elements, info.Back = t.Tile, len(t.Elements), len(t.Back)
-		}
-		if resellers.Valid {
-			info.Resellers = strings.Split(resellers.String, "\n")
-		}
-		out = append(out, info)
+		out = append(out, data.StoredTemplateInfo(name, body, resellers.String))
 	}
 	return out, rows.Err()
 }
@@ -55,7 +47,7 @@ func (s *Store) Template(ctx context.Context, name string) (Template, error) {
 	err := s.db.QueryRowContext(ctx, "SELECT body FROM templates WHERE name_key = casefold(?) AND removed_at IS NULL",
 		strings.TrimSpace(name)).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Template{}, errf(ErrNotFound, "no template named %q; see `topupcards templates list`, or import one", strings.TrimSpace(name))
+		return Template{}, data.ErrNoTemplate(name)
 	}
 	if err != nil {
 		return Template{}, fmt.Errorf("read template: %w", err)
@@ -162,7 +154,7 @@ func (s *Store) SetResellerTemplate(ctx context.Context, reseller, template stri
 		var tid int64
 		err = tx.QueryRowContext(ctx, "SELECT id FROM templates WHERE name_key = casefold(?) AND removed_at IS NULL", template).Scan(&tid)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errf(ErrNotFound, "no template named %q; see `topupcards templates list`, or import one", template)
+			return data.ErrNoTemplate(template)
 		}
 		if err != nil {
 			return fmt.Errorf("set template: %w", err)
