@@ -142,61 +142,19 @@ func (s *Store) foldCounts(ctx context.Context) {
 	}
 	if groups >= 4*foldAt {
 		_, _ = s.db.ExecContext(ctx, `WITH gone AS (DELETE FROM card_group_deltas RETURNING *)
-			INSERT INTO card_group_deltas SELECT batch_id, reseller_id, amount, currency, activated, blocked, sum(n)
-			FROM gone GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0`)
+			INSERT INTO card_group_deltas (batch_id, reseller_id, amount, currency, activated, blocked, expires_at, printed, n)
+			SELECT batch_id, reseller_id, amount, currency, activated, blocked, expires_at, printed, sum(n)
+			FROM gone GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(n) <> 0`)
 	}
 }
 
-// groupCount counts the cards f matches from the kept counts per group
-// (card_group_deltas) when f selects by batch, reseller, face value and
-// status only, and reports false otherwise. New cards are the group's
-// unredeemed, unblocked cards less the expired ones (an index range).
+// groupCount counts the cards of a Grouped search from the kept counts per
+// group (card_group_deltas, data.GroupSQL), and reports false for any
+// other search.
 func (v view) groupCount(ctx context.Context, f Filter) (int64, bool, error) {
-	rest := f
-	rest.Batch, rest.Reseller, rest.AmountFrom, rest.AmountTo, rest.Status = 0, "", nil, nil, ""
-	if !rest.IsEmpty() || f.Status == StatusExpired || (f.Batch == 0 && f.Reseller == "" && f.AmountFrom == nil && f.AmountTo == nil) {
+	if !f.Grouped() {
 		return 0, false, nil
 	}
-	var conds []string
-	var args []any
-	add := func(cond string, a ...any) {
-		conds = append(conds, cond)
-		args = append(args, a...)
-	}
-	if f.Batch != 0 {
-		add("g.batch_id = ?", f.Batch)
-	}
-	if f.Reseller != "" {
-		add("g.reseller_id = coalesce((SELECT id FROM resellers WHERE name_key = casefold(?)), -1)", strings.Join(strings.Fields(f.Reseller), " "))
-	}
-	if f.AmountFrom != nil || f.AmountTo != nil {
-		// The cards' condition on the face value (bounds in any currency),
-		// over the group's amount and currency.
-		cond, a := data.AmountSQL(f.AmountFrom, f.AmountTo, 0)
-		add(strings.ReplaceAll(cond, "c.", "g."), a...)
-	}
-	switch f.Status {
-	case StatusActivated:
-		add("g.activated = 1")
-	case StatusBlocked:
-		add("g.blocked = 1")
-	case StatusNew:
-		add("g.activated = 0 AND g.blocked = 0")
-	}
-	q := "SELECT (SELECT coalesce(sum(g.n), 0) FROM card_group_deltas g WHERE " + strings.Join(conds, " AND ") + ")"
-	if f.Status == StatusNew {
-		// The expired cards of the same groups: read through the expired
-		// cards' own index (OFFSET 0 keeps the planner from walking the
-		// whole face-value index instead), then narrowed.
-		exp, eargs := statusCond(StatusExpired, v.now)
-		rest, rargs := where(Filter{Batch: f.Batch, Reseller: f.Reseller, AmountFrom: f.AmountFrom, AmountTo: f.AmountTo}, v.now)
-		q += " - (SELECT count(*) FROM (SELECT c.amount, c.currency, c.reseller_id, c.batch_id FROM cards c WHERE " + exp +
-			" OFFSET 0) c WHERE " + rest + ")"
-		args = append(append(args, eargs...), rargs...)
-	}
-	var n int64
-	if err := v.q.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
-		return 0, false, fmt.Errorf("count cards: %w", err)
-	}
-	return n, true, nil
+	n, err := data.GroupCount(ctx, v.q, "card_group_deltas", f, v.now)
+	return n, err == nil, err
 }

@@ -52,6 +52,9 @@ func (v view) summarize(ctx context.Context, f Filter) (Summary, error) {
 	if err := f.Validate(); err != nil {
 		return Summary{}, err
 	}
+	if f.Grouped() {
+		return data.GroupSummary(ctx, v.q, "card_group_deltas", f, v.now)
+	}
 	where, args := where(f, v.now)
 	q := `SELECT c.currency, count(*), coalesce(sum(c.amount), 0)::bigint,
 			coalesce(sum(c.amount) FILTER (WHERE c.activated_at IS NULL), 0)::bigint
@@ -130,13 +133,34 @@ func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit in
 	}
 	keys, keyArgs := sortKeys(o, v.now)
 	cond, args := where(f, v.now)
+	if !after.IsZero() && len(after.Keys) != len(keys) {
+		return nil, Cursor{}, errf(ErrInvalid, "page: cursor is for another sort order")
+	}
+	if (o.Column == "" || o.Column == ColSerial) && f.Grouped() {
+		// Batch after batch that holds the search's cards (the kept counts
+		// per group), each read along its serial range: the server would
+		// rather sort every matching card for the first page.
+		spans, err := data.GroupSpans(ctx, v.q, "card_group_deltas", f, v.now, o.Desc, after)
+		if err != nil {
+			return nil, Cursor{}, err
+		}
+		return data.PageSpans(spans, after, limit, func(s data.SerialSpan, after Cursor, want int) ([]Card, Cursor, error) {
+			c := cond + " AND c.batch_id = ? AND c.series = ? AND c.number BETWEEN ? AND ?"
+			a := append(append([]any{}, args...), s.Batch, s.Series, s.First, s.Last)
+			return v.pageQuery(ctx, o, keys, keyArgs, c, a, after, want)
+		})
+	}
+	return v.pageQuery(ctx, o, keys, keyArgs, cond, args, after, limit)
+}
+
+// pageQuery runs one page query: up to limit cards matching cond after the
+// cursor, in the order o (keys), with the cursor of the last one.
+func (v view) pageQuery(ctx context.Context, o Sort, keys []string, keyArgs []any, cond string, args []any,
+	after Cursor, limit int) ([]Card, Cursor, error) {
 	// The arguments in the order their placeholders occur: the keys in the
 	// SELECT list, the filter (and the cursor), the keys in the ORDER BY.
 	all := append(append([]any{}, keyArgs...), args...)
 	if !after.IsZero() {
-		if len(after.Keys) != len(keys) {
-			return nil, Cursor{}, errf(ErrInvalid, "page: cursor is for another sort order")
-		}
 		// One row value over the keys and the id: the server seeks in the
 		// index (key, id).
 		op := ">"

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"topupcards/data"
 )
 
 // querier is what the card queries run on: the pool (*sql.DB) or one read
@@ -77,6 +79,9 @@ func (v view) summarize(ctx context.Context, f Filter) (Summary, error) {
 	if err := f.Validate(); err != nil {
 		return Summary{}, err
 	}
+	if f.Grouped() {
+		return data.GroupSummary(ctx, v.q, "card_groups", f, v.now)
+	}
 	scale, err := amountScale(ctx, v.q, f)
 	if err != nil {
 		return Summary{}, err
@@ -141,6 +146,9 @@ func (v view) statusTotals(ctx context.Context, f Filter) ([]StatusTotal, error)
 func (v view) count(ctx context.Context, f Filter) (int64, error) {
 	if err := f.Validate(); err != nil {
 		return 0, err
+	}
+	if f.Grouped() {
+		return data.GroupCount(ctx, v.q, "card_groups", f, v.now)
 	}
 	if n, ok, err := v.countBroad(ctx, f); err != nil || ok {
 		return n, err
@@ -235,6 +243,10 @@ func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit in
 	switch o.Column {
 	case ColStatus, ColReseller:
 		return v.pageGroups(ctx, f, o, where, args, now, after, limit)
+	case "", ColSerial:
+		if f.Grouped() {
+			return v.pageSpans(ctx, f, o, where, args, after, limit)
+		}
 	}
 	if (o.Column == "" || o.Column == ColSerial) && !f.IsEmpty() {
 		// A search that matches nearly every card is read in serial order

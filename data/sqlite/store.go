@@ -144,6 +144,11 @@ func dsnJournal(path string, readOnly bool, journal string) string {
 		q.Add("mode", "ro")
 	}
 	q.Add("_pragma", "cache_size(-8192)")
+	// A statement that writes cards keeps what it changed in a statement
+	// journal until it ends (the triggers on cards need one); in a file,
+	// generating a million cards wrote 36 pages of it per card and took
+	// three times as long.
+	q.Add("_pragma", "temp_store(2)")
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 

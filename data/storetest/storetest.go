@@ -81,6 +81,7 @@ func Run(t *testing.T, open Opener) {
 		{"Read", testRead},
 		{"AmountsAcrossCurrencies", testAmountsAcrossCurrencies},
 		{"Templates", testTemplates},
+		{"KeptCounts", testKeptCounts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newEnv(t, open)) })
