@@ -208,6 +208,17 @@ func (s SerialSpan) Dense(want int) bool {
 	return s.Matched > 0 && int64(want)*s.Size <= spanWalkCap*s.Matched
 }
 
+// WalkChunk is how many cards of s a walk reads at first to find want
+// matching ones, at s's share of matching cards and a little over; a walk
+// that found too few reads on in chunks twice as large (up to
+// spanWalkCap).
+func (s SerialSpan) WalkChunk(want int) int {
+	if s.Matched <= 0 {
+		return spanWalkCap
+	}
+	return int(min(spanWalkCap, int64(want)*s.Size/s.Matched*5/4+16))
+}
+
 // SerialSpans orders spans as a serial sort reads them (desc: from the
 // end) and drops those wholly at or before the cursor's serial (nil: the
 // start).

@@ -65,6 +65,12 @@ func TestSerialSpans(t *testing.T) {
 	if !big.Dense(100) || big.Dense(101) {
 		t.Errorf("400,000 cards, 2,000 matching: Dense(100) = %v, Dense(101) = %v; want true, false", big.Dense(100), big.Dense(101))
 	}
+	if got := (SerialSpan{Size: 400_000, Matched: 300_000}).WalkChunk(100); got != 182 {
+		t.Errorf("WalkChunk(100) at 3 in 4 matching = %d, want 182 (133 and a quarter, and 16)", got)
+	}
+	if got := big.WalkChunk(1000); got != spanWalkCap {
+		t.Errorf("WalkChunk past the cap = %d, want %d", got, spanWalkCap)
+	}
 	if (SerialSpan{Size: 10}).Dense(1) {
 		t.Error("a span with no matching card is dense")
 	}

@@ -145,6 +145,11 @@ func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit in
 			return nil, Cursor{}, err
 		}
 		return data.PageSpans(spans, after, limit, func(s data.SerialSpan, after Cursor, want int) ([]Card, Cursor, error) {
+			if s.Dense(want) {
+				return v.walkSpan(ctx, o, cond, args, s, after, want)
+			}
+			// The few cards of the batch: the server finds them through
+			// the filter's index and sorts them.
 			c := cond + " AND c.batch_id = ? AND c.series = ? AND c.number BETWEEN ? AND ?"
 			a := append(append([]any{}, args...), s.Batch, s.Series, s.First, s.Last)
 			return v.pageQuery(ctx, o, keys, keyArgs, c, a, after, want)
@@ -155,8 +160,8 @@ func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit in
 
 // pageQuery runs one page query: up to limit cards matching cond after the
 // cursor, in the order o (keys), with the cursor of the last one.
-func (v view) pageQuery(ctx context.Context, o Sort, keys []string, keyArgs []any, cond string, args []any,
-	after Cursor, limit int) ([]Card, Cursor, error) {
+func (v view) pageQuery(ctx context.Context, o Sort, keys []string, keyArgs []any,
+	cond string, args []any, after Cursor, limit int) ([]Card, Cursor, error) {
 	// The arguments in the order their placeholders occur: the keys in the
 	// SELECT list, the filter (and the cursor), the keys in the ORDER BY.
 	all := append(append([]any{}, keyArgs...), args...)

@@ -85,6 +85,18 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	if err != nil {
 		return nil, data.NewError(data.ErrInvalid, "open %s: the URL cannot be read (%v); write it as postgres://user@host:5432/dbname", Redact(rawURL), err)
 	}
+	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
+		// pgx prepares each statement once per connection; after five runs
+		// the server would plan it once for any arguments, blind to the
+		// page's LIMIT and the batch, and sort half a million cards for a
+		// first page that walking an index finds in a millisecond.
+		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
+	if _, set := cfg.RuntimeParams["parallel_setup_cost"]; !set {
+		// Starting parallel workers costs tens of milliseconds: worth it for
+		// a scan of every card, not for a page the server guesses is large.
+		cfg.RuntimeParams["parallel_setup_cost"] = "10000"
+	}
 	s := &Store{url: rawURL, shown: Redact(rawURL), config: cfg, now: time.Now}
 	s.db = pool{stdlib.OpenDB(*cfg)}
 	s.db.SetMaxOpenConns(16)

@@ -223,7 +223,7 @@ func filters(e *env, fx fixture, cards []data.Card) []data.Filter {
 		{Reseller: "ANN'S  shop"}, {Reseller: "bob ltd"},
 		{AmountFrom: i64(80000)}, {AmountTo: i64(80000)}, {AmountFrom: i64(60000), AmountTo: i64(100000)},
 		{ExpiryFrom: T0.Add(24 * time.Hour)}, {ExpiryTo: T0.Add(24 * time.Hour * 3)},
-		{Client: "rose"}, {Client: "ÉMILE"}, {Client: "nobody"},
+		{Client: "rose"}, {Client: "ÉMILE"}, {Client: "nobody"}, {Client: "s_ two"}, {Client: "%"}, {Client: `\`},
 		{ActivatedFrom: T0.Add(4 * time.Hour)}, {ActivatedTo: T0.Add(4 * time.Hour)},
 		{Batch: fx.b.ID}, {Batch: fx.c.ID, Printed: data.PrintedYes}, {Printed: data.PrintedNo},
 		{IDs: []int64{cards[1].ID, cards[30].ID, 999999}}, {IDs: []int64{}},
