@@ -33,20 +33,23 @@ func (v view) walkSpan(ctx context.Context, o Sort, cond string, args []any, s d
 		}
 		inner += " ORDER BY " + order + " LIMIT ?"
 		all = append(all, chunk)
-		q := "SELECT " + cardColumns + ", coalesce((" + cond + "), false) FROM (" + inner + ") c LEFT JOIN resellers r ON r.id = c.reseller_id ORDER BY " + order
+		// Only the matching cards of the chunk come back, and its last
+		// card (to go on from), with how many cards the chunk held.
+		q := "SELECT " + cardColumns + ", c.hit, c.n FROM (SELECT c.*, coalesce((" + cond + "), false) AS hit, " +
+			"row_number() OVER (ORDER BY " + order + ") AS rn, count(*) OVER () AS n FROM (" + inner + ") c) c " +
+			"LEFT JOIN resellers r ON r.id = c.reseller_id WHERE c.hit OR c.rn = c.n ORDER BY " + order
 		rows, err := v.q.QueryContext(ctx, q, all...)
 		if err != nil {
 			return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
 		}
-		read := 0
+		read := int64(0)
 		for rows.Next() {
 			var hit bool
-			c, err := scanCard(scanExtra{rows, []any{&hit}})
+			c, err := scanCard(scanExtra{rows, []any{&hit, &read}})
 			if err != nil {
 				rows.Close()
 				return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
 			}
-			read++
 			from = Cursor{Keys: []any{c.Serial.Series, c.Serial.Number}, ID: c.ID}
 			if hit && len(cards) < want {
 				cards, next = append(cards, c), from
@@ -57,7 +60,7 @@ func (v view) walkSpan(ctx context.Context, o Sort, cond string, args []any, s d
 		if err != nil {
 			return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
 		}
-		if len(cards) >= want || read < chunk {
+		if len(cards) >= want || read < int64(chunk) {
 			return cards, next, nil
 		}
 		chunk = min(2*chunk, 20_000)

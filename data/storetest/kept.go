@@ -167,7 +167,13 @@ func testKeptCounts(e *env) {
 		if n := e.count(f); n != int64(len(want)) {
 			e.t.Errorf("big batch: Count(%s) = %d, want %d", f.Describe(), n, len(want))
 		}
-		for _, size := range []int{2, 100, 1000} {
+		sizes := []int{2, 100, 1000}
+		if len(want) < 10 {
+			// Pages of one: a walk whose first chunk of the batch holds
+			// none of the few cards reads on (data.SerialSpan.WalkChunk).
+			sizes = append(sizes, 1)
+		}
+		for _, size := range sizes {
 			if got := e.pages(f, data.Sort{}, size); !slices.Equal(got, want) {
 				e.t.Errorf("big batch: %s: pages of %d give %d cards, want %d", f.Describe(), size, len(got), len(want))
 			}
