@@ -106,6 +106,12 @@ func GroupSummary(ctx context.Context, q Querier, table string, f Filter, now ti
 	rows, err := q.QueryContext(ctx, `SELECT g.currency, CAST(sum(g.n) AS BIGINT), CAST(sum(g.n * g.amount) AS BIGINT),
 		CAST(sum(CASE WHEN g.activated = 0 THEN g.n * g.amount ELSE 0 END) AS BIGINT)
 		FROM `+table+` g WHERE `+cond+` GROUP BY g.currency HAVING sum(g.n) > 0 ORDER BY g.currency`, args...)
+	return ScanSummary(rows, err)
+}
+
+// ScanSummary reads a summary query's rows (currency, cards, face value,
+// unredeemed value, in currency order), as both stores write it.
+func ScanSummary(rows *sql.Rows, err error) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("count cards: %w", err)
 	}
@@ -119,7 +125,10 @@ func GroupSummary(ctx context.Context, q Querier, table string, f Filter, now ti
 		sum.Cards += t.Cards
 		sum.Totals = append(sum.Totals, t)
 	}
-	return sum, rows.Err()
+	if err := rows.Err(); err != nil {
+		return Summary{}, fmt.Errorf("count cards: %w", err)
+	}
+	return sum, nil
 }
 
 // GroupSpans lists the batches holding cards of a Grouped search (from the

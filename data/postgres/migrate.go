@@ -15,7 +15,7 @@ import (
 // keeps every reference valid (cards after resellers and batches, the undo
 // journal after the history it belongs to).
 var importTables = []string{"resellers", "batches", "cards", "redemptions", "history", "undo_cards",
-	"print_runs", "print_run_cards", "meta"}
+	"print_runs", "print_run_cards", "templates", "reseller_templates", "meta"}
 
 // ImportResult says what a move copied.
 type ImportResult struct {
@@ -24,12 +24,14 @@ type ImportResult struct {
 }
 
 // Import copies everything src holds (cards, batches, resellers, the ledger
-// of redemptions, the history, the undo journal, print runs and the journal
-// setting) into the database at url, in one transaction on the server. Before
+// of redemptions, the history, the undo journal, print runs, the voucher
+// templates and each reseller's template, and the journal setting) into the
+// database at url, in one transaction on the server. Before
 // it commits it checks that the server holds as many rows of each table as
 // src handed over and the same count and face value of cards per currency,
 // redeemed or not; any difference rolls everything back. A database that
-// already holds cards or batches is refused; an empty one gets the schema.
+// already holds cards, batches or templates is refused; an empty one gets
+// the schema.
 func Import(ctx context.Context, url string, src data.Dumper) (ImportResult, error) {
 	s, err := Open(ctx, url)
 	if err != nil {
@@ -47,16 +49,16 @@ func Import(ctx context.Context, url string, src data.Dumper) (ImportResult, err
 	}
 	defer tx.Rollback(context.Background())
 	// No other desk writes while the cards move in.
-	if _, err := tx.Exec(ctx, "LOCK TABLE cards, batches IN EXCLUSIVE MODE"); err != nil {
+	if _, err := tx.Exec(ctx, "LOCK TABLE cards, batches, templates IN EXCLUSIVE MODE"); err != nil {
 		return ImportResult{}, fmt.Errorf("migrate: %w", permission(err))
 	}
 	var held int64
-	if err := tx.QueryRow(ctx, "SELECT (SELECT count(*) FROM cards) + (SELECT count(*) FROM batches)").Scan(&held); err != nil {
+	if err := tx.QueryRow(ctx, "SELECT (SELECT count(*) FROM cards) + (SELECT count(*) FROM batches) + (SELECT count(*) FROM templates)").Scan(&held); err != nil {
 		return ImportResult{}, fmt.Errorf("migrate: %w", err)
 	}
 	if held > 0 {
 		return ImportResult{}, data.NewError(data.ErrDuplicate,
-			"migrate: %s already holds cards or batches; move into an empty database (createdb, then topupcards setup-postgres)", s.shown)
+			"migrate: %s already holds cards, batches or templates; move into an empty database (createdb, then topupcards setup-postgres)", s.shown)
 	}
 	im := &importer{tx: tx, res: ImportResult{Rows: map[string]int64{}}, sums: map[string]*data.CurrencyTotal{}}
 	if err := src.Dump(ctx, importTables, im.row); err != nil {
@@ -203,7 +205,7 @@ func placeholders(n int) string {
 // finish moves the server's id counters past the ids copied, so that new
 // rows never take an old id (print runs name cards by id).
 func (im *importer) finish(ctx context.Context) error {
-	for _, t := range []string{"resellers", "batches", "history", "print_runs"} {
+	for _, t := range []string{"resellers", "batches", "history", "print_runs", "templates"} {
 		if _, err := im.tx.Exec(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', 'id'),
 			greatest((SELECT max(id) FROM %s), 1), (SELECT max(id) FROM %s) IS NOT NULL)`, t, t, t)); err != nil {
 			return fmt.Errorf("migrate %s: %w", t, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -67,6 +68,14 @@ func TestImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := file.SetJournalDays(ctx, 45); err != nil {
+		t.Fatal(err)
+	}
+	tpl := data.Template{Name: "North card", Tile: data.TileSize{WidthMM: 85, HeightMM: 54}, Elements: []data.Element{
+		{Type: data.ElementText, XMM: 4, YMM: 4, WMM: 40, HMM: 6, Text: "PIN {pin_grouped}", SizePt: 10}}}
+	if err := file.SaveTemplate(ctx, tpl, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := file.SetResellerTemplate(ctx, "North", "North card"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -134,6 +143,17 @@ func TestImport(t *testing.T) {
 	}
 	if d, _ := server.JournalDays(ctx); d != 45 {
 		t.Errorf("journal days %d on the server, want 45", d)
+	}
+	// The voucher templates and the reseller's choice of one; a template
+	// saved on the server afterwards takes a new id.
+	if got, err := server.Template(ctx, "north CARD"); err != nil || !reflect.DeepEqual(got, tpl) {
+		t.Errorf("template on the server: %+v, %v; want %+v", got, err, tpl)
+	}
+	if name, err := server.ResellerTemplate(ctx, "North"); err != nil || name != "North card" {
+		t.Errorf("North's template on the server: %q, %v", name, err)
+	}
+	if err := server.SaveTemplate(ctx, data.Template{Name: "Second", Tile: tpl.Tile, Elements: tpl.Elements}, false); err != nil {
+		t.Errorf("a new template on the server after the move: %v", err)
 	}
 	// The file's undo journal works on the server: the deleted cards come
 	// back, the redeemed ones among them still redeemed.

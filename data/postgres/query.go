@@ -60,20 +60,7 @@ func (v view) summarize(ctx context.Context, f Filter) (Summary, error) {
 			coalesce(sum(c.amount) FILTER (WHERE c.activated_at IS NULL), 0)::bigint
 		FROM cards c WHERE ` + where + ` GROUP BY c.currency ORDER BY c.currency`
 	rows, err := v.q.QueryContext(ctx, q, args...)
-	if err != nil {
-		return Summary{}, fmt.Errorf("count cards: %w", err)
-	}
-	defer rows.Close()
-	var sum Summary
-	for rows.Next() {
-		var t CurrencyTotal
-		if err := rows.Scan(&t.Currency, &t.Cards, &t.Face, &t.Unredeemed); err != nil {
-			return Summary{}, fmt.Errorf("count cards: %w", err)
-		}
-		sum.Cards += t.Cards
-		sum.Totals = append(sum.Totals, t)
-	}
-	return sum, rows.Err()
+	return data.ScanSummary(rows, err)
 }
 
 // statusTotals counts the cards f matches per status and currency, in the

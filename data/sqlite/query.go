@@ -87,25 +87,12 @@ func (v view) summarize(ctx context.Context, f Filter) (Summary, error) {
 		return Summary{}, err
 	}
 	where, args := where(f, v.now, scale)
-	q := `SELECT c.currency, count(*), total(c.amount), total(CASE WHEN c.activated_at IS NULL THEN c.amount END)
+	// total() is exact for integers below 2^53 and never overflows.
+	q := `SELECT c.currency, count(*), CAST(total(c.amount) AS INTEGER),
+		CAST(total(CASE WHEN c.activated_at IS NULL THEN c.amount END) AS INTEGER)
 		FROM cards c WHERE ` + where + ` GROUP BY c.currency ORDER BY c.currency`
 	rows, err := v.q.QueryContext(ctx, q, args...)
-	if err != nil {
-		return Summary{}, fmt.Errorf("count cards: %w", err)
-	}
-	defer rows.Close()
-	var sum Summary
-	for rows.Next() {
-		var t CurrencyTotal
-		var face, open float64 // total() is exact for integers below 2^53
-		if err := rows.Scan(&t.Currency, &t.Cards, &face, &open); err != nil {
-			return Summary{}, fmt.Errorf("count cards: %w", err)
-		}
-		t.Face, t.Unredeemed = int64(face), int64(open)
-		sum.Cards += t.Cards
-		sum.Totals = append(sum.Totals, t)
-	}
-	return sum, rows.Err()
+	return data.ScanSummary(rows, err)
 }
 
 // statusTotals counts the cards f matches per status and currency, in the
