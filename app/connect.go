@@ -18,6 +18,10 @@ import (
 // password, for File → Connect to a server….
 const prefServerURL = "server.url"
 
+// prefLastPlace remembers where the work moved last through the File menu:
+// "server" or "file" (offerLastServer).
+const prefLastPlace = "db.last"
+
 // makeFileMenu is File: connect to a server, or open another card file.
 func (m *MainWindow) makeFileMenu() *fyne.Menu {
 	return fyne.NewMenu("File",
@@ -51,8 +55,26 @@ func (m *MainWindow) connectServer(ctx context.Context, rawURL, password string)
 		return err
 	}
 	fyne.CurrentApp().Preferences().SetString(prefServerURL, bare.String())
+	fyne.CurrentApp().Preferences().SetString(prefLastPlace, "server")
 	fyne.Do(func() { m.moveTo(s) })
 	return nil
+}
+
+// offerLastServer opens File → Connect to a server… at start when this
+// desk moved to a server last time: the window opened over the local card
+// file, and a cashier who did not notice would redeem into it. The server
+// is offered again (its password is never remembered); Close stays on the
+// file. It reports whether it offered.
+func (m *MainWindow) offerLastServer() bool {
+	p := fyne.CurrentApp().Preferences()
+	if p.String(prefLastPlace) != "server" || p.String(prefServerURL) == "" {
+		return false
+	}
+	m.showConnect()
+	m.connect.Message.SetText("Last time this desk worked on the server above. Connect to it again, or Close to work on the card file " +
+		m.store.Path() + ".")
+	m.Canvas().Focus(m.connect.Password)
+	return true
 }
 
 // showOpenFile opens another SQLite card file.
@@ -70,6 +92,7 @@ func (m *MainWindow) showOpenFile() {
 					dialog.ShowError(err, m.Window)
 					return
 				}
+				fyne.CurrentApp().Preferences().SetString(prefLastPlace, "file")
 				m.moveTo(s)
 			})
 		})

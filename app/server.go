@@ -81,8 +81,8 @@ func (c *CLI) cmdMigrate(ctx context.Context, e *cmdEnv) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stdout, "Moved %d cards, %d batches, %d resellers, %d history entries, %d print runs and the undo journal from %s to %s, in one transaction.\n",
-		res.Rows["cards"], res.Rows["batches"], res.Rows["resellers"], res.Rows["history"], res.Rows["print_runs"], *from, postgres.Redact(*to))
+	fmt.Fprintf(c.Stdout, "Moved %d cards, %d batches, %d resellers, %d history entries, %d print runs, %d templates and the undo journal from %s to %s, in one transaction.\n",
+		res.Rows["cards"], res.Rows["batches"], res.Rows["resellers"], res.Rows["history"], res.Rows["print_runs"], res.Rows["templates"], *from, postgres.Redact(*to))
 	for _, t := range res.Totals {
 		fmt.Fprintf(c.Stdout, "  %s: %d cards, face value %s, unredeemed %s (equal on both sides)\n", t.Currency, t.Cards,
 			data.Money{Minor: t.Face, Currency: t.Currency}, data.Money{Minor: t.Unredeemed, Currency: t.Currency})

@@ -172,4 +172,27 @@ func TestConnectToServer(t *testing.T) {
 	if next.connect.URL.Text != remembered || next.connect.Password.Text != "" {
 		t.Errorf("the dialog offers %q and password %q, want the remembered URL and no password", next.connect.URL.Text, next.connect.Password.Text)
 	}
+
+	// The next start over the local file offers the server again, the
+	// cursor in the password; after a move to a file it does not.
+	if got := fyne.CurrentApp().Preferences().String(prefLastPlace); got != "server" {
+		t.Errorf("after connecting the desk remembers %q as where it worked, want server", got)
+	}
+	local, _ := newWindow(t, map[string]int{"1": 2}) // a new app: set its preferences as the last run left them
+	fyne.CurrentApp().Preferences().SetString(prefServerURL, remembered)
+	fyne.CurrentApp().Preferences().SetString(prefLastPlace, "server")
+	if !local.offerLastServer() || local.connect == nil {
+		t.Fatal("a desk that moved to a server last time: the server is not offered at start")
+	}
+	if local.connect.URL.Text != remembered || !strings.Contains(local.connect.Message.Text, local.store.Path()) ||
+		local.Canvas().Focused() != local.connect.Password {
+		t.Errorf("offered %q, message %q, focus %v; want the remembered URL, the file named, the cursor in the password",
+			local.connect.URL.Text, local.connect.Message.Text, local.Canvas().Focused())
+	}
+	again, _ := newWindow(t, map[string]int{"1": 2})
+	fyne.CurrentApp().Preferences().SetString(prefServerURL, remembered)
+	fyne.CurrentApp().Preferences().SetString(prefLastPlace, "file")
+	if again.offerLastServer() || again.connect != nil {
+		t.Error("a desk that moved to a file last time is offered the server at start")
+	}
 }

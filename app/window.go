@@ -19,6 +19,7 @@ import (
 
 	"topupcards/assets"
 	"topupcards/data"
+	"topupcards/data/sqlite"
 	"topupcards/export"
 	"topupcards/views"
 )
@@ -73,6 +74,13 @@ func (m *MainWindow) Close() {
 	m.Window.Close()
 }
 
+// isDefaultDB reports whether path is the card database the window opens
+// when none is named (no --db, no TOPUPCARDS_DB).
+func isDefaultDB(path string) bool {
+	def, err := sqlite.DefaultPath()
+	return err == nil && os.Getenv("TOPUPCARDS_DB") == "" && filepath.Clean(path) == filepath.Clean(def)
+}
+
 // RunWindow runs the Fyne app a with the main window over the database at
 // path until the person quits. When there is no file at path it first asks
 // whether to create a new, empty card database there. open opens (or
@@ -99,6 +107,10 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, er
 		w.Tasks.Go(func() { _ = s.DailyBackup(context.Background()) })
 		if ws := s.Warnings(); len(ws) > 0 {
 			views.ShowInfo("Please read: about this card database", strings.Join(ws, "\n\n"), w)
+		} else if isDefaultDB(path) {
+			// Started without --db: a desk that moved to a server last
+			// time is offered it again.
+			w.offerLastServer()
 		}
 		return nil
 	}
