@@ -71,6 +71,15 @@ func TestRoles(t *testing.T) {
 	if n, err := c.Count(ctx, data.Filter{Reseller: "shop", Status: data.StatusNew}); err != nil || n != 6 {
 		t.Errorf("cashier counts %d, %v", n, err)
 	}
+	// The table's first page and footer of that search (the kept counts,
+	// the batch walked in serial order), PINs masked there too.
+	page, _, err := c.Page(ctx, data.Filter{Reseller: "shop", Status: data.StatusNew}, data.Sort{}, data.Cursor{}, 100)
+	if err != nil || len(page) != 6 || page[0].PIN == whole[0].PIN {
+		t.Errorf("cashier's first page: %d cards, %v (first PIN masked: %v)", len(page), err, len(page) > 0 && page[0].PIN != whole[0].PIN)
+	}
+	if sum, err := c.Summarize(ctx, data.Filter{Reseller: "shop"}); err != nil || sum.Cards != 6 {
+		t.Errorf("cashier's footer: %+v, %v", sum, err)
+	}
 
 	// The cashier redeems, with the whole PIN the customer hands over.
 	got, err := c.Redeem(ctx, whole[0].PIN, "Walk-in")
