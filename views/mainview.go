@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -58,9 +58,14 @@ type MainView struct {
 	filter   data.Filter
 	summary  data.Summary
 	allCards int64
-	content  fyne.CanvasObject
-	chips    *chipBar
-	watch    watcher
+	// loads counts the table's loads (reloadTable, any goroutine), so that
+	// a load's totals never show over a newer search's; totalsReady shows
+	// the last load's totals if they are in (reloadTable, onCounted).
+	loads       atomic.Int64
+	totalsReady atomic.Pointer[func() bool]
+	content     fyne.CanvasObject
+	chips       *chipBar
+	watch       watcher
 	// shownPIN is the card whose whole PIN the selection shows (on the
 	// record: RecordReveal); 0 none.
 	shownPIN int64
@@ -238,47 +243,78 @@ func (v *MainView) Reload(ctx context.Context, f data.Filter, o data.Sort) {
 // The count and first page show at once; the totals per currency follow
 // (on a million cards they take a few hundred milliseconds).
 func (v *MainView) reloadTable(ctx context.Context, f data.Filter, o data.Sort) error {
+	load := v.loads.Add(1)
 	var all int64
 	var sum data.Summary
 	var sumErr error
-	var wg sync.WaitGroup
-	wg.Add(1)
+	done := make(chan struct{})
 	go func() {
-		defer wg.Done()
+		defer close(done)
 		sum, sumErr = v.store.Summarize(ctx, f)
 		all = sum.Cards
 		if sumErr == nil && !f.IsEmpty() { // the empty search has counted them all already
 			all, sumErr = v.store.Count(ctx, data.Filter{})
 		}
 	}()
+	// Most searches are totalled from kept counts in a moment: when the
+	// count is shown (onCounted, on the UI goroutine) the totals may be in
+	// already, and then show with it rather than after the ordered ids of
+	// every row.
+	ready := func() bool {
+		select {
+		case <-done:
+			if sumErr == nil {
+				v.showTotals(load, sum, all, f)
+				return true
+			}
+		default:
+		}
+		return false
+	}
+	v.totalsReady.Store(&ready)
 	err := v.Table.Load(ctx, f, o)
-	wg.Wait()
+	<-done
 	if err == nil {
 		err = sumErr
 	}
 	fyne.Do(func() {
+		if v.loads.Load() != load {
+			return // a newer search is loading
+		}
 		if err != nil {
 			v.Footer.SetText("Could not read the cards: " + err.Error())
 			v.showError(fmt.Errorf("could not read the cards from %s: %w", v.store.Path(), err))
 			return
 		}
-		v.summary, v.allCards = sum, all
-		v.Footer.SetText(FooterText(sum, f, v.formats.Locale()))
+		v.showTotals(load, sum, all, f)
 		v.updateEmpty()
 	})
 	return err
 }
 
+// showTotals shows in the footer the totals of the search f that load
+// read (on the UI goroutine), unless a newer search is loading.
+func (v *MainView) showTotals(load int64, sum data.Summary, all int64, f data.Filter) {
+	if v.loads.Load() != load {
+		return
+	}
+	v.summary, v.allCards = sum, all
+	v.Footer.SetText(FooterText(sum, f, v.formats.Locale()))
+}
+
 // onCounted shows the count while the totals are being added up.
 func (v *MainView) onCounted(n int) {
+	if n > 0 {
+		v.Empty.Hide()
+	}
+	if ready := v.totalsReady.Load(); ready != nil && (*ready)() {
+		return // the totals are in already, and shown
+	}
 	what := "cards"
 	if n == 1 {
 		what = "card"
 	}
 	v.Footer.SetText(fmt.Sprintf("%s %s · adding up the face value…", groupInt(int64(n)), what))
-	if n > 0 {
-		v.Empty.Hide()
-	}
 }
 
 // onFormatsChanged shows everything again in the locale just chosen.
