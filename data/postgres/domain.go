@@ -1,6 +1,11 @@
 package postgres
 
-import "topupcards/data"
+import (
+	"context"
+
+	"topupcards/data"
+	"topupcards/data/sqlcore"
+)
 
 // The domain's names, so that the PostgreSQL code reads as the SQLite code
 // in package data does.
@@ -126,3 +131,12 @@ var (
 	_ data.Store   = (*Store)(nil)
 	_ data.Watcher = (*Store)(nil)
 )
+
+// core is the part of the store both SQL stores share; embedded under this
+// name, it is no field of the store's API.
+type core = sqlcore.Core
+
+// resellerID finds a reseller by name (sqlcore.ResellerID).
+func resellerID(ctx context.Context, q sqlcore.RowQueryer, name string) (int64, error) {
+	return sqlcore.ResellerID(ctx, q, name)
+}

@@ -27,6 +27,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"topupcards/data"
+	"topupcards/data/sqlcore"
 )
 
 //go:embed migrations/*.sql
@@ -39,6 +40,9 @@ const migrationLock = 0x54555043
 // Store keeps the cards on a PostgreSQL server. It is safe for concurrent
 // use.
 type Store struct {
+	// The statements both stores share (data/sqlcore): the journal, mass
+	// edit and delete, history, resellers, templates and print runs.
+	*core
 	db     pool
 	url    string // as given, for LISTEN connections
 	shown  string // without the password, for people
@@ -122,6 +126,18 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		s.db.SetMaxOpenConns(16)
 		s.db.SetMaxIdleConns(4)
 	}
+	s.core = sqlcore.New(sqlcore.Backend{
+		Pool: s.db,
+		InTx: func(ctx context.Context, fn func(tx sqlcore.Tx) error) error {
+			return s.inTx(ctx, func(tx *txn) error { return fn(tx) })
+		},
+		Now:      s.Now,
+		Where:    where,
+		IsUnique: isUniqueViolation,
+		Dialect: sqlcore.Dialect{
+			Serial: func(series, number string) string { return series + " || '-' || lpad(" + number + "::text, 9, '0')" },
+		},
+	})
 	return s, nil
 }
 
@@ -321,20 +337,8 @@ func (s *Store) logAtTx(ctx context.Context, tx *txn, at time.Time, action, deta
 	return err
 }
 
-// insertHistory is the one place that writes a history entry; whole PINs
-// in its texts are masked (MaskPINs). The entry's user is the database
-// user (the column's default).
+// insertHistory writes one history entry; its user is the database user
+// (the column's default; sqlcore.InsertHistory).
 func insertHistory(ctx context.Context, tx *txn, at time.Time, action, detail, filter string, cards, undoOf int64) (int64, error) {
-	var of any
-	if undoOf != 0 {
-		of = undoOf
-	}
-	var id int64
-	err := tx.QueryRowContext(ctx,
-		"INSERT INTO history (at, action, detail, filter, cards, undo_of) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-		at.Unix(), action, MaskPINs(detail), MaskPINs(filter), cards, of).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("write history: %w", err)
-	}
-	return id, nil
+	return sqlcore.InsertHistory(ctx, tx, "", at, action, detail, filter, cards, undoOf)
 }

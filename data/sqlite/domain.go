@@ -1,6 +1,11 @@
 package sqlite
 
-import "topupcards/data"
+import (
+	"context"
+
+	"topupcards/data"
+	"topupcards/data/sqlcore"
+)
 
 // The domain's names, so that the SQLite code reads as it did when it lived
 // in package data (and changes made to it there still merge).
@@ -122,3 +127,12 @@ func errf(kind error, format string, a ...any) error { return data.NewError(kind
 func cleanName(name string) (string, error) { return data.CleanName(name) }
 
 var _ data.Store = (*Store)(nil)
+
+// core is the part of the store both SQL stores share; embedded under this
+// name, it is no field of the store's API.
+type core = sqlcore.Core
+
+// resellerID finds a reseller by name (sqlcore.ResellerID).
+func resellerID(ctx context.Context, q sqlcore.RowQueryer, name string) (int64, error) {
+	return sqlcore.ResellerID(ctx, q, name)
+}

@@ -24,6 +24,8 @@ import (
 	"sync"
 	"time"
 
+	"topupcards/data/sqlcore"
+
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -36,6 +38,9 @@ const ApplicationID = 0x54555043
 
 // Store owns the database. It is safe for concurrent use.
 type Store struct {
+	// The statements both stores share (data/sqlcore): the journal, mass
+	// edit and delete, history, resellers, templates and print runs.
+	*core
 	db   *sql.DB
 	path string
 	// now is the clock; tests may replace it.
@@ -193,6 +198,19 @@ func open(ctx context.Context, path string, backups bool) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
 	}
 	s := &Store{db: db, path: abs, now: time.Now, warnings: warnings, backups: backups}
+	s.core = sqlcore.New(sqlcore.Backend{
+		Pool: db,
+		InTx: func(ctx context.Context, fn func(tx sqlcore.Tx) error) error {
+			return s.inTx(ctx, func(tx *sql.Tx) error { return fn(tx) })
+		},
+		Now:      s.Now,
+		Where:    func(f Filter, now time.Time) (string, []any) { return where(f, now) },
+		IsUnique: isUniqueViolation,
+		User:     osUser(),
+		Dialect: sqlcore.Dialect{
+			Serial: func(series, number string) string { return series + " || '-' || printf('%09d', " + number + ")" },
+		},
+	})
 	if backups {
 		// What a killed backup or restore left behind (a read of the folder).
 		removeStrays(s.BackupDir(), time.Now())
@@ -435,25 +453,10 @@ func (s *Store) logAtTx(ctx context.Context, tx *sql.Tx, at time.Time, action, d
 	return err
 }
 
-// insertHistory is the one place that writes a history entry. Whatever it
-// is given, the entry never holds a whole PIN: every "PIN 1234 5678 9012"
-// in the texts is masked to its last four digits (MaskPINs).
+// insertHistory writes one history entry by the operating-system user
+// (sqlcore.InsertHistory).
 func insertHistory(ctx context.Context, tx *sql.Tx, at time.Time, action, detail, filter string, cards, undoOf int64) (int64, error) {
-	var of any
-	if undoOf != 0 {
-		of = undoOf
-	}
-	r, err := tx.ExecContext(ctx,
-		"INSERT INTO history (at, action, detail, filter, cards, undo_of, by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		at.Unix(), action, MaskPINs(detail), MaskPINs(filter), cards, of, osUser())
-	if err != nil {
-		return 0, fmt.Errorf("write history: %w", err)
-	}
-	id, err := r.LastInsertId()
-	if err != nil {
-		return 0, fmt.Errorf("write history: %w", err)
-	}
-	return id, nil
+	return sqlcore.InsertHistory(ctx, tx, osUser(), at, action, detail, filter, cards, undoOf)
 }
 
 // sqlText quotes s as an SQL string literal (for VACUUM INTO and ATTACH,

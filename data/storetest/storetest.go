@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -604,6 +605,10 @@ func testUndoConflict(e *env) {
 	_, err = e.s.Undo(e.ctx, first.Op)
 	if !errors.Is(err, data.ErrConflict) || !strings.Contains(err.Error(), fmt.Sprintf("#%d", second.Op)) {
 		e.t.Errorf("undo under a later change: %v, want ErrConflict naming #%d", err, second.Op)
+	}
+	// The refusal names each card by its whole serial, and why.
+	if err == nil || !regexp.MustCompile(fmt.Sprintf(`: 7-0{8}[12] \(changed since by #%d\), 7-0{8}[12] \(changed since by #%d\);`, second.Op, second.Op)).MatchString(err.Error()) {
+		e.t.Errorf("the refusal does not name the two cards by serial: %v", err)
 	}
 	if n := e.count(data.Filter{Status: data.StatusBlocked}); n != 12 {
 		e.t.Errorf("a refused undo changed cards: %d blocked, want 12", n)

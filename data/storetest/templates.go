@@ -62,6 +62,19 @@ func testTemplates(e *env) {
 	if err != nil || len(list) != 1 || len(list[0].Resellers) != 1 || list[0].Resellers[0] != "Bob Ltd" || list[0].Elements != 1 {
 		e.t.Fatalf("list %+v, %v", list, err)
 	}
+	// Two resellers of one template are listed by name, each whole.
+	if err := e.s.SetResellerTemplate(e.ctx, "Ann's Shop", "Shop card"); err != nil {
+		e.t.Fatal(err)
+	}
+	if list, err := e.s.Templates(e.ctx); err != nil || len(list) != 1 || !reflect.DeepEqual(list[0].Resellers, []string{"Ann's Shop", "Bob Ltd"}) {
+		e.t.Fatalf("two resellers of one template: %+v, %v", list, err)
+	}
+	if err := e.s.RemoveTemplate(e.ctx, "Shop card"); err == nil || !strings.Contains(err.Error(), "default of Ann's Shop, Bob Ltd;") {
+		e.t.Fatalf("removing a template of two resellers: %v", err)
+	}
+	if err := e.s.SetResellerTemplate(e.ctx, "Ann's Shop", ""); err != nil {
+		e.t.Fatal(err)
+	}
 	if err := e.s.SetResellerTemplate(e.ctx, "Bob Ltd", "default"); err != nil {
 		e.t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
-package sqlite
+package sqlcore
 
-// All of the templates' SQL of the SQLite store is in this file (the
-// domain types are in data/template.go).
+// The voucher templates' SQL of both stores (the domain types are in
+// data/template.go).
 
 import (
 	"context"
@@ -13,23 +13,17 @@ import (
 	"topupcards/data"
 )
 
-// The template types of the domain.
-type (
-	Template     = data.Template
-	TemplateInfo = data.TemplateInfo
-)
-
 // Templates lists the stored templates by name, with the resellers whose
 // default each is. The built-in "default" is not stored and not listed.
-func (s *Store) Templates(ctx context.Context) ([]TemplateInfo, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT t.name, t.body,
-		(SELECT group_concat(r.name, char(10)) FROM reseller_templates rt JOIN resellers r ON r.id = rt.reseller_id WHERE rt.template_id = t.id)
-		FROM templates t WHERE t.removed_at IS NULL ORDER BY t.name_key`)
+func (c *Core) Templates(ctx context.Context) ([]data.TemplateInfo, error) {
+	rows, err := c.b.Pool.QueryContext(ctx, `SELECT t.name, t.body,
+		(SELECT string_agg(r.name, CAST(? AS TEXT) ORDER BY r.name) FROM reseller_templates rt JOIN resellers r ON r.id = rt.reseller_id WHERE rt.template_id = t.id)
+		FROM templates t WHERE t.removed_at IS NULL ORDER BY t.name_key`, "\n")
 	if err != nil {
 		return nil, fmt.Errorf("list templates: %w", err)
 	}
 	defer rows.Close()
-	var out []TemplateInfo
+	var out []data.TemplateInfo
 	for rows.Next() {
 		var name, body string
 		var resellers sql.NullString
@@ -42,31 +36,31 @@ func (s *Store) Templates(ctx context.Context) ([]TemplateInfo, error) {
 }
 
 // Template reads the stored template called name (any case).
-func (s *Store) Template(ctx context.Context, name string) (Template, error) {
+func (c *Core) Template(ctx context.Context, name string) (data.Template, error) {
 	var body string
-	err := s.db.QueryRowContext(ctx, "SELECT body FROM templates WHERE name_key = casefold(?) AND removed_at IS NULL",
+	err := c.b.Pool.QueryRowContext(ctx, "SELECT body FROM templates WHERE name_key = casefold(?) AND removed_at IS NULL",
 		strings.TrimSpace(name)).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Template{}, data.ErrNoTemplate(name)
+		return data.Template{}, data.ErrNoTemplate(name)
 	}
 	if err != nil {
-		return Template{}, fmt.Errorf("read template: %w", err)
+		return data.Template{}, fmt.Errorf("read template: %w", err)
 	}
 	t, err := data.ParseTemplate(strings.NewReader(body))
 	if err != nil {
-		return Template{}, fmt.Errorf("template %q as stored: %w", name, err)
+		return data.Template{}, fmt.Errorf("template %q as stored: %w", name, err)
 	}
 	return t, nil
 }
 
 // SaveTemplate stores t (validated first). A template of the same name is
 // replaced only when replace is set; a removed one's name is free.
-func (s *Store) SaveTemplate(ctx context.Context, t Template, replace bool) error {
+func (c *Core) SaveTemplate(ctx context.Context, t data.Template, replace bool) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	now := s.Now().Unix()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	now := c.b.Now().Unix()
+	return c.b.InTx(ctx, func(tx Tx) error {
 		var id int64
 		var removed sql.NullInt64
 		err := tx.QueryRowContext(ctx, "SELECT id, removed_at FROM templates WHERE name_key = casefold(?)", t.Name).Scan(&id, &removed)
@@ -77,71 +71,71 @@ func (s *Store) SaveTemplate(ctx context.Context, t Template, replace bool) erro
 			if err != nil {
 				return fmt.Errorf("save template: %w", err)
 			}
-			return s.logTx(ctx, tx, "template", fmt.Sprintf("added template %q", t.Name), "", 0)
+			return c.Log(ctx, tx, c.b.Now(), "template", fmt.Sprintf("added template %q", t.Name), "", 0)
 		case err != nil:
 			return fmt.Errorf("save template: %w", err)
 		case !removed.Valid && !replace:
-			return errf(ErrDuplicate, "a template named %q exists already; choose another name, or replace it (--replace)", t.Name)
+			return errf(data.ErrDuplicate, "a template named %q exists already; choose another name, or replace it (--replace)", t.Name)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE templates SET name = ?, body = ?, updated_at = ?, removed_at = NULL WHERE id = ?",
 			t.Name, string(t.JSON()), now, id); err != nil {
 			return fmt.Errorf("save template: %w", err)
 		}
-		return s.logTx(ctx, tx, "template", fmt.Sprintf("replaced template %q", t.Name), "", 0)
+		return c.Log(ctx, tx, c.b.Now(), "template", fmt.Sprintf("replaced template %q", t.Name), "", 0)
 	})
 }
 
 // RemoveTemplate removes a template that is no reseller's default. It is
 // kept until another template takes its name: RestoreTemplate brings it
 // back.
-func (s *Store) RemoveTemplate(ctx context.Context, name string) error {
+func (c *Core) RemoveTemplate(ctx context.Context, name string) error {
 	name = strings.TrimSpace(name)
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return c.b.InTx(ctx, func(tx Tx) error {
 		var id int64
 		err := tx.QueryRowContext(ctx, "SELECT id FROM templates WHERE name_key = casefold(?) AND removed_at IS NULL", name).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errf(ErrNotFound, "no template named %q; see `topupcards templates list`", name)
+			return errf(data.ErrNotFound, "no template named %q; see `topupcards templates list`", name)
 		}
 		if err != nil {
 			return fmt.Errorf("remove template: %w", err)
 		}
 		var users sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT group_concat(r.name, ', ') FROM reseller_templates rt
+		if err := tx.QueryRowContext(ctx, `SELECT string_agg(r.name, ', ' ORDER BY r.name) FROM reseller_templates rt
 			JOIN resellers r ON r.id = rt.reseller_id WHERE rt.template_id = ?`, id).Scan(&users); err != nil {
 			return fmt.Errorf("remove template: %w", err)
 		}
 		if users.Valid {
-			return errf(ErrInvalid, "template %q is the default of %s; choose another default for them first (resellers template NAME TEMPLATE)", name, users.String)
+			return errf(data.ErrInvalid, "template %q is the default of %s; choose another default for them first (resellers template NAME TEMPLATE)", name, users.String)
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE templates SET removed_at = ? WHERE id = ?", s.Now().Unix(), id); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE templates SET removed_at = ? WHERE id = ?", c.b.Now().Unix(), id); err != nil {
 			return fmt.Errorf("remove template: %w", err)
 		}
-		return s.logTx(ctx, tx, "template", fmt.Sprintf("removed template %q (templates restore %q brings it back)", name, name), "", 0)
+		return c.Log(ctx, tx, c.b.Now(), "template", fmt.Sprintf("removed template %q (templates restore %q brings it back)", name, name), "", 0)
 	})
 }
 
 // RestoreTemplate brings back a removed template whose name no other
 // template took since.
-func (s *Store) RestoreTemplate(ctx context.Context, name string) error {
+func (c *Core) RestoreTemplate(ctx context.Context, name string) error {
 	name = strings.TrimSpace(name)
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return c.b.InTx(ctx, func(tx Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE templates SET removed_at = NULL WHERE name_key = casefold(?) AND removed_at IS NOT NULL", name)
 		if err != nil {
 			return fmt.Errorf("restore template: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return errf(ErrNotFound, "no removed template named %q; only a removed template whose name was not taken again can be restored", name)
+			return errf(data.ErrNotFound, "no removed template named %q; only a removed template whose name was not taken again can be restored", name)
 		}
-		return s.logTx(ctx, tx, "template", fmt.Sprintf("restored template %q", name), "", 0)
+		return c.Log(ctx, tx, c.b.Now(), "template", fmt.Sprintf("restored template %q", name), "", 0)
 	})
 }
 
 // SetResellerTemplate makes template the default of reseller; "" or
 // "default" sets it back to the built-in template.
-func (s *Store) SetResellerTemplate(ctx context.Context, reseller, template string) error {
+func (c *Core) SetResellerTemplate(ctx context.Context, reseller, template string) error {
 	template = strings.TrimSpace(template)
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		rid, err := resellerID(ctx, tx, reseller)
+	return c.b.InTx(ctx, func(tx Tx) error {
+		rid, err := ResellerID(ctx, tx, reseller)
 		if err != nil {
 			return err
 		}
@@ -149,7 +143,7 @@ func (s *Store) SetResellerTemplate(ctx context.Context, reseller, template stri
 			if _, err := tx.ExecContext(ctx, "DELETE FROM reseller_templates WHERE reseller_id = ?", rid); err != nil {
 				return fmt.Errorf("set template: %w", err)
 			}
-			return s.logTx(ctx, tx, "template", fmt.Sprintf("reseller %q prints with the built-in template", strings.TrimSpace(reseller)), "", 0)
+			return c.Log(ctx, tx, c.b.Now(), "template", fmt.Sprintf("reseller %q prints with the built-in template", strings.TrimSpace(reseller)), "", 0)
 		}
 		var tid int64
 		err = tx.QueryRowContext(ctx, "SELECT id FROM templates WHERE name_key = casefold(?) AND removed_at IS NULL", template).Scan(&tid)
@@ -160,18 +154,18 @@ func (s *Store) SetResellerTemplate(ctx context.Context, reseller, template stri
 			return fmt.Errorf("set template: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO reseller_templates (reseller_id, template_id) VALUES (?1, ?2)
-			ON CONFLICT (reseller_id) DO UPDATE SET template_id = ?2`, rid, tid); err != nil {
+			ON CONFLICT (reseller_id) DO UPDATE SET template_id = EXCLUDED.template_id`, rid, tid); err != nil {
 			return fmt.Errorf("set template: %w", err)
 		}
-		return s.logTx(ctx, tx, "template", fmt.Sprintf("reseller %q prints with template %q", strings.TrimSpace(reseller), template), "", 0)
+		return c.Log(ctx, tx, c.b.Now(), "template", fmt.Sprintf("reseller %q prints with template %q", strings.TrimSpace(reseller), template), "", 0)
 	})
 }
 
 // ResellerTemplate is the name of reseller's default template; "" when it
 // prints with the built-in one.
-func (s *Store) ResellerTemplate(ctx context.Context, reseller string) (string, error) {
+func (c *Core) ResellerTemplate(ctx context.Context, reseller string) (string, error) {
 	var name string
-	err := s.db.QueryRowContext(ctx, `SELECT t.name FROM reseller_templates rt JOIN templates t ON t.id = rt.template_id
+	err := c.b.Pool.QueryRowContext(ctx, `SELECT t.name FROM reseller_templates rt JOIN templates t ON t.id = rt.template_id
 		JOIN resellers r ON r.id = rt.reseller_id WHERE r.name_key = casefold(?) AND t.removed_at IS NULL`, strings.TrimSpace(reseller)).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil

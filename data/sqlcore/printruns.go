@@ -1,4 +1,4 @@
-package postgres
+package sqlcore
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"topupcards/data"
 )
 
 // RecordPrintRun records that the cards f matches were printed as run
@@ -20,31 +22,31 @@ import (
 // filter depends on the time; to record exactly the cards written, pass
 // Filter{IDs: ids} of the written cards and the search's words as
 // run.Filter.
-func (s *Store) RecordPrintRun(ctx context.Context, f Filter, run PrintRun) (PrintRun, error) {
+func (c *Core) RecordPrintRun(ctx context.Context, f data.Filter, run data.PrintRun) (data.PrintRun, error) {
 	if err := f.Validate(); err != nil {
-		return PrintRun{}, err
+		return data.PrintRun{}, err
 	}
 	switch strings.ToLower(strings.TrimSpace(run.Format)) {
-	case PrintPDF:
-		run.Format = PrintPDF
-	case PrintXLSX:
-		run.Format = PrintXLSX
+	case data.PrintPDF:
+		run.Format = data.PrintPDF
+	case data.PrintXLSX:
+		run.Format = data.PrintXLSX
 	default:
-		return PrintRun{}, errf(ErrInvalid, "print run: format %q: a voucher sheet is a pdf or an xlsx file", run.Format)
+		return data.PrintRun{}, errf(data.ErrInvalid, "print run: format %q: a voucher sheet is a pdf or an xlsx file", run.Format)
 	}
 	run.Layout = strings.TrimSpace(run.Layout)
 	if strings.TrimSpace(run.Path) == "" {
-		return PrintRun{}, errf(ErrInvalid, "print run: no file given; say where the voucher sheets were written")
+		return data.PrintRun{}, errf(data.ErrInvalid, "print run: no file given; say where the voucher sheets were written")
 	}
 	if run.Filter == "" {
 		run.Filter = f.Describe()
 	}
 	// One time for every statement: the status filter depends on it, and
 	// the run and its history entry carry it.
-	now := s.Now()
+	now := c.b.Now()
 	run.At = now
-	where, args := where(f, now)
-	err := s.inTx(ctx, func(tx *txn) error {
+	where, args := c.b.Where(f, now)
+	err := c.b.InTx(ctx, func(tx Tx) error {
 		if err := tx.QueryRowContext(ctx, "INSERT INTO print_runs (at, format, layout, path, filter) VALUES (?, ?, ?, ?, ?) RETURNING id",
 			now.Unix(), run.Format, run.Layout, run.Path, run.Filter).Scan(&run.ID); err != nil {
 			return fmt.Errorf("record print run: %w", err)
@@ -54,7 +56,7 @@ func (s *Store) RecordPrintRun(ctx context.Context, f Filter, run PrintRun) (Pri
 			Scan(&run.Reprints); err != nil {
 			return fmt.Errorf("record print run: %w", err)
 		}
-		res, err := tx.ExecContext(ctx, "INSERT INTO print_run_cards (run_id, card_id) SELECT ?::bigint, c.id FROM cards c WHERE "+where,
+		res, err := tx.ExecContext(ctx, "INSERT INTO print_run_cards (run_id, card_id) SELECT CAST(? AS BIGINT), c.id FROM cards c WHERE "+where,
 			append([]any{run.ID}, args...)...)
 		if err != nil {
 			return fmt.Errorf("record print run: %w", err)
@@ -73,29 +75,29 @@ func (s *Store) RecordPrintRun(ctx context.Context, f Filter, run PrintRun) (Pri
 			run.Cards, run.Reprints, run.ID); err != nil {
 			return fmt.Errorf("record print run: %w", err)
 		}
-		return s.logAtTx(ctx, tx, now, "print run", run.Describe(), run.Filter, run.Cards)
+		return c.Log(ctx, tx, now, "print run", run.Describe(), run.Filter, run.Cards)
 	})
 	if err != nil {
-		return PrintRun{}, err
+		return data.PrintRun{}, err
 	}
 	return run, nil
 }
 
 // PrintRuns returns the newest limit print runs, newest first (limit <= 0:
 // 50).
-func (s *Store) PrintRuns(ctx context.Context, limit int) ([]PrintRun, error) {
+func (c *Core) PrintRuns(ctx context.Context, limit int) ([]data.PrintRun, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, at, format, layout, path, filter, cards, reprints
+	rows, err := c.b.Pool.QueryContext(ctx, `SELECT id, at, format, layout, path, filter, cards, reprints
 		FROM print_runs ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read print runs: %w", err)
 	}
 	defer rows.Close()
-	var out []PrintRun
+	var out []data.PrintRun
 	for rows.Next() {
-		var r PrintRun
+		var r data.PrintRun
 		var at int64
 		if err := rows.Scan(&r.ID, &at, &r.Format, &r.Layout, &r.Path, &r.Filter, &r.Cards, &r.Reprints); err != nil {
 			return nil, fmt.Errorf("read print runs: %w", err)
@@ -108,17 +110,17 @@ func (s *Store) PrintRuns(ctx context.Context, limit int) ([]PrintRun, error) {
 
 // PrintRunCards returns the ids of the cards printed in run runID, in
 // ascending order. Cards deleted since are still listed (the sheets exist);
-// CardsByID skips them. An unknown run is ErrNotFound.
-func (s *Store) PrintRunCards(ctx context.Context, runID int64) ([]int64, error) {
+// CardsByID skips them. An unknown run is data.ErrNotFound.
+func (c *Core) PrintRunCards(ctx context.Context, runID int64) ([]int64, error) {
 	var one int
-	err := s.db.QueryRowContext(ctx, "SELECT 1 FROM print_runs WHERE id = ?", runID).Scan(&one)
+	err := c.b.Pool.QueryRowContext(ctx, "SELECT 1 FROM print_runs WHERE id = ?", runID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errf(ErrNotFound, "print run %d: there is no such print run", runID)
+		return nil, errf(data.ErrNotFound, "print run %d: there is no such print run", runID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read print run: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT card_id FROM print_run_cards WHERE run_id = ? ORDER BY card_id", runID)
+	rows, err := c.b.Pool.QueryContext(ctx, "SELECT card_id FROM print_run_cards WHERE run_id = ? ORDER BY card_id", runID)
 	if err != nil {
 		return nil, fmt.Errorf("read print run: %w", err)
 	}

@@ -1,4 +1,4 @@
-package postgres
+package sqlcore
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"topupcards/data"
 )
 
 // The undo journal. Every mass edit, delete and delete all writes, inside
@@ -36,34 +38,30 @@ import (
 //   - Journal entries are kept for JournalDays (90 by default) and then
 //     pruned; an operation whose journal is gone can no longer be undone.
 
-// errNothing rolls back an operation that matched no card: nothing is
-// written, not even a history entry.
-var errNothing = errors.New("nothing to change")
-
 // beginOp writes the history entry of a journaled operation and returns its
 // id, which the operation's undo_cards rows name. endOp fills in what the
 // operation did.
-func (s *Store) beginOp(ctx context.Context, tx *txn, at time.Time, action, filter string) (int64, error) {
-	return insertHistory(ctx, tx, at, action, "", filter, 0, 0)
+func (c *Core) beginOp(ctx context.Context, tx Tx, at time.Time, action, filter string) (int64, error) {
+	return InsertHistory(ctx, tx, c.b.User, at, action, "", filter, 0, 0)
 }
 
 // endOp completes operation op's history entry and prunes the journal.
-func (s *Store) endOp(ctx context.Context, tx *txn, op int64, detail string, cards int64) error {
-	if _, err := tx.ExecContext(ctx, "UPDATE history SET detail = ?, cards = ? WHERE id = ?", MaskPINs(detail), cards, op); err != nil {
+func (c *Core) endOp(ctx context.Context, tx Tx, op int64, detail string, cards int64) error {
+	if _, err := tx.ExecContext(ctx, "UPDATE history SET detail = ?, cards = ? WHERE id = ?", data.MaskPINs(detail), cards, op); err != nil {
 		return fmt.Errorf("write history: %w", err)
 	}
-	return s.pruneJournal(ctx, tx)
+	return c.pruneJournal(ctx, tx)
 }
 
 // pruneJournal drops the journal of operations older than JournalDays,
 // oldest first. It looks at one operation at a time through the journal's
 // key, so it costs nothing when there is nothing to prune.
-func (s *Store) pruneJournal(ctx context.Context, tx *txn) error {
+func (c *Core) pruneJournal(ctx context.Context, tx Tx) error {
 	days, err := journalDays(ctx, tx)
 	if err != nil {
 		return err
 	}
-	cutoff := s.Now().Add(-time.Duration(days) * 24 * time.Hour).Unix()
+	cutoff := c.b.Now().Add(-time.Duration(days) * 24 * time.Hour).Unix()
 	for {
 		var op, at int64
 		err := tx.QueryRowContext(ctx, `SELECT u.op_id, h.at FROM (SELECT op_id FROM undo_cards ORDER BY op_id LIMIT 1) u
@@ -81,48 +79,48 @@ func (s *Store) pruneJournal(ctx context.Context, tx *txn) error {
 }
 
 // JournalDays is how many days the undo journal keeps an operation.
-func (s *Store) JournalDays(ctx context.Context) (int, error) { return journalDays(ctx, s.db) }
+func (c *Core) JournalDays(ctx context.Context) (int, error) { return journalDays(ctx, c.b.Pool) }
 
-func journalDays(ctx context.Context, q queryer) (int, error) {
+func journalDays(ctx context.Context, q Tx) (int, error) {
 	var v string
 	err := q.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'journal_days'").Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return DefaultJournalDays, nil
+		return data.DefaultJournalDays, nil
 	}
 	if err != nil {
 		return 0, fmt.Errorf("read settings: %w", err)
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
-		return DefaultJournalDays, nil
+		return data.DefaultJournalDays, nil
 	}
 	return n, nil
 }
 
 // SetJournalDays sets how many days the undo journal keeps an operation
-// (1 to MaxJournalDays), and prunes what is now older.
-func (s *Store) SetJournalDays(ctx context.Context, days int) error {
-	if days < 1 || days > MaxJournalDays {
-		return errf(ErrInvalid, "keep undo for %d days: choose 1 to %d days", days, MaxJournalDays)
+// (1 to data.MaxJournalDays), and prunes what is now older.
+func (c *Core) SetJournalDays(ctx context.Context, days int) error {
+	if days < 1 || days > data.MaxJournalDays {
+		return errf(data.ErrInvalid, "keep undo for %d days: choose 1 to %d days", days, data.MaxJournalDays)
 	}
-	return s.inTx(ctx, func(tx *txn) error {
+	return c.b.InTx(ctx, func(tx Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('journal_days', ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(days)); err != nil {
 			return fmt.Errorf("save settings: %w", err)
 		}
-		if err := s.logTx(ctx, tx, "settings", fmt.Sprintf("undo is kept for %d days", days), "", 0); err != nil {
+		if err := c.Log(ctx, tx, c.b.Now(), "settings", fmt.Sprintf("undo is kept for %d days", days), "", 0); err != nil {
 			return err
 		}
-		return s.pruneJournal(ctx, tx)
+		return c.pruneJournal(ctx, tx)
 	})
 }
 
 // Undo takes back operation op (a history entry of a mass edit, delete or
 // delete all) in one transaction, under the promises written at the top of
 // this file. A refusal changes nothing.
-func (s *Store) Undo(ctx context.Context, op int64) (UndoResult, error) {
-	var res UndoResult
-	err := s.inTx(ctx, func(tx *txn) error {
+func (c *Core) Undo(ctx context.Context, op int64) (data.UndoResult, error) {
+	var res data.UndoResult
+	err := c.b.InTx(ctx, func(tx Tx) error {
 		h, err := historyEntry(ctx, tx, op)
 		if err != nil {
 			return err
@@ -130,7 +128,7 @@ func (s *Store) Undo(ctx context.Context, op int64) (UndoResult, error) {
 		if err := h.UndoRefusal(); err != nil {
 			return err
 		}
-		if err := undoConflicts(ctx, tx, op); err != nil {
+		if err := c.undoConflicts(ctx, tx, op); err != nil {
 			return err
 		}
 		r, err := tx.ExecContext(ctx, `UPDATE cards SET expires_at = u.expires_at, reseller_id = u.reseller_id, blocked = u.blocked
@@ -159,8 +157,8 @@ func (s *Store) Undo(ctx context.Context, op int64) (UndoResult, error) {
 		if res.Restored, err = r.RowsAffected(); err != nil {
 			return fmt.Errorf("undo #%d: %w", op, err)
 		}
-		now := s.Now()
-		if res.Op, err = insertHistory(ctx, tx, now, "undo", undoDetail(h, res), h.Filter, res.Cards(), op); err != nil {
+		now := c.b.Now()
+		if res.Op, err = InsertHistory(ctx, tx, c.b.User, now, "undo", undoDetail(h, res), h.Filter, res.Cards(), op); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE history SET undone_by = ? WHERE id = ?", res.Op, op); err != nil {
@@ -170,12 +168,12 @@ func (s *Store) Undo(ctx context.Context, op int64) (UndoResult, error) {
 		return nil
 	})
 	if err != nil {
-		return UndoResult{}, err
+		return data.UndoResult{}, err
 	}
 	return res, nil
 }
 
-func undoDetail(h HistoryEntry, res UndoResult) string {
+func undoDetail(h data.HistoryEntry, res data.UndoResult) string {
 	var parts []string
 	if res.Restored > 0 {
 		parts = append(parts, fmt.Sprintf("put back %d deleted cards", res.Restored))
@@ -192,13 +190,13 @@ const maxConflictsNamed = 10
 // undoConflicts refuses the undo of op, naming the cards, when any card of
 // op was changed since, is gone, is back already or has its PIN or serial
 // issued again.
-func undoConflicts(ctx context.Context, tx *txn, op int64) error {
+func (c *Core) undoConflicts(ctx context.Context, tx Tx, op int64) error {
 	// "later" is the newest operation still in force that changed (or
 	// deleted) the card after op; the value comparison catches changes made
 	// otherwise (a restore).
 	rows, err := tx.QueryContext(ctx, `SELECT serial, why, later, count(*) OVER () FROM (
-		SELECT coalesce(c.series || '-' || lpad(c.number::text, 9, '0'),
-				(SELECT d.series || '-' || lpad(d.number::text, 9, '0') FROM undo_cards d
+		SELECT coalesce(`+c.b.Serial("c.series", "c.number")+`,
+				(SELECT `+c.b.Serial("d.series", "d.number")+` FROM undo_cards d
 				 WHERE d.card_id = u.card_id AND d.deleted = 1 ORDER BY d.op_id DESC LIMIT 1),
 				'card ' || u.card_id) AS serial,
 			CASE WHEN c.id IS NULL THEN 'deleted since'
@@ -218,7 +216,7 @@ func undoConflicts(ctx context.Context, tx *txn, op int64) error {
 			GROUP BY x.card_id) l ON l.card_id = u.card_id
 		WHERE u.op_id = ? AND u.deleted = 0
 		UNION ALL
-		SELECT u.series || '-' || lpad(u.number::text, 9, '0'),
+		SELECT `+c.b.Serial("u.series", "u.number")+`,
 			CASE WHEN EXISTS (SELECT 1 FROM cards c WHERE c.id = u.card_id) THEN 'is back already'
 				WHEN EXISTS (SELECT 1 FROM cards c WHERE c.pin = u.pin) THEN 'its PIN was issued to another card since'
 				WHEN EXISTS (SELECT 1 FROM cards c WHERE c.series = u.series AND c.number = u.number)
@@ -273,5 +271,5 @@ func undoConflicts(ctx context.Context, tx *txn, op int64) error {
 		}
 		advice = "nothing was changed; undo the later changes first, newest first (" + strings.Join(names, ", ") + "), or leave this one as it is"
 	}
-	return errf(ErrConflict, "undo #%d refused: %d cards cannot be put back: %s; %s", op, total, list, advice)
+	return errf(data.ErrConflict, "undo #%d refused: %d cards cannot be put back: %s; %s", op, total, list, advice)
 }

@@ -1,4 +1,4 @@
-package postgres
+package sqlcore
 
 import (
 	"context"
@@ -8,10 +8,10 @@ import (
 
 // RecordReveal writes to the history that a whole PIN was shown or copied
 // (see data.Cards).
-func (s *Store) RecordReveal(ctx context.Context, how string, serial *data.Serial) error {
+func (c *Core) RecordReveal(ctx context.Context, how string, serial *data.Serial) error {
 	detail, cards, err := data.RevealEntry(how, serial)
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *txn) error { return s.logTx(ctx, tx, how, detail, "", cards) })
+	return c.b.InTx(ctx, func(tx Tx) error { return c.Log(ctx, tx, c.b.Now(), how, detail, "", cards) })
 }
