@@ -5,8 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"time"
+
+	"topupcards/data/sqlcore"
 )
 
 // PlanBatch checks p against the database and says what the batch will be.
@@ -16,68 +17,7 @@ func (s *Store) PlanBatch(ctx context.Context, p GenerateParams) (Plan, error) {
 }
 
 func (s *Store) plan(ctx context.Context, q queryer, p GenerateParams) (Plan, error) {
-	now := s.Now()
-	p, err := p.Normalize(now)
-	if err != nil {
-		return Plan{}, err
-	}
-	if p.Reseller != "" {
-		if _, err := resellerID(ctx, q, p.Reseller); err != nil {
-			return Plan{}, err
-		}
-	}
-	var next int64
-	err = q.QueryRowContext(ctx, `SELECT greatest(
-			coalesce((SELECT max(number) FROM cards WHERE series = ?1), 0),
-			coalesce((SELECT max(first_number + quantity - 1) FROM batches WHERE series = ?1), 0)) + 1`,
-		p.Series).Scan(&next)
-	if err != nil {
-		return Plan{}, fmt.Errorf("plan batch: %w", err)
-	}
-	pl := Plan{Params: p, First: Serial{Series: p.Series, Number: next}, Last: Serial{Series: p.Series, Number: next + int64(p.Quantity) - 1}}
-	if pl.Last.Number > MaxSerialNumber {
-		return Plan{}, errf(ErrInvalid, "series %s has room for %d more cards (serial numbers end at %d); use a new series",
-			p.Series, max(0, MaxSerialNumber-next+1), MaxSerialNumber)
-	}
-	pl.Total = Money{Minor: p.Amount * int64(p.Quantity), Currency: p.Currency}
-	random := p.PINLength
-	if p.CheckDigit {
-		random--
-	}
-	pl.Space = math.Pow10(random)
-	err = q.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE c.activated_at IS NULL AND c.blocked = 0
-			AND (c.expires_at IS NULL OR c.expires_at > ?))
-		FROM cards c WHERE c.batch_id IN (SELECT id FROM batches WHERE pin_length = ?)`,
-		now.Unix(), p.PINLength).Scan(&pl.Used, &pl.Live)
-	if err != nil {
-		return Plan{}, fmt.Errorf("plan batch: %w", err)
-	}
-	pl.Fill = float64(pl.Used+int64(p.Quantity)) / pl.Space
-	pl.Odds = float64(pl.Live+int64(p.Quantity)) / pl.Space
-	if pl.Fill > MaxFill {
-		pl.Refusal = fmt.Sprintf("%d-digit PINs: %d cards would fill %.2g%% of the %s possible PINs (at most %.0f%% is allowed, "+
-			"or guessing becomes too easy); choose a longer PIN length, such as %d digits",
-			p.PINLength, pl.Used+int64(p.Quantity), pl.Fill*100, groupThousands(pl.Space), MaxFill*100,
-			suggestLength(pl.Used+int64(p.Quantity), p.CheckDigit))
-	} else if pl.Odds > WarnOdds {
-		pl.Warning = fmt.Sprintf("a random %d-digit guess hits a live card with odds of %s; a longer PIN is safer",
-			p.PINLength, OddsText(pl.Odds))
-	}
-	return pl, nil
-}
-
-// suggestLength is the shortest PIN length whose odds stay within WarnOdds.
-func suggestLength(cards int64, checkDigit bool) int {
-	for l := MinPINLength; l < MaxPINLength; l++ {
-		r := l
-		if checkDigit {
-			r--
-		}
-		if float64(cards)/math.Pow10(r) <= WarnOdds {
-			return l
-		}
-	}
-	return MaxPINLength
+	return sqlcore.PlanBatch(ctx, q, s.Now(), p)
 }
 
 // chunk is how many cards one INSERT sends.
