@@ -44,22 +44,22 @@ func (s *Store) notSupported() error {
 }
 
 // Backups: none made by the store (ErrNotSupported, with the command).
-func (s *Store) Backups(ctx context.Context) ([]Backup, error) { return nil, s.notSupported() }
+func (s *Store) Backups(ctx context.Context) ([]data.Backup, error) { return nil, s.notSupported() }
 
 // CreateBackup: ErrNotSupported, with the pg_dump command to run instead.
-func (s *Store) CreateBackup(ctx context.Context, reason string) (Backup, error) {
-	return Backup{}, s.notSupported()
+func (s *Store) CreateBackup(ctx context.Context, reason string) (data.Backup, error) {
+	return data.Backup{}, s.notSupported()
 }
 
 // DailyBackup does nothing: the server's backups are the server's job.
 func (s *Store) DailyBackup(ctx context.Context) error { return nil }
 
 // RestorePlan: ErrNotSupported (restore a dump with pg_restore).
-func (s *Store) RestorePlan(ctx context.Context, file string) (RestorePlan, error) {
-	return RestorePlan{}, s.notSupported()
+func (s *Store) RestorePlan(ctx context.Context, file string) (data.RestorePlan, error) {
+	return data.RestorePlan{}, s.notSupported()
 }
 
 // Restore: ErrNotSupported (restore a dump with pg_restore).
-func (s *Store) Restore(ctx context.Context, file string) (RestoreResult, error) {
-	return RestoreResult{}, s.notSupported()
+func (s *Store) Restore(ctx context.Context, file string) (data.RestoreResult, error) {
+	return data.RestoreResult{}, s.notSupported()
 }

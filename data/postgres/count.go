@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
 	"topupcards/data"
 )
 
@@ -18,17 +19,17 @@ const foldAt = 256
 // statusCount is a statement that counts the cards of status st ("" = all
 // cards) quickly: the server's kept counts (card_count_deltas), less the
 // expired cards (an index range).
-func statusCount(st Status, now time.Time) (string, []any) {
+func statusCount(st data.Status, now time.Time) (string, []any) {
 	const sums = "(SELECT sum(total) AS t, sum(activated) AS a, sum(blocked) AS b FROM card_count_deltas) d"
 	expired := "(SELECT count(*) FROM cards c WHERE c.activated_at IS NULL AND c.blocked = 0 AND c.expires_at <= ?)"
 	switch st {
 	case "":
 		return "SELECT coalesce(d.t, 0) FROM " + sums, nil
-	case StatusActivated:
+	case data.StatusActivated:
 		return "SELECT coalesce(d.a, 0) FROM " + sums, nil
-	case StatusBlocked:
+	case data.StatusBlocked:
 		return "SELECT coalesce(d.b, 0) FROM " + sums, nil
-	case StatusNew:
+	case data.StatusNew:
 		return "SELECT coalesce(d.t - d.a - d.b, 0) - " + expired + " FROM " + sums, []any{now.Unix()}
 	}
 	return "SELECT " + expired, []any{now.Unix()}
@@ -39,7 +40,7 @@ func statusCount(st Status, now time.Time) (string, []any) {
 // an index, and true when every field of f can be written so (as the SQLite
 // store's). A broad search is then counted as the cards of its status less
 // the few outside it.
-func complement(f Filter, now time.Time) (string, []any, bool) {
+func complement(f data.Filter, now time.Time) (string, []any, bool) {
 	if f.PIN != "" || f.Client != "" || f.IDs != nil || f.Status != "" {
 		return "", nil, false
 	}
@@ -83,9 +84,9 @@ func complement(f Filter, now time.Time) (string, []any, bool) {
 		add("c.batch_id > ?", f.Batch)
 	}
 	switch f.Printed {
-	case PrintedYes:
+	case data.PrintedYes:
 		add("(c.printed > 0) = false")
-	case PrintedNo:
+	case data.PrintedNo:
 		add("(c.printed > 0) = true")
 	}
 	if len(terms) == 0 {
@@ -97,7 +98,7 @@ func complement(f Filter, now time.Time) (string, []any, bool) {
 // countBroad counts the cards of f's status (statusCount) less those of
 // that status outside the rest of f (complement), in one statement. It
 // reports false when f cannot be counted so or is not broad.
-func (v view) countBroad(ctx context.Context, f Filter) (int64, bool, error) {
+func (v view) countBroad(ctx context.Context, f data.Filter) (int64, bool, error) {
 	rest := f
 	rest.Status = ""
 	base, baseArgs := statusCount(f.Status, v.now)
@@ -112,7 +113,7 @@ func (v view) countBroad(ctx context.Context, f Filter) (int64, bool, error) {
 	if !ok {
 		return 0, false, nil
 	}
-	st, stArgs := where(Filter{Status: f.Status}, v.now)
+	st, stArgs := where(data.Filter{Status: f.Status}, v.now)
 	q := `SELECT (` + base + `), (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE ` + st + ` AND (` + cond + `) LIMIT ?) x)`
 	all := append(append(append(append([]any{}, baseArgs...), stArgs...), args...), complementCap)
 	var n, outside int64
@@ -151,7 +152,7 @@ func (s *Store) foldCounts(ctx context.Context) {
 // groupCount counts the cards of a Grouped search from the kept counts per
 // group (card_group_deltas, data.GroupSQL), and reports false for any
 // other search.
-func (v view) groupCount(ctx context.Context, f Filter) (int64, bool, error) {
+func (v view) groupCount(ctx context.Context, f data.Filter) (int64, bool, error) {
 	if !f.Grouped() {
 		return 0, false, nil
 	}

@@ -7,16 +7,17 @@ import (
 	"fmt"
 	"time"
 
+	"topupcards/data"
 	"topupcards/data/sqlcore"
 )
 
 // PlanBatch checks p against the database and says what the batch will be.
 // A plan with Refusal set is not an error here: the window shows it.
-func (s *Store) PlanBatch(ctx context.Context, p GenerateParams) (Plan, error) {
+func (s *Store) PlanBatch(ctx context.Context, p data.GenerateParams) (data.Plan, error) {
 	return s.plan(ctx, s.db, p)
 }
 
-func (s *Store) plan(ctx context.Context, q queryer, p GenerateParams) (Plan, error) {
+func (s *Store) plan(ctx context.Context, q queryer, p data.GenerateParams) (data.Plan, error) {
 	return sqlcore.PlanBatch(ctx, q, s.Now(), p)
 }
 
@@ -29,13 +30,13 @@ const chunk = 2000
 // their serial ranges never overlap. PINs come from crypto/rand; the unique
 // index on pin turns a collision (with any desk's card) into a fresh draw,
 // so a batch is never short. Cancelling ctx rolls the batch back.
-func (s *Store) Generate(ctx context.Context, p GenerateParams, progress Progress) (Batch, error) {
-	var b Batch
+func (s *Store) Generate(ctx context.Context, p data.GenerateParams, progress data.Progress) (data.Batch, error) {
+	var b data.Batch
 	err := s.inTx(ctx, func(tx *txn) error {
 		if _, err := p.Normalize(s.Now()); err != nil {
 			return err
 		}
-		if series, err := ParseSeries(p.Series); err == nil {
+		if series, err := data.ParseSeries(p.Series); err == nil {
 			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended('topupcards series ' || ?, 0))", series); err != nil {
 				return fmt.Errorf("generate: %w", err)
 			}
@@ -45,29 +46,29 @@ func (s *Store) Generate(ctx context.Context, p GenerateParams, progress Progres
 			return err
 		}
 		if pl.Refusal != "" {
-			return errf(ErrGuessable, "generate: %s", pl.Refusal)
+			return errf(data.ErrGuessable, "generate: %s", pl.Refusal)
 		}
 		b, err = s.insertBatch(ctx, tx, pl, progress)
 		return err
 	})
 	if err != nil {
 		if errors.Is(ctx.Err(), context.Canceled) {
-			return Batch{}, fmt.Errorf("generate: cancelled, no cards were made: %w", ctx.Err())
+			return data.Batch{}, fmt.Errorf("generate: cancelled, no cards were made: %w", ctx.Err())
 		}
-		return Batch{}, err
+		return data.Batch{}, err
 	}
 	return b, nil
 }
 
 // insertBatch writes the batch row, its cards and its history entry.
-func (s *Store) insertBatch(ctx context.Context, tx *txn, pl Plan, progress Progress) (Batch, error) {
+func (s *Store) insertBatch(ctx context.Context, tx *txn, pl data.Plan, progress data.Progress) (data.Batch, error) {
 	p := pl.Params
 	now := s.Now()
 	var resID sql.NullInt64
 	if p.Reseller != "" {
 		id, err := resellerID(ctx, tx, p.Reseller)
 		if err != nil {
-			return Batch{}, err
+			return data.Batch{}, err
 		}
 		resID = sql.NullInt64{Int64: id, Valid: true}
 	}
@@ -75,8 +76,8 @@ func (s *Store) insertBatch(ctx context.Context, tx *txn, pl Plan, progress Prog
 	if !p.ExpiresAt.IsZero() {
 		expires = sql.NullInt64{Int64: p.ExpiresAt.Unix(), Valid: true}
 	}
-	b := Batch{Series: p.Series, FirstNumber: pl.First.Number, Quantity: int64(p.Quantity),
-		Amount: Money{Minor: p.Amount, Currency: p.Currency}, PINLength: p.PINLength, CheckDigit: p.CheckDigit,
+	b := data.Batch{Series: p.Series, FirstNumber: pl.First.Number, Quantity: int64(p.Quantity),
+		Amount: data.Money{Minor: p.Amount, Currency: p.Currency}, PINLength: p.PINLength, CheckDigit: p.CheckDigit,
 		Reseller: p.Reseller, ExpiresAt: p.ExpiresAt, CreatedAt: now}
 	check := 0
 	if p.CheckDigit {
@@ -85,12 +86,12 @@ func (s *Store) insertBatch(ctx context.Context, tx *txn, pl Plan, progress Prog
 	if err := tx.QueryRowContext(ctx, `INSERT INTO batches (series, first_number, quantity, amount, currency,
 		pin_length, check_digit, reseller, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		b.Series, b.FirstNumber, b.Quantity, p.Amount, p.Currency, p.PINLength, check, p.Reseller, expires, now.Unix()).Scan(&b.ID); err != nil {
-		return Batch{}, fmt.Errorf("generate: %w", err)
+		return data.Batch{}, fmt.Errorf("generate: %w", err)
 	}
-	var digits digitSource
+	var digits data.DigitSource
 	for done := 0; done < p.Quantity; done += chunk {
 		if err := ctx.Err(); err != nil {
-			return Batch{}, fmt.Errorf("generate: cancelled, no cards were made: %w", err)
+			return data.Batch{}, fmt.Errorf("generate: cancelled, no cards were made: %w", err)
 		}
 		if progress != nil {
 			progress(done, p.Quantity)
@@ -100,7 +101,7 @@ func (s *Store) insertBatch(ctx context.Context, tx *txn, pl Plan, progress Prog
 			numbers = append(numbers, b.FirstNumber+int64(i))
 		}
 		if err := insertCards(ctx, tx, &digits, p, b, numbers, resID, expires, now); err != nil {
-			return Batch{}, err
+			return data.Batch{}, err
 		}
 	}
 	if progress != nil {
@@ -111,11 +112,11 @@ func (s *Store) insertBatch(ctx context.Context, tx *txn, pl Plan, progress Prog
 
 // insertCards inserts the cards of the given serial numbers, drawing new
 // PINs for those whose PIN was taken until the unique index accepts all.
-func insertCards(ctx context.Context, tx *txn, digits *digitSource, p GenerateParams, b Batch, numbers []int64,
+func insertCards(ctx context.Context, tx *txn, digits *data.DigitSource, p data.GenerateParams, b data.Batch, numbers []int64,
 	resID, expires sql.NullInt64, now time.Time) error {
 	for attempt := 0; len(numbers) > 0; attempt++ {
 		if attempt == 100 {
-			return errf(ErrGuessable, "generate: 100 PINs in a row were taken; choose a longer PIN length")
+			return errf(data.ErrGuessable, "generate: 100 PINs in a row were taken; choose a longer PIN length")
 		}
 		pins := make([]string, len(numbers))
 		for i := range pins {
@@ -161,7 +162,7 @@ func insertCards(ctx context.Context, tx *txn, digits *digitSource, p GeneratePa
 }
 
 // generateDetail is the history's words for a new batch.
-func generateDetail(b Batch, p GenerateParams) string {
+func generateDetail(b data.Batch, p data.GenerateParams) string {
 	detail := fmt.Sprintf("generated batch %d: %d × %s, serials %s to %s, %d-digit PINs", b.ID, b.Quantity,
 		b.Amount, b.FirstSerial(), b.LastSerial(), p.PINLength)
 	if p.CheckDigit {
@@ -177,16 +178,16 @@ func generateDetail(b Batch, p GenerateParams) string {
 }
 
 // Batches lists every batch, newest first.
-func (s *Store) Batches(ctx context.Context) ([]Batch, error) {
+func (s *Store) Batches(ctx context.Context) ([]data.Batch, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, series, first_number, quantity, amount, currency, pin_length,
 		check_digit = 1, reseller, expires_at, created_at FROM batches ORDER BY id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list batches: %w", err)
 	}
 	defer rows.Close()
-	var out []Batch
+	var out []data.Batch
 	for rows.Next() {
-		var b Batch
+		var b data.Batch
 		var expires sql.NullInt64
 		var created int64
 		if err := rows.Scan(&b.ID, &b.Series, &b.FirstNumber, &b.Quantity, &b.Amount.Minor, &b.Amount.Currency,

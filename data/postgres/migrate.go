@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"topupcards/data"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // importTables are the tables a move from a file copies, in an order that

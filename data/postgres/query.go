@@ -21,36 +21,36 @@ type view struct {
 func (s *Store) view() view { return view{q: s.db, now: s.Now()} }
 
 // Summarize counts the cards f matches and totals them per currency.
-func (s *Store) Summarize(ctx context.Context, f Filter) (Summary, error) {
+func (s *Store) Summarize(ctx context.Context, f data.Filter) (data.Summary, error) {
 	return s.view().summarize(ctx, f)
 }
 
 // Count counts the cards f matches.
-func (s *Store) Count(ctx context.Context, f Filter) (int64, error) {
+func (s *Store) Count(ctx context.Context, f data.Filter) (int64, error) {
 	s.foldCounts(ctx)
 	return s.view().count(ctx, f)
 }
 
 // Page returns up to limit cards f matches in the order o, after the
 // cursor (keyset paging: every page costs what the first costs).
-func (s *Store) Page(ctx context.Context, f Filter, o Sort, after Cursor, limit int) ([]Card, Cursor, error) {
+func (s *Store) Page(ctx context.Context, f data.Filter, o data.Sort, after data.Cursor, limit int) ([]data.Card, data.Cursor, error) {
 	return s.view().page(ctx, f, o, after, limit)
 }
 
 // IDs returns the ids of every card f matches in the order o.
-func (s *Store) IDs(ctx context.Context, f Filter, o Sort) ([]int64, error) {
+func (s *Store) IDs(ctx context.Context, f data.Filter, o data.Sort) ([]int64, error) {
 	return s.view().ids(ctx, f, o)
 }
 
 // Each calls fn for every card f matches, in the order o, a page at a
 // time. An export reads through Store.Read instead, which sees one state.
-func (s *Store) Each(ctx context.Context, f Filter, o Sort, fn func(Card) error) error {
+func (s *Store) Each(ctx context.Context, f data.Filter, o data.Sort, fn func(data.Card) error) error {
 	return s.view().each(ctx, f, o, fn)
 }
 
-func (v view) summarize(ctx context.Context, f Filter) (Summary, error) {
+func (v view) summarize(ctx context.Context, f data.Filter) (data.Summary, error) {
 	if err := f.Validate(); err != nil {
-		return Summary{}, err
+		return data.Summary{}, err
 	}
 	if f.Grouped() {
 		return data.GroupSummary(ctx, v.q, "card_group_deltas", f, v.now)
@@ -65,7 +65,7 @@ func (v view) summarize(ctx context.Context, f Filter) (Summary, error) {
 
 // statusTotals counts the cards f matches per status and currency, in the
 // order of Statuses and then by currency.
-func (v view) statusTotals(ctx context.Context, f Filter) ([]StatusTotal, error) {
+func (v view) statusTotals(ctx context.Context, f data.Filter) ([]data.StatusTotal, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
@@ -77,23 +77,23 @@ func (v view) statusTotals(ctx context.Context, f Filter) ([]StatusTotal, error)
 		return nil, fmt.Errorf("count cards: %w", err)
 	}
 	defer rows.Close()
-	var out []StatusTotal
+	var out []data.StatusTotal
 	for rows.Next() {
-		var t StatusTotal
+		var t data.StatusTotal
 		var status int
 		if err := rows.Scan(&status, &t.Currency, &t.Cards, &t.Face); err != nil {
 			return nil, fmt.Errorf("count cards: %w", err)
 		}
-		if status < 0 || status >= len(Statuses) {
+		if status < 0 || status >= len(data.Statuses) {
 			return nil, fmt.Errorf("count cards: status %d", status)
 		}
-		t.Status = Statuses[status]
+		t.Status = data.Statuses[status]
 		out = append(out, t)
 	}
 	return out, rows.Err()
 }
 
-func (v view) count(ctx context.Context, f Filter) (int64, error) {
+func (v view) count(ctx context.Context, f data.Filter) (int64, error) {
 	if err := f.Validate(); err != nil {
 		return 0, err
 	}
@@ -111,9 +111,9 @@ func (v view) count(ctx context.Context, f Filter) (int64, error) {
 	return n, nil
 }
 
-func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit int) ([]Card, Cursor, error) {
+func (v view) page(ctx context.Context, f data.Filter, o data.Sort, after data.Cursor, limit int) ([]data.Card, data.Cursor, error) {
 	if err := f.Validate(); err != nil {
-		return nil, Cursor{}, err
+		return nil, data.Cursor{}, err
 	}
 	if limit <= 0 {
 		limit = 100
@@ -121,17 +121,17 @@ func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit in
 	keys, keyArgs := sortKeys(o, v.now)
 	cond, args := where(f, v.now)
 	if !after.IsZero() && len(after.Keys) != len(keys) {
-		return nil, Cursor{}, errf(ErrInvalid, "page: cursor is for another sort order")
+		return nil, data.Cursor{}, errf(data.ErrInvalid, "page: cursor is for another sort order")
 	}
-	if (o.Column == "" || o.Column == ColSerial) && f.Grouped() {
+	if (o.Column == "" || o.Column == data.ColSerial) && f.Grouped() {
 		// Batch after batch that holds the search's cards (the kept counts
 		// per group), each read along its serial range: the server would
 		// rather sort every matching card for the first page.
 		spans, err := data.GroupSpans(ctx, v.q, "card_group_deltas", f, v.now, o.Desc, after)
 		if err != nil {
-			return nil, Cursor{}, err
+			return nil, data.Cursor{}, err
 		}
-		return data.PageSpans(spans, after, limit, func(s data.SerialSpan, after Cursor, want int) ([]Card, Cursor, error) {
+		return data.PageSpans(spans, after, limit, func(s data.SerialSpan, after data.Cursor, want int) ([]data.Card, data.Cursor, error) {
 			if s.Dense(want) {
 				return v.walkSpan(ctx, o, cond, args, s, after, want)
 			}
@@ -147,8 +147,8 @@ func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit in
 
 // pageQuery runs one page query: up to limit cards matching cond after the
 // cursor, in the order o (keys), with the cursor of the last one.
-func (v view) pageQuery(ctx context.Context, o Sort, keys []string, keyArgs []any,
-	cond string, args []any, after Cursor, limit int) ([]Card, Cursor, error) {
+func (v view) pageQuery(ctx context.Context, o data.Sort, keys []string, keyArgs []any,
+	cond string, args []any, after data.Cursor, limit int) ([]data.Card, data.Cursor, error) {
 	// The arguments in the order their placeholders occur: the keys in the
 	// SELECT list, the filter (and the cursor), the keys in the ORDER BY.
 	all := append(append([]any{}, keyArgs...), args...)
@@ -171,11 +171,11 @@ func (v view) pageQuery(ctx context.Context, o Sort, keys []string, keyArgs []an
 	q.WriteString(cardFrom + " WHERE " + cond + " ORDER BY " + orderBy(o, keys) + " LIMIT ?")
 	rows, err := v.q.QueryContext(ctx, q.String(), all...)
 	if err != nil {
-		return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
+		return nil, data.Cursor{}, fmt.Errorf("list cards: %w", err)
 	}
 	defer rows.Close()
-	var cards []Card
-	var next Cursor
+	var cards []data.Card
+	var next data.Cursor
 	for rows.Next() {
 		vals := make([]any, len(keys))
 		ptrs := make([]any, len(keys))
@@ -184,13 +184,13 @@ func (v view) pageQuery(ctx context.Context, o Sort, keys []string, keyArgs []an
 		}
 		c, err := scanCard(scanExtra{rows, ptrs})
 		if err != nil {
-			return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
+			return nil, data.Cursor{}, fmt.Errorf("list cards: %w", err)
 		}
 		cards = append(cards, c)
-		next = Cursor{Keys: vals, ID: c.ID}
+		next = data.Cursor{Keys: vals, ID: c.ID}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
+		return nil, data.Cursor{}, fmt.Errorf("list cards: %w", err)
 	}
 	return cards, next, nil
 }
@@ -203,7 +203,7 @@ type scanExtra struct {
 
 func (s scanExtra) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.more...)...) }
 
-func (v view) ids(ctx context.Context, f Filter, o Sort) ([]int64, error) {
+func (v view) ids(ctx context.Context, f data.Filter, o data.Sort) ([]int64, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
@@ -228,7 +228,7 @@ func (v view) ids(ctx context.Context, f Filter, o Sort) ([]int64, error) {
 
 // CardsByID loads the cards with the given ids, in the order given. Ids of
 // cards that no longer exist are skipped.
-func (s *Store) CardsByID(ctx context.Context, ids []int64) ([]Card, error) {
+func (s *Store) CardsByID(ctx context.Context, ids []int64) ([]data.Card, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -239,7 +239,7 @@ func (s *Store) CardsByID(ctx context.Context, ids []int64) ([]Card, error) {
 		return nil, fmt.Errorf("load cards: %w", err)
 	}
 	defer rows.Close()
-	out := make([]Card, 0, len(ids))
+	out := make([]data.Card, 0, len(ids))
 	for rows.Next() {
 		c, err := scanCard(rows)
 		if err != nil {
@@ -251,8 +251,8 @@ func (s *Store) CardsByID(ctx context.Context, ids []int64) ([]Card, error) {
 }
 
 // each calls fn for every card f matches, in the order o, a page at a time.
-func (v view) each(ctx context.Context, f Filter, o Sort, fn func(Card) error) error {
-	var cur Cursor
+func (v view) each(ctx context.Context, f data.Filter, o data.Sort, fn func(data.Card) error) error {
+	var cur data.Cursor
 	for {
 		page, next, err := v.page(ctx, f, o, cur, 1000)
 		if err != nil {
@@ -271,17 +271,17 @@ func (v view) each(ctx context.Context, f Filter, o Sort, fn func(Card) error) e
 }
 
 // Card returns the card with the given id.
-func (s *Store) Card(ctx context.Context, id int64) (Card, error) {
+func (s *Store) Card(ctx context.Context, id int64) (data.Card, error) {
 	return cardByID(ctx, s.db, id)
 }
 
-func cardByID(ctx context.Context, q queryer, id int64) (Card, error) {
+func cardByID(ctx context.Context, q queryer, id int64) (data.Card, error) {
 	c, err := scanCard(q.QueryRowContext(ctx, "SELECT "+cardColumns+cardFrom+" WHERE c.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Card{}, errf(ErrNotFound, "card %d", id)
+		return data.Card{}, errf(data.ErrNotFound, "card %d", id)
 	}
 	if err != nil {
-		return Card{}, fmt.Errorf("load card: %w", err)
+		return data.Card{}, fmt.Errorf("load card: %w", err)
 	}
 	return c, nil
 }
@@ -309,16 +309,16 @@ func (s *Store) Read(ctx context.Context, fn func(r data.Reader) error) error {
 
 func (r *reader) Now() time.Time { return r.v.now }
 
-func (r *reader) Summarize(ctx context.Context, f Filter) (Summary, error) {
+func (r *reader) Summarize(ctx context.Context, f data.Filter) (data.Summary, error) {
 	return r.v.summarize(ctx, f)
 }
 
-func (r *reader) Count(ctx context.Context, f Filter) (int64, error) { return r.v.count(ctx, f) }
+func (r *reader) Count(ctx context.Context, f data.Filter) (int64, error) { return r.v.count(ctx, f) }
 
-func (r *reader) Each(ctx context.Context, f Filter, o Sort, fn func(Card) error) error {
+func (r *reader) Each(ctx context.Context, f data.Filter, o data.Sort, fn func(data.Card) error) error {
 	return r.v.each(ctx, f, o, fn)
 }
 
-func (r *reader) StatusTotals(ctx context.Context, f Filter) ([]StatusTotal, error) {
+func (r *reader) StatusTotals(ctx context.Context, f data.Filter) ([]data.StatusTotal, error) {
 	return r.v.statusTotals(ctx, f)
 }

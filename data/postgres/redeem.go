@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"topupcards/data"
 )
 
 // Redeem activates the card with the given PIN (spaces and dashes ignored)
@@ -18,22 +20,22 @@ import (
 // testable with errors.Is: ErrNotFound, ErrTypo (the check digit is wrong),
 // ErrAlreadyRedeemed (the card says by whom and when), ErrExpired or
 // ErrBlocked; the card is returned where one was found.
-func (s *Store) Redeem(ctx context.Context, pin, client string) (Card, error) {
-	p, err := NormalizePIN(pin)
+func (s *Store) Redeem(ctx context.Context, pin, client string) (data.Card, error) {
+	p, err := data.NormalizePIN(pin)
 	if err != nil {
-		return Card{}, err
+		return data.Card{}, err
 	}
-	if err := CheckText("client name", client); err != nil {
-		return Card{}, err
+	if err := data.CheckText("client name", client); err != nil {
+		return data.Card{}, err
 	}
 	who := strings.Join(strings.Fields(client), " ")
 	if who == "" {
-		return Card{}, errf(ErrInvalid, "client name is empty; say who redeems the card")
+		return data.Card{}, errf(data.ErrInvalid, "client name is empty; say who redeems the card")
 	}
 	if len([]rune(who)) > 200 {
-		return Card{}, errf(ErrInvalid, "client name is longer than 200 characters")
+		return data.Card{}, errf(data.ErrInvalid, "client name is longer than 200 characters")
 	}
-	var card Card
+	var card data.Card
 	var outcome error
 	err = s.inTx(ctx, func(tx *txn) error {
 		now := s.Now()
@@ -51,16 +53,16 @@ func (s *Store) Redeem(ctx context.Context, pin, client string) (Card, error) {
 		}
 		if result == "redeemed" {
 			return logRedeem(ctx, tx, card.ActivatedAt, "redeem", fmt.Sprintf("redeemed %s on card %s for %s", card.Amount, card.Serial, who),
-				"PIN "+GroupPIN(p), 1)
+				"PIN "+data.GroupPIN(p), 1)
 		}
 		card, outcome = s.whyNot(ctx, tx, p, card, result, now)
-		if card.ID == 0 && !errors.Is(outcome, ErrNotFound) && !errors.Is(outcome, ErrTypo) {
+		if card.ID == 0 && !errors.Is(outcome, data.ErrNotFound) && !errors.Is(outcome, data.ErrTypo) {
 			return outcome // a database error
 		}
-		return logRedeem(ctx, tx, now, "redeem refused", fmt.Sprintf("refused to redeem for %s: %v", who, outcome), "PIN "+GroupPIN(p), 0)
+		return logRedeem(ctx, tx, now, "redeem refused", fmt.Sprintf("refused to redeem for %s: %v", who, outcome), "PIN "+data.GroupPIN(p), 0)
 	})
 	if err != nil {
-		return Card{}, err
+		return data.Card{}, err
 	}
 	return card, outcome
 }
@@ -70,7 +72,7 @@ func (s *Store) Redeem(ctx context.Context, pin, client string) (Card, error) {
 func logRedeem(ctx context.Context, tx *txn, at time.Time, action, detail, filter string, cards int64) error {
 	var id int64
 	if err := tx.QueryRowContext(ctx, "SELECT topupcards_log_redeem(?, ?, ?, ?, ?)",
-		at.Unix(), action, MaskPINs(detail), MaskPINs(filter), cards).Scan(&id); err != nil {
+		at.Unix(), action, data.MaskPINs(detail), data.MaskPINs(filter), cards).Scan(&id); err != nil {
 		return fmt.Errorf("write history: %w", err)
 	}
 	return nil
@@ -78,29 +80,29 @@ func logRedeem(ctx context.Context, tx *txn, at time.Time, action, detail, filte
 
 // whyNot explains the outcome of a redemption that did not happen: the
 // card c the server found (none: c.ID is 0) and its word for why.
-func (s *Store) whyNot(ctx context.Context, tx *txn, pin string, c Card, result string, now time.Time) (Card, error) {
+func (s *Store) whyNot(ctx context.Context, tx *txn, pin string, c data.Card, result string, now time.Time) (data.Card, error) {
 	if c.ID == 0 {
 		// A typo only when every batch that could hold the PIN (its length)
 		// has a check digit: one without could hold it as it is.
 		var checked, unchecked int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE check_digit = 1), count(*) FILTER (WHERE check_digit = 0)
 			FROM batches WHERE pin_length = ?`, len(pin)).Scan(&checked, &unchecked); err != nil {
-			return Card{}, fmt.Errorf("redeem: %w", err)
+			return data.Card{}, fmt.Errorf("redeem: %w", err)
 		}
-		if checked > 0 && unchecked == 0 && !LuhnValid(pin) {
-			return Card{}, errf(ErrTypo, "redeem PIN %s: a digit is mistyped (the check digit does not match); read the card again", GroupPIN(pin))
+		if checked > 0 && unchecked == 0 && !data.LuhnValid(pin) {
+			return data.Card{}, errf(data.ErrTypo, "redeem PIN %s: a digit is mistyped (the check digit does not match); read the card again", data.GroupPIN(pin))
 		}
-		return Card{}, errf(ErrNotFound, "redeem PIN %s: no card has this PIN; check the digits", GroupPIN(pin))
+		return data.Card{}, errf(data.ErrNotFound, "redeem PIN %s: no card has this PIN; check the digits", data.GroupPIN(pin))
 	}
 	switch result {
 	case "activated":
-		return c, errf(ErrAlreadyRedeemed, "card %s was already activated by %s on %s", c.Serial, c.ActivatedBy, FormatTime(c.ActivatedAt))
+		return c, errf(data.ErrAlreadyRedeemed, "card %s was already activated by %s on %s", c.Serial, c.ActivatedBy, data.Plain.Timestamp(c.ActivatedAt))
 	case "blocked":
-		return c, errf(ErrBlocked, "card %s is blocked (reported lost or stolen); it cannot be redeemed", c.Serial)
+		return c, errf(data.ErrBlocked, "card %s is blocked (reported lost or stolen); it cannot be redeemed", c.Serial)
 	case "expired":
-		return c, errf(ErrExpired, "card %s expired on %s", c.Serial, FormatTime(c.ExpiresAt))
+		return c, errf(data.ErrExpired, "card %s expired on %s", c.Serial, data.Plain.Timestamp(c.ExpiresAt))
 	}
 	// The card became redeemable between the UPDATE and this look: the
 	// UPDATE is what counts, so say it was not redeemed and let them retry.
-	return c, errf(ErrInvalid, "card %s changed while redeeming; try again", c.Serial)
+	return c, errf(data.ErrInvalid, "card %s changed while redeeming; try again", c.Serial)
 }

@@ -9,9 +9,9 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"topupcards/data"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Roles: the server, not only the window, decides what a login may do.

@@ -14,15 +14,15 @@ import (
 // of a batch's cards (reseller, status and amount), takes the match for
 // rare and sorts hundreds of thousands of cards; a LIMIT inside the walk
 // makes it read the index in order instead.
-func (v view) walkSpan(ctx context.Context, o Sort, cond string, args []any, s data.SerialSpan, after Cursor, want int) ([]Card, Cursor, error) {
+func (v view) walkSpan(ctx context.Context, o data.Sort, cond string, args []any, s data.SerialSpan, after data.Cursor, want int) ([]data.Card, data.Cursor, error) {
 	dir, op := " ASC", ">"
 	if o.Desc {
 		dir, op = " DESC", "<"
 	}
 	order := "c.series" + dir + ", c.number" + dir + ", c.id" + dir
 	chunk := s.WalkChunk(want)
-	var cards []Card
-	var next Cursor
+	var cards []data.Card
+	var next data.Cursor
 	from := after
 	for {
 		inner := "SELECT * FROM cards c WHERE c.batch_id = ? AND c.series = ? AND c.number BETWEEN ? AND ?"
@@ -40,7 +40,7 @@ func (v view) walkSpan(ctx context.Context, o Sort, cond string, args []any, s d
 			"LEFT JOIN resellers r ON r.id = c.reseller_id WHERE c.hit OR c.rn = c.n ORDER BY " + order
 		rows, err := v.q.QueryContext(ctx, q, all...)
 		if err != nil {
-			return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
+			return nil, data.Cursor{}, fmt.Errorf("list cards: %w", err)
 		}
 		read := int64(0)
 		for rows.Next() {
@@ -48,9 +48,9 @@ func (v view) walkSpan(ctx context.Context, o Sort, cond string, args []any, s d
 			c, err := scanCard(scanExtra{rows, []any{&hit, &read}})
 			if err != nil {
 				rows.Close()
-				return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
+				return nil, data.Cursor{}, fmt.Errorf("list cards: %w", err)
 			}
-			from = Cursor{Keys: []any{c.Serial.Series, c.Serial.Number}, ID: c.ID}
+			from = data.Cursor{Keys: []any{c.Serial.Series, c.Serial.Number}, ID: c.ID}
 			if hit && len(cards) < want {
 				cards, next = append(cards, c), from
 			}
@@ -58,7 +58,7 @@ func (v view) walkSpan(ctx context.Context, o Sort, cond string, args []any, s d
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
+			return nil, data.Cursor{}, fmt.Errorf("list cards: %w", err)
 		}
 		if len(cards) >= want || read < int64(chunk) {
 			return cards, next, nil

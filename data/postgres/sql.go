@@ -3,6 +3,7 @@ package postgres
 import (
 	"time"
 
+	"topupcards/data"
 	"topupcards/data/sqlcore"
 )
 
@@ -30,12 +31,12 @@ var cardSQL = sqlcore.CardSQL{
 
 const statusSQL = sqlcore.StatusSQL
 
-func statusCond(st Status, now time.Time) (string, []any) { return cardSQL.Status(st, now) }
+func statusCond(st data.Status, now time.Time) (string, []any) { return cardSQL.Status(st, now) }
 
 // where is cardSQL.Where, each card's own scale checked in an amount
 // search.
-func where(f Filter, now time.Time) (string, []any) { return cardSQL.Where(f, now, 0) }
+func where(f data.Filter, now time.Time) (string, []any) { return cardSQL.Where(f, now, 0) }
 
-func sortKeys(s Sort, now time.Time) ([]string, []any) { return cardSQL.SortKeys(s, now) }
+func sortKeys(s data.Sort, now time.Time) ([]string, []any) { return cardSQL.SortKeys(s, now) }
 
-func orderBy(s Sort, keys []string) string { return sqlcore.OrderBy(s, keys) }
+func orderBy(s data.Sort, keys []string) string { return sqlcore.OrderBy(s, keys) }

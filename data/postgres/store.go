@@ -22,12 +22,12 @@ import (
 	"strings"
 	"time"
 
+	"topupcards/data"
+	"topupcards/data/sqlcore"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
-
-	"topupcards/data"
-	"topupcards/data/sqlcore"
 )
 
 //go:embed migrations/*.sql

@@ -26,6 +26,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"topupcards/data"
 )
 
 // BackupDir is the folder backups go to: backups/ next to the database.
@@ -49,10 +51,10 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // CreateBackup makes a verified backup of the database in BackupDir and
 // applies the retention to this database's backups. reason says why (one of
 // the Backup* constants, or a short word).
-func (s *Store) CreateBackup(ctx context.Context, reason string) (Backup, error) {
+func (s *Store) CreateBackup(ctx context.Context, reason string) (data.Backup, error) {
 	b, err := s.createBackup(ctx, reason)
 	if err != nil {
-		return Backup{}, err
+		return data.Backup{}, err
 	}
 	if err := s.prune(ctx); err != nil {
 		return b, err
@@ -63,24 +65,24 @@ func (s *Store) CreateBackup(ctx context.Context, reason string) (Backup, error)
 // createBackup writes, checks and names one backup, without pruning.
 // b.Fresh says whether the file is new (an unchanged database backed up
 // twice in one second with one reason gives the same file).
-func (s *Store) createBackup(ctx context.Context, reason string) (Backup, error) {
+func (s *Store) createBackup(ctx context.Context, reason string) (data.Backup, error) {
 	reason = cleanReason(reason)
 	dir := s.BackupDir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return Backup{}, fmt.Errorf("back up: create %s: %w", dir, err)
+		return data.Backup{}, fmt.Errorf("back up: create %s: %w", dir, err)
 	}
 	var version int
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return Backup{}, fmt.Errorf("back up: %w", err)
+		return data.Backup{}, fmt.Errorf("back up: %w", err)
 	}
 	identity, err := readIdentity(ctx, s.db, "main")
 	if err != nil {
-		return Backup{}, fmt.Errorf("back up: %w", err)
+		return data.Backup{}, fmt.Errorf("back up: %w", err)
 	}
 	at := s.Now()
 	tmp, err := createTemp(dir, tmpBackupPrefix)
 	if err != nil {
-		return Backup{}, fmt.Errorf("back up: %w", err)
+		return data.Backup{}, fmt.Errorf("back up: %w", err)
 	}
 	done := false
 	defer func() {
@@ -91,31 +93,31 @@ func (s *Store) createBackup(ctx context.Context, reason string) (Backup, error)
 	// VACUUM INTO copies one consistent read of the database (writers go
 	// on meanwhile) into the empty file made above, compacted.
 	if _, err := s.db.ExecContext(ctx, "VACUUM INTO "+sqlText(tmp)); err != nil {
-		return Backup{}, fmt.Errorf("back up into %s: %w", dir, busy(err))
+		return data.Backup{}, fmt.Errorf("back up into %s: %w", dir, busy(err))
 	}
 	if err := syncFile(tmp); err != nil {
-		return Backup{}, fmt.Errorf("back up: %w", err)
+		return data.Backup{}, fmt.Errorf("back up: %w", err)
 	}
 	info, err := checkBackupFile(ctx, tmp, checkQuick)
 	if err != nil {
-		return Backup{}, fmt.Errorf("back up: the copy failed its check, nothing was saved: %w", err)
+		return data.Backup{}, fmt.Errorf("back up: the copy failed its check, nothing was saved: %w", err)
 	}
 	if info.version != version || info.identity != identity {
-		return Backup{}, errf(ErrBackupDamaged, "back up: the copy is not of this database (schema %d, identity %q); nothing was saved", info.version, info.identity)
+		return data.Backup{}, errf(data.ErrBackupDamaged, "back up: the copy is not of this database (schema %d, identity %q); nothing was saved", info.version, info.identity)
 	}
 	sum, err := fileCRC(tmp)
 	if err != nil {
-		return Backup{}, fmt.Errorf("back up: %w", err)
+		return data.Backup{}, fmt.Errorf("back up: %w", err)
 	}
 	final := filepath.Join(dir, backupName(filepath.Base(s.path), at, reason, identity, sum))
 	created, err := publish(tmp, final)
 	if err != nil {
-		return Backup{}, fmt.Errorf("back up: %w", err)
+		return data.Backup{}, fmt.Errorf("back up: %w", err)
 	}
 	done = true
 	st, err := os.Stat(final)
 	if err != nil {
-		return Backup{}, fmt.Errorf("back up: %w", err)
+		return data.Backup{}, fmt.Errorf("back up: %w", err)
 	}
 	b, _ := parseBackupName(filepath.Base(s.path), filepath.Base(final))
 	b.Path, b.Cards, b.Size, b.Modified, b.Fresh = final, info.cards, st.Size(), st.ModTime(), created
@@ -134,7 +136,7 @@ func cleanReason(r string) string {
 		return '-'
 	}, r)
 	if r == "" {
-		return BackupManual
+		return data.BackupManual
 	}
 	return r
 }
@@ -245,7 +247,7 @@ func checkBackupFile(ctx context.Context, path string, level checkLevel) (backup
 	var info backupInfo
 	f, err := os.Open(path)
 	if err != nil {
-		return info, errf(ErrBackupNotFound, "%s: cannot read it (%v); `topupcards backups list` shows the backups", path, err)
+		return info, errf(data.ErrBackupNotFound, "%s: cannot read it (%v); `topupcards backups list` shows the backups", path, err)
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -258,20 +260,20 @@ func checkBackupFile(ctx context.Context, path string, level checkLevel) (backup
 	const magic = "SQLite format 3\x00"
 	switch {
 	case st.IsDir():
-		return info, errf(ErrNotDatabase, "%s is a folder, not a Top-up Cards backup; choose a file", path)
+		return info, errf(data.ErrNotDatabase, "%s is a folder, not a Top-up Cards backup; choose a file", path)
 	case st.Size() == 0:
-		return info, errf(ErrBackupDamaged, "%s is empty: a backup that was never finished; choose another backup", path)
+		return info, errf(data.ErrBackupDamaged, "%s is empty: a backup that was never finished; choose another backup", path)
 	case !strings.HasPrefix(magic, string(hdr[:min(int(st.Size()), 16)])) && string(hdr[:16]) != magic:
-		return info, errf(ErrNotDatabase, "%s is not a Top-up Cards backup (not a SQLite database); choose another file", path)
+		return info, errf(data.ErrNotDatabase, "%s is not a Top-up Cards backup (not a SQLite database); choose another file", path)
 	case err != nil:
-		return info, errf(ErrBackupDamaged, "%s is cut short; choose another backup", path)
+		return info, errf(data.ErrBackupDamaged, "%s is cut short; choose another backup", path)
 	}
 	if binary.BigEndian.Uint32(hdr[68:72]) != ApplicationID {
-		return info, errf(ErrNotDatabase, "%s is a SQLite database of another program, not a Top-up Cards backup; choose another file", path)
+		return info, errf(data.ErrNotDatabase, "%s is a SQLite database of another program, not a Top-up Cards backup; choose another file", path)
 	}
 	info.version = int(binary.BigEndian.Uint32(hdr[60:64]))
 	if info.version > SchemaVersion() {
-		return info, errf(ErrNewerSchema, "%s was written by a newer version of Top-up Cards (schema %d, this program knows up to %d); update Top-up Cards",
+		return info, errf(data.ErrNewerSchema, "%s was written by a newer version of Top-up Cards (schema %d, this program knows up to %d); update Top-up Cards",
 			path, info.version, SchemaVersion())
 	}
 	pageSize := int64(binary.BigEndian.Uint16(hdr[16:18]))
@@ -281,10 +283,10 @@ func checkBackupFile(ctx context.Context, path string, level checkLevel) (backup
 	pages := int64(binary.BigEndian.Uint32(hdr[28:32]))
 	// The page count is valid when the change counter matches.
 	if binary.BigEndian.Uint32(hdr[24:28]) == binary.BigEndian.Uint32(hdr[92:96]) && pages*pageSize != st.Size() {
-		return info, errf(ErrBackupDamaged, "%s is damaged: %d bytes where its header says %d; choose another backup", path, st.Size(), pages*pageSize)
+		return info, errf(data.ErrBackupDamaged, "%s is damaged: %d bytes where its header says %d; choose another backup", path, st.Size(), pages*pageSize)
 	}
 	if _, err := os.Stat(path + "-journal"); err == nil {
-		return info, errf(ErrBackupDamaged, "%s was not finished (a journal lies beside it); choose another backup", path)
+		return info, errf(data.ErrBackupDamaged, "%s was not finished (a journal lies beside it); choose another backup", path)
 	}
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&immutable=1")
 	if err != nil {
@@ -293,7 +295,7 @@ func checkBackupFile(ctx context.Context, path string, level checkLevel) (backup
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	damaged := func(what string) error {
-		return errf(ErrBackupDamaged, "%s is damaged (%s); choose another backup", path, what)
+		return errf(data.ErrBackupDamaged, "%s is damaged (%s); choose another backup", path, what)
 	}
 	if level >= checkQuick {
 		check := "PRAGMA quick_check"
@@ -333,7 +335,7 @@ func checkBackupFile(ctx context.Context, path string, level checkLevel) (backup
 		return info, damaged(err.Error())
 	}
 	if appID != ApplicationID || info.version < 1 {
-		return info, errf(ErrNotDatabase, "%s is not a Top-up Cards backup; choose another file", path)
+		return info, errf(data.ErrNotDatabase, "%s is not a Top-up Cards backup; choose another file", path)
 	}
 	if info.identity, err = readIdentity(ctx, db, "main"); err != nil {
 		return info, damaged(err.Error())
@@ -372,7 +374,7 @@ func readIdentity(ctx context.Context, q interface {
 // this version, with the checksum its name carries (a changed byte hides
 // it, so a damaged backup never takes a place the retention keeps). A
 // restore checks it again with SQLite's own checks.
-func (s *Store) Backups(ctx context.Context) ([]Backup, error) {
+func (s *Store) Backups(ctx context.Context) ([]data.Backup, error) {
 	identity, err := readIdentity(ctx, s.db, "main")
 	if err != nil {
 		return nil, fmt.Errorf("list backups: %w", err)
@@ -384,7 +386,7 @@ func (s *Store) Backups(ctx context.Context) ([]Backup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list backups: %w", err)
 	}
-	var out []Backup
+	var out []data.Backup
 	for _, e := range entries {
 		b, ok := s.ownBackup(e.Name(), identity)
 		if !ok || e.IsDir() {
@@ -409,7 +411,7 @@ func (s *Store) Backups(ctx context.Context) ([]Backup, error) {
 // sumMatches reports whether the backup's content has the checksum its
 // name carries. The answer is remembered for the file as it is (size and
 // time), so a store reads each backup once.
-func (s *Store) sumMatches(b Backup, st fs.FileInfo) bool {
+func (s *Store) sumMatches(b data.Backup, st fs.FileInfo) bool {
 	key := fmt.Sprintf("%s\x00%d\x00%d", b.Path, st.Size(), st.ModTime().UnixNano())
 	if _, ok := s.summed.Load(key); ok {
 		return true
@@ -423,7 +425,7 @@ func (s *Store) sumMatches(b Backup, st fs.FileInfo) bool {
 }
 
 // ownBackup reports whether name is a backup of this database by its name.
-func (s *Store) ownBackup(name, identity string) (Backup, bool) {
+func (s *Store) ownBackup(name, identity string) (data.Backup, bool) {
 	if b, ok := parseBackupName(filepath.Base(s.path), name); ok {
 		if b.Identity == "none" || (identity != "" && strings.HasPrefix(identity, b.Identity)) {
 			return b, true
@@ -587,7 +589,7 @@ func (s *Store) DailyBackup(ctx context.Context) error {
 		return nil
 	}
 	if err == nil {
-		_, err = s.CreateBackup(ctx, BackupDaily)
+		_, err = s.CreateBackup(ctx, data.BackupDaily)
 	}
 	if err != nil {
 		s.daily.mu.Lock()
@@ -619,7 +621,7 @@ func (s *Store) backupBeforeUpgrade(ctx context.Context, version int) error {
 	if !s.backups || version == 0 {
 		return nil
 	}
-	if _, err := s.CreateBackup(ctx, BackupBeforeUpgrade); err != nil {
+	if _, err := s.CreateBackup(ctx, data.BackupBeforeUpgrade); err != nil {
 		return fmt.Errorf("open database %s: it needs an upgrade to schema %d and could not be backed up first, so it was left as it is: %w",
 			s.path, SchemaVersion(), err)
 	}

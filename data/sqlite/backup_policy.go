@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"topupcards/data"
 )
 
 // backupExt ends the name of every backup this version makes.
@@ -31,7 +33,7 @@ func backupName(dbFile string, at time.Time, reason, identity, sum string) strin
 
 // parseBackupName reads a name made by backupName for the database file
 // dbFile; ok is false for any other name.
-func parseBackupName(dbFile, name string) (b Backup, ok bool) {
+func parseBackupName(dbFile, name string) (b data.Backup, ok bool) {
 	rest, found := strings.CutPrefix(name, dbFile+".")
 	if !found {
 		return b, false
@@ -48,7 +50,7 @@ func parseBackupName(dbFile, name string) (b Backup, ok bool) {
 	if err != nil {
 		return b, false
 	}
-	return Backup{Created: at.UTC(), Reason: parts[1], Identity: parts[2], Checksum: parts[3]}, true
+	return data.Backup{Created: at.UTC(), Reason: parts[1], Identity: parts[2], Checksum: parts[3]}, true
 }
 
 // parseLegacyName reads the name of a snapshot saved by the previous
@@ -56,7 +58,7 @@ func parseBackupName(dbFile, name string) (b Backup, ok bool) {
 // database's file name without its extension. Those names did not tell
 // cards.db from cards.old: a snapshot counts as the database's when its
 // file is BASE.db, or when no BASE.db is in the folder.
-func parseLegacyName(dbPath, name string) (b Backup, ok bool) {
+func parseLegacyName(dbPath, name string) (b data.Backup, ok bool) {
 	dbFile := filepath.Base(dbPath)
 	ext := filepath.Ext(dbFile)
 	base := strings.TrimSuffix(dbFile, ext)
@@ -81,11 +83,11 @@ func parseLegacyName(dbPath, name string) (b Backup, ok bool) {
 	if err != nil {
 		return b, false
 	}
-	return Backup{Created: at.UTC(), Reason: parts[3], Legacy: true}, true
+	return data.Backup{Created: at.UTC(), Reason: parts[3], Legacy: true}, true
 }
 
 // sortBackups puts backups oldest first.
-func sortBackups(bs []Backup) {
+func sortBackups(bs []data.Backup) {
 	sort.SliceStable(bs, func(i, j int) bool {
 		a, b := bs[i], bs[j]
 		if !a.Created.Equal(b.Created) {
@@ -103,7 +105,7 @@ func sortBackups(bs []Backup) {
 // each of the KeepDaily-1 days before it that have backups, and the newest
 // of each of the KeepWeekly ISO weeks before those. Days and weeks are in
 // loc.
-func retained(bs []Backup, loc *time.Location) []bool {
+func retained(bs []data.Backup, loc *time.Location) []bool {
 	keep := make([]bool, len(bs))
 	days, weeks := 0, 0
 	var lastDay, lastWeek string
@@ -115,10 +117,10 @@ func retained(bs []Backup, loc *time.Location) []bool {
 		switch {
 		case day == lastDay:
 			keep[i] = days == 1 // the newest day keeps everything
-		case days < KeepDaily:
+		case days < data.KeepDaily:
 			days++
 			keep[i] = true
-		case week != lastWeek && weeks < KeepWeekly:
+		case week != lastWeek && weeks < data.KeepWeekly:
 			// The week of the oldest daily backup has its backup already.
 			weeks++
 			keep[i] = true

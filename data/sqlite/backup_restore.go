@@ -9,12 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"topupcards/data"
 )
 
 // restoreSource is a backup checked for a restore, ready to attach: the
 // file itself, or a copy brought to this schema when it is older.
 type restoreSource struct {
-	backup Backup
+	backup data.Backup
 	path   string // what to attach
 	tmp    string // the upgraded copy to remove afterwards, if any
 }
@@ -27,15 +29,15 @@ func (r *restoreSource) close() {
 
 // RestorePlan checks the backup file in full and says what restoring it
 // would change. Nothing is written.
-func (s *Store) RestorePlan(ctx context.Context, file string) (RestorePlan, error) {
+func (s *Store) RestorePlan(ctx context.Context, file string) (data.RestorePlan, error) {
 	src, err := s.restoreSource(ctx, file)
 	if err != nil {
-		return RestorePlan{}, err
+		return data.RestorePlan{}, err
 	}
 	defer src.close()
 	conn, detach, err := s.attachBackup(ctx, src.path, src.tmp != "")
 	if err != nil {
-		return RestorePlan{}, err
+		return data.RestorePlan{}, err
 	}
 	defer detach()
 	return planRestore(ctx, conn, src.backup)
@@ -53,25 +55,25 @@ func (s *Store) RestorePlan(ctx context.Context, file string) (RestorePlan, erro
 // counter are the current database's and stay. If the restore fails, its
 // backup of the current state is removed again and no old backup is
 // pruned.
-func (s *Store) Restore(ctx context.Context, file string) (RestoreResult, error) {
+func (s *Store) Restore(ctx context.Context, file string) (data.RestoreResult, error) {
 	if err := s.writable(ctx); err != nil {
-		return RestoreResult{}, err
+		return data.RestoreResult{}, err
 	}
 	src, err := s.restoreSource(ctx, file)
 	if err != nil {
-		return RestoreResult{}, err
+		return data.RestoreResult{}, err
 	}
 	defer src.close()
-	before, err := s.createBackup(ctx, BackupBeforeRestore)
+	before, err := s.createBackup(ctx, data.BackupBeforeRestore)
 	if err != nil {
-		return RestoreResult{}, fmt.Errorf("restore: the current state could not be backed up first, so nothing was restored: %w", err)
+		return data.RestoreResult{}, fmt.Errorf("restore: the current state could not be backed up first, so nothing was restored: %w", err)
 	}
 	res, err := s.restoreFrom(ctx, src)
 	if err != nil {
 		if before.Fresh {
 			removeWithJournal(before.Path)
 		}
-		return RestoreResult{}, err
+		return data.RestoreResult{}, err
 	}
 	res.Before = before
 	if err := s.prune(ctx); err != nil {
@@ -80,36 +82,36 @@ func (s *Store) Restore(ctx context.Context, file string) (RestoreResult, error)
 	return res, nil
 }
 
-func (s *Store) restoreFrom(ctx context.Context, src *restoreSource) (RestoreResult, error) {
+func (s *Store) restoreFrom(ctx context.Context, src *restoreSource) (data.RestoreResult, error) {
 	conn, detach, err := s.attachBackup(ctx, src.path, src.tmp != "")
 	if err != nil {
-		return RestoreResult{}, err
+		return data.RestoreResult{}, err
 	}
 	defer detach()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return RestoreResult{}, fmt.Errorf("restore: %w", busy(err))
+		return data.RestoreResult{}, fmt.Errorf("restore: %w", busy(err))
 	}
 	defer tx.Rollback()
 	// The plan again inside the write transaction: nothing changes between
 	// counting and copying.
 	plan, err := planRestore(ctx, tx, src.backup)
 	if err != nil {
-		return RestoreResult{}, err
+		return data.RestoreResult{}, err
 	}
 	if err := restoreRows(ctx, tx, plan); err != nil {
-		return RestoreResult{}, fmt.Errorf("restore %s: nothing was changed: %w", src.backup.Path, err)
+		return data.RestoreResult{}, fmt.Errorf("restore %s: nothing was changed: %w", src.backup.Path, err)
 	}
 	detail := fmt.Sprintf("restored the backup %s of %s; it replaced %d cards: %d made since removed, %d edited since set back (%d unblocked), %d deleted since brought back; %d redemptions and %d print runs since kept",
-		filepath.Base(src.backup.Path), FormatTime(src.backup.Created), plan.Current, plan.Added, plan.Changed, plan.Unblocked, plan.Deleted,
+		filepath.Base(src.backup.Path), data.Plain.Timestamp(src.backup.Created), plan.Current, plan.Added, plan.Changed, plan.Unblocked, plan.Deleted,
 		plan.Redemptions, plan.PrintRuns)
 	if err := s.logTx(ctx, tx, "restore", detail, "", src.backup.Cards); err != nil {
-		return RestoreResult{}, err
+		return data.RestoreResult{}, err
 	}
 	if err := tx.Commit(); err != nil {
-		return RestoreResult{}, fmt.Errorf("restore: %w", busy(err))
+		return data.RestoreResult{}, fmt.Errorf("restore: %w", busy(err))
 	}
-	return RestoreResult{Plan: plan, Cards: src.backup.Cards}, nil
+	return data.RestoreResult{Plan: plan, Cards: src.backup.Cards}, nil
 }
 
 // restoreRows makes the open database's cards and resellers the attached
@@ -117,7 +119,7 @@ func (s *Store) restoreFrom(ctx context.Context, src *restoreSource) (RestoreRes
 // changes writes a few rows, not every card and index entry again), and
 // adds the backup's missing batches. Each card keeps the redemption the
 // ledger holds for it and counts the prints made since the backup.
-func restoreRows(ctx context.Context, tx *sql.Tx, plan RestorePlan) error {
+func restoreRows(ctx context.Context, tx *sql.Tx, plan data.RestorePlan) error {
 	cardCols, err := tableColumns(ctx, tx, "cards")
 	if err != nil {
 		return err
@@ -199,8 +201,8 @@ func restoreRows(ctx context.Context, tx *sql.Tx, plan RestorePlan) error {
 
 // planRestore counts, with the backup attached as snap, what a restore
 // would change.
-func planRestore(ctx context.Context, q querier, b Backup) (RestorePlan, error) {
-	p := RestorePlan{Backup: b}
+func planRestore(ctx context.Context, q querier, b data.Backup) (data.RestorePlan, error) {
+	p := data.RestorePlan{Backup: b}
 	var inBackup, inBoth int64
 	for _, c := range []struct {
 		dst []any
@@ -279,10 +281,10 @@ func (s *Store) restoreSource(ctx context.Context, file string) (*restoreSource,
 	}
 	st, err := os.Stat(abs)
 	if err != nil {
-		return nil, errf(ErrBackupNotFound, "restore %s: no such backup; `topupcards backups list` shows them", file)
+		return nil, errf(data.ErrBackupNotFound, "restore %s: no such backup; `topupcards backups list` shows them", file)
 	}
 	if cur, err := os.Stat(s.path); abs == s.path || (err == nil && os.SameFile(st, cur)) {
-		return nil, errf(ErrInvalid, "restore: %s is the open database itself, not a backup; choose a file in %s", file, s.BackupDir())
+		return nil, errf(data.ErrInvalid, "restore: %s is the open database itself, not a backup; choose a file in %s", file, s.BackupDir())
 	}
 	// A backup whose name carries its checksum is checked against it: then
 	// it is byte for byte the file that passed its checks when it was made,
@@ -297,13 +299,13 @@ func (s *Store) restoreSource(ctx context.Context, file string) (*restoreSource,
 			return nil, fmt.Errorf("restore: %w", err)
 		}
 		if sum != b.Checksum {
-			return nil, errf(ErrBackupDamaged, "restore refused, nothing was changed: %s is damaged (its checksum is %s, its name says %s); choose another backup", file, sum, b.Checksum)
+			return nil, errf(data.ErrBackupDamaged, "restore refused, nothing was changed: %s is damaged (its checksum is %s, its name says %s); choose another backup", file, sum, b.Checksum)
 		}
 		level = checkQuick
 	} else if lb, ok := parseLegacyName(s.path, name); ok {
 		b = lb
 	} else {
-		b = Backup{Created: st.ModTime().UTC().Truncate(1e9), Reason: "file"}
+		b = data.Backup{Created: st.ModTime().UTC().Truncate(1e9), Reason: "file"}
 	}
 	info, err := checkBackupFile(ctx, abs, level)
 	if err != nil {
@@ -316,10 +318,10 @@ func (s *Store) restoreSource(ctx context.Context, file string) (*restoreSource,
 	}
 	switch {
 	case info.identity != "" && info.identity != identity:
-		return nil, errf(ErrForeignBackup, "restore refused, nothing was changed: %s is a backup of another database (identity %.12s, this one is %.12s); restore it into the file it was made from", file, info.identity, identity)
+		return nil, errf(data.ErrForeignBackup, "restore refused, nothing was changed: %s is a backup of another database (identity %.12s, this one is %.12s); restore it into the file it was made from", file, info.identity, identity)
 	case info.identity == "":
 		if _, ok := s.ownBackup(name, identity); !ok || filepath.Dir(abs) != s.BackupDir() {
-			return nil, errf(ErrForeignBackup, "restore refused, nothing was changed: %s has no database identity (made before version 6), so it is restored only from %s under this database's name", file, s.BackupDir())
+			return nil, errf(data.ErrForeignBackup, "restore refused, nothing was changed: %s has no database identity (made before version 6), so it is restored only from %s under this database's name", file, s.BackupDir())
 		}
 	}
 	src := &restoreSource{backup: b, path: abs}
@@ -332,10 +334,10 @@ func (s *Store) restoreSource(ctx context.Context, file string) (*restoreSource,
 }
 
 // parseAnyBackupName reads a name made by backupName for any database file.
-func parseAnyBackupName(name string) (Backup, bool) {
+func parseAnyBackupName(name string) (data.Backup, bool) {
 	parts := strings.Split(strings.TrimSuffix(name, backupExt), ".")
 	if !strings.HasSuffix(name, backupExt) || len(parts) < 5 {
-		return Backup{}, false
+		return data.Backup{}, false
 	}
 	return parseBackupName(strings.Join(parts[:len(parts)-4], "."), name)
 }

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"strings"
 	"time"
+
+	"topupcards/data"
 )
 
 // complementCap bounds the complement count (see countBroad): past it the
@@ -16,7 +18,7 @@ const complementCap = 20_000
 // over cards of 8.00) is then counted as all cards less the few outside it:
 // a count SQLite keeps per b-tree page, less a few short index ranges,
 // instead of a walk over nearly every card.
-func complement(f Filter, now time.Time, scale int64) (string, []any, bool) {
+func complement(f data.Filter, now time.Time, scale int64) (string, []any, bool) {
 	if f.PIN != "" || f.Client != "" || f.IDs != nil {
 		return "", nil, false // narrow searches: the direct count is quick
 	}
@@ -46,7 +48,7 @@ func complement(f Filter, now time.Time, scale int64) (string, []any, bool) {
 	if f.AmountFrom != nil || f.AmountTo != nil {
 		// A file that mixes numbers of decimals (JPY and USD) has no one
 		// range of amounts outside the search: count it directly.
-		amountTerms, amountArgs, ok := AmountComplementSQL(f.AmountFrom, f.AmountTo, scale)
+		amountTerms, amountArgs, ok := data.AmountComplementSQL(f.AmountFrom, f.AmountTo, scale)
 		if !ok {
 			return "", nil, false
 		}
@@ -69,9 +71,9 @@ func complement(f Filter, now time.Time, scale int64) (string, []any, bool) {
 		add("c.batch_id > ?", f.Batch)
 	}
 	switch f.Printed {
-	case PrintedYes:
+	case data.PrintedYes:
 		add("(c.printed > 0) = 0")
-	case PrintedNo:
+	case data.PrintedNo:
 		add("(c.printed > 0) = 1")
 	}
 	if len(terms) == 0 {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"topupcards/data"
 )
 
 // A sortGroup is one value of a sort key that SQLite cannot walk in order
@@ -17,15 +19,15 @@ type sortGroup struct {
 }
 
 // sortGroups lists the groups of o's column in o's order.
-func (v view) sortGroups(ctx context.Context, o Sort, now time.Time) ([]sortGroup, error) {
+func (v view) sortGroups(ctx context.Context, o data.Sort, now time.Time) ([]sortGroup, error) {
 	var gs []sortGroup
 	switch o.Column {
-	case ColStatus:
-		for i, st := range []Status{StatusNew, StatusActivated, StatusExpired, StatusBlocked} {
+	case data.ColStatus:
+		for i, st := range []data.Status{data.StatusNew, data.StatusActivated, data.StatusExpired, data.StatusBlocked} {
 			cond, args := statusCond(st, now)
 			gs = append(gs, sortGroup{int64(i), cond, args})
 		}
-	case ColReseller:
+	case data.ColReseller:
 		gs = []sortGroup{{"", "c.reseller_id IS NULL", nil}}
 		rows, err := v.q.QueryContext(ctx, "SELECT id, name FROM resellers ORDER BY name COLLATE NOCASE, id")
 		if err != nil {
@@ -53,11 +55,11 @@ func (v view) sortGroups(ctx context.Context, o Sort, now time.Time) ([]sortGrou
 }
 
 // pageGroups is Page for a grouped sort: group after group, each in id order.
-func (v view) pageGroups(ctx context.Context, f Filter, o Sort, where string, args []any, now time.Time,
-	after Cursor, limit int) ([]Card, Cursor, error) {
+func (v view) pageGroups(ctx context.Context, f data.Filter, o data.Sort, where string, args []any, now time.Time,
+	after data.Cursor, limit int) ([]data.Card, data.Cursor, error) {
 	gs, err := v.sortGroups(ctx, o, now)
 	if err != nil {
-		return nil, Cursor{}, err
+		return nil, data.Cursor{}, err
 	}
 	op, dir := ">", " ASC"
 	if o.Desc {
@@ -73,11 +75,11 @@ func (v view) pageGroups(ctx context.Context, f Filter, o Sort, where string, ar
 			}
 		}
 		if start < 0 {
-			return nil, Cursor{}, errf(ErrInvalid, "page: the cursor's group is gone; start again")
+			return nil, data.Cursor{}, errf(data.ErrInvalid, "page: the cursor's group is gone; start again")
 		}
 	}
-	var cards []Card
-	var next Cursor
+	var cards []data.Card
+	var next data.Cursor
 	for i := start; i < len(gs) && len(cards) < limit; i++ {
 		g := gs[i]
 		cond := where + " AND " + g.cond
@@ -88,18 +90,18 @@ func (v view) pageGroups(ctx context.Context, f Filter, o Sort, where string, ar
 		}
 		page, _, err := v.pageQuery(ctx, nil, nil, cond, cargs, "c.id"+dir, nil, limit-len(cards))
 		if err != nil {
-			return nil, Cursor{}, err
+			return nil, data.Cursor{}, err
 		}
 		if len(page) > 0 {
 			cards = append(cards, page...)
-			next = Cursor{Keys: []any{g.key}, ID: page[len(page)-1].ID}
+			next = data.Cursor{Keys: []any{g.key}, ID: page[len(page)-1].ID}
 		}
 	}
 	return cards, next, nil
 }
 
 // idsGroups is IDs for a grouped sort.
-func (v view) idsGroups(ctx context.Context, o Sort, where string, args []any, now time.Time) ([]int64, error) {
+func (v view) idsGroups(ctx context.Context, o data.Sort, where string, args []any, now time.Time) ([]int64, error) {
 	gs, err := v.sortGroups(ctx, o, now)
 	if err != nil {
 		return nil, err

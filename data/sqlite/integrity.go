@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"topupcards/data"
 )
 
 // A damaged database is never written to. Open checks the file's shape at
@@ -23,7 +25,7 @@ import (
 // skips the full check.
 
 func damaged(path, why string) error {
-	return errf(ErrDamaged, "the card database %s is damaged (%s); nothing was written to it. Keep the file as it is and restore the newest backup (topupcards backups list; History & Backups)", path, why)
+	return errf(data.ErrDamaged, "the card database %s is damaged (%s); nothing was written to it. Keep the file as it is and restore the newest backup (topupcards backups list; History & Backups)", path, why)
 }
 
 // checkShape reads the header of the SQLite file at path and checks that
@@ -80,7 +82,7 @@ func (s *Store) startCheck() {
 		defer close(s.checked)
 		rows, err := s.db.QueryContext(ctx, "PRAGMA quick_check(20)")
 		if ctx.Err() != nil {
-			s.checkErr = errf(ErrBusy, "the database is closing")
+			s.checkErr = errf(data.ErrBusy, "the database is closing")
 			return
 		}
 		if err != nil {
@@ -100,7 +102,7 @@ func (s *Store) startCheck() {
 			}
 		}
 		if ctx.Err() != nil {
-			s.checkErr = errf(ErrBusy, "the database is closing")
+			s.checkErr = errf(data.ErrBusy, "the database is closing")
 			return
 		}
 		if err := rows.Err(); err != nil {

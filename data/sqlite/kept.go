@@ -15,17 +15,17 @@ import (
 // through cards_serial when its cards are many there (a walk that stops at
 // the page's end), or through the planner's choice of index when they are
 // few.
-func (v view) pageSpans(ctx context.Context, f Filter, o Sort, where string, args []any, after Cursor, limit int) ([]Card, Cursor, error) {
+func (v view) pageSpans(ctx context.Context, f data.Filter, o data.Sort, where string, args []any, after data.Cursor, limit int) ([]data.Card, data.Cursor, error) {
 	keys, keyArgs := sortKeys(o, v.now)
 	spans, err := data.GroupSpans(ctx, v.q, "card_groups", f, v.now, o.Desc, after)
 	if err != nil {
-		return nil, Cursor{}, err
+		return nil, data.Cursor{}, err
 	}
 	op := ">"
 	if o.Desc {
 		op = "<"
 	}
-	return data.PageSpans(spans, after, limit, func(s data.SerialSpan, after Cursor, want int) ([]Card, Cursor, error) {
+	return data.PageSpans(spans, after, limit, func(s data.SerialSpan, after data.Cursor, want int) ([]data.Card, data.Cursor, error) {
 		cond := where + " AND c.series = ? AND c.number BETWEEN ? AND ? AND c.batch_id = ?"
 		cargs := append(append([]any{}, args...), s.Series, s.First, s.Last, s.Batch)
 		if !after.IsZero() {

@@ -21,12 +21,12 @@ type querier interface {
 // amountScale is the one scale of the file's currencies when f searches
 // amounts (data.AmountScaleSQL: a few batch rows), 0 otherwise or when
 // they mix numbers of decimals.
-func amountScale(ctx context.Context, q queryer, f Filter) (int64, error) {
+func amountScale(ctx context.Context, q queryer, f data.Filter) (int64, error) {
 	if f.AmountFrom == nil && f.AmountTo == nil {
 		return 0, nil
 	}
 	var scale int64
-	if err := q.QueryRowContext(ctx, AmountScaleSQL).Scan(&scale); err != nil {
+	if err := q.QueryRowContext(ctx, data.AmountScaleSQL).Scan(&scale); err != nil {
 		return 0, fmt.Errorf("read the currencies: %w", err)
 	}
 	return scale, nil
@@ -46,24 +46,26 @@ type view struct {
 func (s *Store) view() view { return view{q: s.db, now: s.Now()} }
 
 // Summarize counts the cards f matches and totals them per currency.
-func (s *Store) Summarize(ctx context.Context, f Filter) (Summary, error) {
+func (s *Store) Summarize(ctx context.Context, f data.Filter) (data.Summary, error) {
 	return s.view().summarize(ctx, f)
 }
 
 // Count returns how many cards f matches.
-func (s *Store) Count(ctx context.Context, f Filter) (int64, error) { return s.view().count(ctx, f) }
+func (s *Store) Count(ctx context.Context, f data.Filter) (int64, error) {
+	return s.view().count(ctx, f)
+}
 
 // Page returns up to limit cards that f matches in the order o, starting
 // after cursor, and the cursor of the last row returned. It seeks straight
 // to the cursor through the sort's index (keyset paging), so a page deep in
 // a million cards costs what the first page costs.
-func (s *Store) Page(ctx context.Context, f Filter, o Sort, after Cursor, limit int) ([]Card, Cursor, error) {
+func (s *Store) Page(ctx context.Context, f data.Filter, o data.Sort, after data.Cursor, limit int) ([]data.Card, data.Cursor, error) {
 	return s.view().page(ctx, f, o, after, limit)
 }
 
 // IDs returns the ids of every card f matches in the order o. The window
 // uses it to map a row number to a card without OFFSET scans.
-func (s *Store) IDs(ctx context.Context, f Filter, o Sort) ([]int64, error) {
+func (s *Store) IDs(ctx context.Context, f data.Filter, o data.Sort) ([]int64, error) {
 	return s.view().ids(ctx, f, o)
 }
 
@@ -71,20 +73,20 @@ func (s *Store) IDs(ctx context.Context, f Filter, o Sort) ([]int64, error) {
 // in pages so memory stays flat. Each page is its own query: a card changed
 // between pages may be missed or seen changed. An export reads through
 // Store.Read instead, which sees one state throughout.
-func (s *Store) Each(ctx context.Context, f Filter, o Sort, fn func(Card) error) error {
+func (s *Store) Each(ctx context.Context, f data.Filter, o data.Sort, fn func(data.Card) error) error {
 	return s.view().each(ctx, f, o, fn)
 }
 
-func (v view) summarize(ctx context.Context, f Filter) (Summary, error) {
+func (v view) summarize(ctx context.Context, f data.Filter) (data.Summary, error) {
 	if err := f.Validate(); err != nil {
-		return Summary{}, err
+		return data.Summary{}, err
 	}
 	if f.Grouped() {
 		return data.GroupSummary(ctx, v.q, "card_groups", f, v.now)
 	}
 	scale, err := amountScale(ctx, v.q, f)
 	if err != nil {
-		return Summary{}, err
+		return data.Summary{}, err
 	}
 	where, args := where(f, v.now, scale)
 	// total() is exact for integers below 2^53 and never overflows.
@@ -97,7 +99,7 @@ func (v view) summarize(ctx context.Context, f Filter) (Summary, error) {
 
 // statusTotals counts the cards f matches per status and currency, in the
 // order of Statuses and then by currency.
-func (v view) statusTotals(ctx context.Context, f Filter) ([]StatusTotal, error) {
+func (v view) statusTotals(ctx context.Context, f data.Filter) ([]data.StatusTotal, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
@@ -113,24 +115,24 @@ func (v view) statusTotals(ctx context.Context, f Filter) ([]StatusTotal, error)
 		return nil, fmt.Errorf("count cards: %w", err)
 	}
 	defer rows.Close()
-	var out []StatusTotal
+	var out []data.StatusTotal
 	for rows.Next() {
-		var t StatusTotal
+		var t data.StatusTotal
 		var status int
 		var face float64
 		if err := rows.Scan(&status, &t.Currency, &t.Cards, &face); err != nil {
 			return nil, fmt.Errorf("count cards: %w", err)
 		}
-		if status < 0 || status >= len(Statuses) {
+		if status < 0 || status >= len(data.Statuses) {
 			return nil, fmt.Errorf("count cards: status %d", status)
 		}
-		t.Status, t.Face = Statuses[status], int64(face)
+		t.Status, t.Face = data.Statuses[status], int64(face)
 		out = append(out, t)
 	}
 	return out, rows.Err()
 }
 
-func (v view) count(ctx context.Context, f Filter) (int64, error) {
+func (v view) count(ctx context.Context, f data.Filter) (int64, error) {
 	if err := f.Validate(); err != nil {
 		return 0, err
 	}
@@ -155,11 +157,11 @@ func (v view) count(ctx context.Context, f Filter) (int64, error) {
 
 // statusCount is a statement that counts the cards of status st ("" = all
 // cards) quickly, with its arguments.
-func statusCount(st Status, now time.Time) (string, []any) {
+func statusCount(st data.Status, now time.Time) (string, []any) {
 	switch st {
 	case "":
 		return "SELECT count(*) FROM cards", nil
-	case StatusNew:
+	case data.StatusNew:
 		// Most cards are new: counting them one by one costs a pass over
 		// the table. All cards (a count SQLite keeps per b-tree page) less
 		// the other three statuses (small index ranges) is the same.
@@ -168,7 +170,7 @@ func statusCount(st Status, now time.Time) (string, []any) {
 			- (SELECT count(*) FROM cards c WHERE c.activated_at IS NULL AND c.blocked = 1)
 			- (SELECT count(*) FROM cards c WHERE c.activated_at IS NULL AND c.blocked = 0 AND c.expires_at <= ?)`, []any{now.Unix()}
 	}
-	where, args := where(Filter{Status: st}, now)
+	where, args := where(data.Filter{Status: st}, now)
 	return "SELECT count(*) FROM cards c WHERE " + where, args
 }
 
@@ -178,7 +180,7 @@ func statusCount(st Status, now time.Time) (string, []any) {
 // 8.00) costs a few short index ranges instead of a walk over nearly every
 // card. It reports false when f cannot be counted so or is not broad: at
 // least complementCap cards lie outside it.
-func (v view) countBroad(ctx context.Context, f Filter) (int64, bool, error) {
+func (v view) countBroad(ctx context.Context, f data.Filter) (int64, bool, error) {
 	rest := f
 	rest.Status = ""
 	base, baseArgs := statusCount(f.Status, v.now)
@@ -197,7 +199,7 @@ func (v view) countBroad(ctx context.Context, f Filter) (int64, bool, error) {
 	if !ok {
 		return 0, false, nil
 	}
-	st, stArgs := where(Filter{Status: f.Status}, v.now)
+	st, stArgs := where(data.Filter{Status: f.Status}, v.now)
 	q := `SELECT (` + base + `), (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE ` + st + ` AND (` + cond + `) LIMIT ?))`
 	all := append(append(append(append([]any{}, baseArgs...), stArgs...), args...), complementCap)
 	var n, outside int64
@@ -210,9 +212,9 @@ func (v view) countBroad(ctx context.Context, f Filter) (int64, bool, error) {
 	return n - outside, true, nil
 }
 
-func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit int) ([]Card, Cursor, error) {
+func (v view) page(ctx context.Context, f data.Filter, o data.Sort, after data.Cursor, limit int) ([]data.Card, data.Cursor, error) {
 	if err := f.Validate(); err != nil {
-		return nil, Cursor{}, err
+		return nil, data.Cursor{}, err
 	}
 	if limit <= 0 {
 		limit = 100
@@ -221,21 +223,21 @@ func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit in
 	keys, keyArgs := sortKeys(o, now)
 	scale, err := amountScale(ctx, v.q, f)
 	if err != nil {
-		return nil, Cursor{}, err
+		return nil, data.Cursor{}, err
 	}
 	where, args := where(f, now, scale)
 	if !after.IsZero() && len(after.Keys) != len(keys) {
-		return nil, Cursor{}, errf(ErrInvalid, "page: cursor is for another sort order")
+		return nil, data.Cursor{}, errf(data.ErrInvalid, "page: cursor is for another sort order")
 	}
 	switch o.Column {
-	case ColStatus, ColReseller:
+	case data.ColStatus, data.ColReseller:
 		return v.pageGroups(ctx, f, o, where, args, now, after, limit)
-	case "", ColSerial:
+	case "", data.ColSerial:
 		if f.Grouped() {
 			return v.pageSpans(ctx, f, o, where, args, after, limit)
 		}
 	}
-	if (o.Column == "" || o.Column == ColSerial) && !f.IsEmpty() {
+	if (o.Column == "" || o.Column == data.ColSerial) && !f.IsEmpty() {
 		// A search that matches nearly every card is read in serial order
 		// straight off cards_serial: the planner, whose statistics may be
 		// sampled or stale (a file of a million cards of 8.00 looks to it
@@ -243,7 +245,7 @@ func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit in
 		// and sort a million rows for the first page. Broad is what the
 		// count's complement says (a few index ranges, or a capped probe).
 		if _, broad, err := v.countBroad(ctx, f); err != nil {
-			return nil, Cursor{}, err
+			return nil, data.Cursor{}, err
 		} else if broad {
 			v.serialWalk = true
 		}
@@ -275,7 +277,7 @@ func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit in
 	cargs = append(append(append([]any{}, args...), keyArgs...), after.Keys[0])
 	more, next2, err := v.pageQuery(ctx, keys, keyArgs, cond, cargs, orderBy(o, keys), keyArgs, limit-len(cards))
 	if err != nil {
-		return nil, Cursor{}, err
+		return nil, data.Cursor{}, err
 	}
 	if len(more) > 0 {
 		next = next2
@@ -287,7 +289,7 @@ func (v view) page(ctx context.Context, f Filter, o Sort, after Cursor, limit in
 // limit, with the cursor of the last one. keyArgs are bound in the SELECT
 // list, args in cond and orderArgs in the ORDER BY.
 func (v view) pageQuery(ctx context.Context, keys []string, keyArgs []any, cond string, args []any,
-	order string, orderArgs []any, limit int) ([]Card, Cursor, error) {
+	order string, orderArgs []any, limit int) ([]data.Card, data.Cursor, error) {
 	var q strings.Builder
 	q.WriteString("SELECT " + cardColumns)
 	for _, k := range keys {
@@ -301,11 +303,11 @@ func (v view) pageQuery(ctx context.Context, keys []string, keyArgs []any, cond 
 	all := append(append(append(append([]any{}, keyArgs...), args...), orderArgs...), limit)
 	rows, err := v.q.QueryContext(ctx, q.String(), all...)
 	if err != nil {
-		return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
+		return nil, data.Cursor{}, fmt.Errorf("list cards: %w", err)
 	}
 	defer rows.Close()
-	var cards []Card
-	var next Cursor
+	var cards []data.Card
+	var next data.Cursor
 	for rows.Next() {
 		vals := make([]any, len(keys))
 		ptrs := make([]any, len(keys))
@@ -314,13 +316,13 @@ func (v view) pageQuery(ctx context.Context, keys []string, keyArgs []any, cond 
 		}
 		c, err := scanCard(scanExtra{rows, ptrs})
 		if err != nil {
-			return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
+			return nil, data.Cursor{}, fmt.Errorf("list cards: %w", err)
 		}
 		cards = append(cards, c)
-		next = Cursor{Keys: vals, ID: c.ID}
+		next = data.Cursor{Keys: vals, ID: c.ID}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, Cursor{}, fmt.Errorf("list cards: %w", err)
+		return nil, data.Cursor{}, fmt.Errorf("list cards: %w", err)
 	}
 	return cards, next, nil
 }
@@ -333,7 +335,7 @@ type scanExtra struct {
 
 func (s scanExtra) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.more...)...) }
 
-func (v view) ids(ctx context.Context, f Filter, o Sort) ([]int64, error) {
+func (v view) ids(ctx context.Context, f data.Filter, o data.Sort) ([]int64, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
@@ -344,7 +346,7 @@ func (v view) ids(ctx context.Context, f Filter, o Sort) ([]int64, error) {
 		return nil, err
 	}
 	where, args := where(f, now, scale)
-	if o.Column == ColStatus || o.Column == ColReseller {
+	if o.Column == data.ColStatus || o.Column == data.ColReseller {
 		return v.idsGroups(ctx, o, where, args, now)
 	}
 	q := "SELECT c.id FROM cards c WHERE " + where + " ORDER BY " + orderBy(o, keys)
@@ -366,7 +368,7 @@ func (v view) ids(ctx context.Context, f Filter, o Sort) ([]int64, error) {
 
 // CardsByID loads the cards with the given ids, in the order given. Ids of
 // cards that no longer exist are skipped.
-func (s *Store) CardsByID(ctx context.Context, ids []int64) ([]Card, error) {
+func (s *Store) CardsByID(ctx context.Context, ids []int64) ([]data.Card, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -377,7 +379,7 @@ func (s *Store) CardsByID(ctx context.Context, ids []int64) ([]Card, error) {
 		return nil, fmt.Errorf("load cards: %w", err)
 	}
 	defer rows.Close()
-	out := make([]Card, 0, len(ids))
+	out := make([]data.Card, 0, len(ids))
 	for rows.Next() {
 		c, err := scanCard(rows)
 		if err != nil {
@@ -389,8 +391,8 @@ func (s *Store) CardsByID(ctx context.Context, ids []int64) ([]Card, error) {
 }
 
 // each calls fn for every card f matches, in the order o, a page at a time.
-func (v view) each(ctx context.Context, f Filter, o Sort, fn func(Card) error) error {
-	var cur Cursor
+func (v view) each(ctx context.Context, f data.Filter, o data.Sort, fn func(data.Card) error) error {
+	var cur data.Cursor
 	for {
 		page, next, err := v.page(ctx, f, o, cur, 1000)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
 	"topupcards/data"
 )
 
@@ -40,22 +41,22 @@ func (s *Store) Read(ctx context.Context, fn func(r data.Reader) error) error {
 func (r *Reader) Now() time.Time { return r.v.now }
 
 // Summarize is Store.Summarize in the reader's state.
-func (r *Reader) Summarize(ctx context.Context, f Filter) (Summary, error) {
+func (r *Reader) Summarize(ctx context.Context, f data.Filter) (data.Summary, error) {
 	return r.v.summarize(ctx, f)
 }
 
 // Count is Store.Count in the reader's state.
-func (r *Reader) Count(ctx context.Context, f Filter) (int64, error) { return r.v.count(ctx, f) }
+func (r *Reader) Count(ctx context.Context, f data.Filter) (int64, error) { return r.v.count(ctx, f) }
 
 // Each is Store.Each in the reader's state: every page comes from the same
 // state, so two passes over the same filter see the same cards in the same
 // order.
-func (r *Reader) Each(ctx context.Context, f Filter, o Sort, fn func(Card) error) error {
+func (r *Reader) Each(ctx context.Context, f data.Filter, o data.Sort, fn func(data.Card) error) error {
 	return r.v.each(ctx, f, o, fn)
 }
 
 // StatusTotals counts the cards f matches and their face value per status
 // (at r.Now) and currency.
-func (r *Reader) StatusTotals(ctx context.Context, f Filter) ([]StatusTotal, error) {
+func (r *Reader) StatusTotals(ctx context.Context, f data.Filter) ([]data.StatusTotal, error) {
 	return r.v.statusTotals(ctx, f)
 }

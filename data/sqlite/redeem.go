@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"topupcards/data"
 )
 
 // Redeem activates the card with the given PIN (spaces and dashes ignored)
@@ -18,22 +20,22 @@ import (
 // testable with errors.Is: ErrNotFound, ErrTypo (the check digit is wrong),
 // ErrAlreadyRedeemed (the card says by whom and when), ErrExpired or
 // ErrBlocked; the card is returned where one was found.
-func (s *Store) Redeem(ctx context.Context, pin, client string) (Card, error) {
-	p, err := NormalizePIN(pin)
+func (s *Store) Redeem(ctx context.Context, pin, client string) (data.Card, error) {
+	p, err := data.NormalizePIN(pin)
 	if err != nil {
-		return Card{}, err
+		return data.Card{}, err
 	}
-	if err := CheckText("client name", client); err != nil {
-		return Card{}, err
+	if err := data.CheckText("client name", client); err != nil {
+		return data.Card{}, err
 	}
 	who := strings.Join(strings.Fields(client), " ")
 	if who == "" {
-		return Card{}, errf(ErrInvalid, "client name is empty; say who redeems the card")
+		return data.Card{}, errf(data.ErrInvalid, "client name is empty; say who redeems the card")
 	}
 	if len([]rune(who)) > 200 {
-		return Card{}, errf(ErrInvalid, "client name is longer than 200 characters")
+		return data.Card{}, errf(data.ErrInvalid, "client name is longer than 200 characters")
 	}
-	var card Card
+	var card data.Card
 	var outcome error
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
@@ -48,24 +50,24 @@ func (s *Store) Redeem(ctx context.Context, pin, client string) (Card, error) {
 				return err
 			}
 			return s.logTx(ctx, tx, "redeem", fmt.Sprintf("redeemed %s on card %s for %s", card.Amount, card.Serial, who),
-				"PIN "+GroupPIN(p), 1)
+				"PIN "+data.GroupPIN(p), 1)
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("redeem: %w", err)
 		}
 		card, outcome = s.whyNot(ctx, tx, p, now)
-		if card.ID == 0 && !errors.Is(outcome, ErrNotFound) && !errors.Is(outcome, ErrTypo) {
+		if card.ID == 0 && !errors.Is(outcome, data.ErrNotFound) && !errors.Is(outcome, data.ErrTypo) {
 			return outcome // a database error
 		}
-		return s.logTx(ctx, tx, "redeem refused", fmt.Sprintf("refused to redeem for %s: %v", who, outcome), "PIN "+GroupPIN(p), 0)
+		return s.logTx(ctx, tx, "redeem refused", fmt.Sprintf("refused to redeem for %s: %v", who, outcome), "PIN "+data.GroupPIN(p), 0)
 	})
 	if err != nil {
-		return Card{}, err
+		return data.Card{}, err
 	}
 	return card, outcome
 }
 
 // whyNot explains why the guarded UPDATE matched no card.
-func (s *Store) whyNot(ctx context.Context, tx *sql.Tx, pin string, now time.Time) (Card, error) {
+func (s *Store) whyNot(ctx context.Context, tx *sql.Tx, pin string, now time.Time) (data.Card, error) {
 	c, err := scanCard(tx.QueryRowContext(ctx, "SELECT "+cardColumns+cardFrom+" WHERE c.pin = ?", pin))
 	if errors.Is(err, sql.ErrNoRows) {
 		// A typo only when every batch that could hold the PIN (its length)
@@ -73,41 +75,41 @@ func (s *Store) whyNot(ctx context.Context, tx *sql.Tx, pin string, now time.Tim
 		var checked, unchecked int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE check_digit = 1), count(*) FILTER (WHERE check_digit = 0)
 			FROM batches WHERE pin_length = ?`, len(pin)).Scan(&checked, &unchecked); err != nil {
-			return Card{}, fmt.Errorf("redeem: %w", err)
+			return data.Card{}, fmt.Errorf("redeem: %w", err)
 		}
-		if checked > 0 && unchecked == 0 && !LuhnValid(pin) {
-			return Card{}, errf(ErrTypo, "redeem PIN %s: a digit is mistyped (the check digit does not match); read the card again", GroupPIN(pin))
+		if checked > 0 && unchecked == 0 && !data.LuhnValid(pin) {
+			return data.Card{}, errf(data.ErrTypo, "redeem PIN %s: a digit is mistyped (the check digit does not match); read the card again", data.GroupPIN(pin))
 		}
-		return Card{}, errf(ErrNotFound, "redeem PIN %s: no card has this PIN; check the digits", GroupPIN(pin))
+		return data.Card{}, errf(data.ErrNotFound, "redeem PIN %s: no card has this PIN; check the digits", data.GroupPIN(pin))
 	}
 	if err != nil {
-		return Card{}, fmt.Errorf("redeem: %w", err)
+		return data.Card{}, fmt.Errorf("redeem: %w", err)
 	}
 	switch c.StatusAt(now) {
-	case StatusActivated:
-		return c, errf(ErrAlreadyRedeemed, "card %s was already activated by %s on %s", c.Serial, c.ActivatedBy, FormatTime(c.ActivatedAt))
-	case StatusBlocked:
-		return c, errf(ErrBlocked, "card %s is blocked (reported lost or stolen); it cannot be redeemed", c.Serial)
-	case StatusExpired:
-		return c, errf(ErrExpired, "card %s expired on %s", c.Serial, FormatTime(c.ExpiresAt))
+	case data.StatusActivated:
+		return c, errf(data.ErrAlreadyRedeemed, "card %s was already activated by %s on %s", c.Serial, c.ActivatedBy, data.Plain.Timestamp(c.ActivatedAt))
+	case data.StatusBlocked:
+		return c, errf(data.ErrBlocked, "card %s is blocked (reported lost or stolen); it cannot be redeemed", c.Serial)
+	case data.StatusExpired:
+		return c, errf(data.ErrExpired, "card %s expired on %s", c.Serial, data.Plain.Timestamp(c.ExpiresAt))
 	}
 	// The card became redeemable between the UPDATE and this look: the
 	// UPDATE is what counts, so say it was not redeemed and let them retry.
-	return c, errf(ErrInvalid, "card %s changed while redeeming; try again", c.Serial)
+	return c, errf(data.ErrInvalid, "card %s changed while redeeming; try again", c.Serial)
 }
 
 // Card returns the card with the given id.
-func (s *Store) Card(ctx context.Context, id int64) (Card, error) {
+func (s *Store) Card(ctx context.Context, id int64) (data.Card, error) {
 	return cardByID(ctx, s.db, id)
 }
 
-func cardByID(ctx context.Context, q queryer, id int64) (Card, error) {
+func cardByID(ctx context.Context, q queryer, id int64) (data.Card, error) {
 	c, err := scanCard(q.QueryRowContext(ctx, "SELECT "+cardColumns+cardFrom+" WHERE c.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Card{}, errf(ErrNotFound, "card %d", id)
+		return data.Card{}, errf(data.ErrNotFound, "card %d", id)
 	}
 	if err != nil {
-		return Card{}, fmt.Errorf("load card: %w", err)
+		return data.Card{}, fmt.Errorf("load card: %w", err)
 	}
 	return c, nil
 }

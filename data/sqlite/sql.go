@@ -87,15 +87,15 @@ var cardSQL = sqlcore.CardSQL{
 
 const statusSQL = sqlcore.StatusSQL
 
-func statusCond(st Status, now time.Time) (string, []any) { return cardSQL.Status(st, now) }
+func statusCond(st data.Status, now time.Time) (string, []any) { return cardSQL.Status(st, now) }
 
 // where is cardSQL.Where; scale, when given, is the one scale of the
 // file's currencies (amountScale) for an amount search served by the
 // amount index.
-func where(f Filter, now time.Time, scale ...int64) (string, []any) {
+func where(f data.Filter, now time.Time, scale ...int64) (string, []any) {
 	return cardSQL.Where(f, now, append(scale, 0)[0])
 }
 
-func sortKeys(s Sort, now time.Time) ([]string, []any) { return cardSQL.SortKeys(s, now) }
+func sortKeys(s data.Sort, now time.Time) ([]string, []any) { return cardSQL.SortKeys(s, now) }
 
-func orderBy(s Sort, keys []string) string { return sqlcore.OrderBy(s, keys) }
+func orderBy(s data.Sort, keys []string) string { return sqlcore.OrderBy(s, keys) }

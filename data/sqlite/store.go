@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"topupcards/data"
 	"topupcards/data/sqlcore"
 
 	"modernc.org/sqlite"
@@ -169,7 +170,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 func open(ctx context.Context, path string, backups bool) (*Store, error) {
 	if path == "" {
-		return nil, errf(ErrInvalid, "open database: no path given")
+		return nil, errf(data.ErrInvalid, "open database: no path given")
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -204,7 +205,7 @@ func open(ctx context.Context, path string, backups bool) (*Store, error) {
 			return s.inTx(ctx, func(tx *sql.Tx) error { return fn(tx) })
 		},
 		Now:      s.Now,
-		Where:    func(f Filter, now time.Time) (string, []any) { return where(f, now) },
+		Where:    func(f data.Filter, now time.Time) (string, []any) { return where(f, now) },
 		IsUnique: isUniqueViolation,
 		User:     osUser(),
 		Dialect: sqlcore.Dialect{
@@ -258,11 +259,11 @@ func checkFile(path string) error {
 		return fmt.Errorf("open database %s: %w", path, err)
 	}
 	if st.IsDir() {
-		return errf(ErrNotDatabase, "open database %s: it is a folder; give a file name such as %s",
+		return errf(data.ErrNotDatabase, "open database %s: it is a folder; give a file name such as %s",
 			path, filepath.Join(path, "cards.db"))
 	}
 	if !st.Mode().IsRegular() {
-		return errf(ErrNotDatabase, "open database %s: it is not a regular file (a pipe, a device or a socket); give a database file", path)
+		return errf(data.ErrNotDatabase, "open database %s: it is not a regular file (a pipe, a device or a socket); give a database file", path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -275,21 +276,21 @@ func checkFile(path string) error {
 	var hdr [100]byte
 	n, err := io.ReadFull(f, hdr[:])
 	if err != nil || n < 100 || string(hdr[:16]) != "SQLite format 3\x00" {
-		return errf(ErrNotDatabase, "open database %s: the file is not a SQLite database; choose another file or move this one away", path)
+		return errf(data.ErrNotDatabase, "open database %s: the file is not a SQLite database; choose another file or move this one away", path)
 	}
 	version := int(binary.BigEndian.Uint32(hdr[60:64]))
 	appID := binary.BigEndian.Uint32(hdr[68:72])
 	if appID != 0 && appID != ApplicationID {
-		return errf(ErrNotDatabase, "open database %s: the file is a SQLite database of another program; choose another file", path)
+		return errf(data.ErrNotDatabase, "open database %s: the file is a SQLite database of another program; choose another file", path)
 	}
 	// No application id but a schema (the schema cookie counts its
 	// changes): another program's database. Refuse it here, before a
 	// connection's journal_mode(WAL) pragma rewrites its header.
 	if schemaCookie := binary.BigEndian.Uint32(hdr[40:44]); appID == 0 && schemaCookie != 0 {
-		return errf(ErrNotDatabase, "open database %s: the file is a SQLite database of another program; choose another file", path)
+		return errf(data.ErrNotDatabase, "open database %s: the file is a SQLite database of another program; choose another file", path)
 	}
 	if version > len(migrations()) {
-		return errf(ErrNewerSchema, "open database %s: schema version %d, this program knows up to %d; update Top-up Cards",
+		return errf(data.ErrNewerSchema, "open database %s: schema version %d, this program knows up to %d; update Top-up Cards",
 			path, version, len(migrations()))
 	}
 	return nil
@@ -342,7 +343,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("open database %s: %w", s.path, classify(err))
 	}
 	if appID != ApplicationID && tables > 0 {
-		return errf(ErrNotDatabase, "open database %s: the file is a SQLite database of another program; choose another file", s.path)
+		return errf(data.ErrNotDatabase, "open database %s: the file is a SQLite database of another program; choose another file", s.path)
 	}
 	// The file is open (its WAL set up); check it in the background.
 	s.startCheck()
@@ -380,7 +381,7 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 		return fmt.Errorf("migrate %s: %w", s.path, err)
 	}
 	if version > SchemaVersion() {
-		return errf(ErrNewerSchema, "open database %s: schema version %d, this program knows up to %d; update Top-up Cards",
+		return errf(data.ErrNewerSchema, "open database %s: schema version %d, this program knows up to %d; update Top-up Cards",
 			s.path, version, SchemaVersion())
 	}
 	if version >= m.version {
@@ -402,7 +403,7 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 func classify(err error) error {
 	var se *sqlite.Error
 	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_NOTADB {
-		return errf(ErrNotDatabase, "the file is not a SQLite database")
+		return errf(data.ErrNotDatabase, "the file is not a SQLite database")
 	}
 	return err
 }
@@ -417,7 +418,7 @@ func isUniqueViolation(err error) bool {
 func busy(err error) error {
 	var se *sqlite.Error
 	if errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY || se.Code()&0xff == sqlite3.SQLITE_LOCKED) {
-		return errf(ErrBusy, "the database is busy: another window or command is writing to it (a large batch being generated, say); try again in a minute")
+		return errf(data.ErrBusy, "the database is busy: another window or command is writing to it (a large batch being generated, say); try again in a minute")
 	}
 	return err
 }
