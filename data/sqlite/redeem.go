@@ -5,10 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"topupcards/data"
+	"topupcards/data/sqlcore"
 )
 
 // Redeem activates the card with the given PIN (spaces and dashes ignored)
@@ -21,19 +21,9 @@ import (
 // ErrAlreadyRedeemed (the card says by whom and when), ErrExpired or
 // ErrBlocked; the card is returned where one was found.
 func (s *Store) Redeem(ctx context.Context, pin, client string) (data.Card, error) {
-	p, err := data.NormalizePIN(pin)
+	p, who, err := data.RedeemInput(pin, client)
 	if err != nil {
 		return data.Card{}, err
-	}
-	if err := data.CheckText("client name", client); err != nil {
-		return data.Card{}, err
-	}
-	who := strings.Join(strings.Fields(client), " ")
-	if who == "" {
-		return data.Card{}, errf(data.ErrInvalid, "client name is empty; say who redeems the card")
-	}
-	if len([]rune(who)) > 200 {
-		return data.Card{}, errf(data.ErrInvalid, "client name is longer than 200 characters")
 	}
 	var card data.Card
 	var outcome error
@@ -70,32 +60,12 @@ func (s *Store) Redeem(ctx context.Context, pin, client string) (data.Card, erro
 func (s *Store) whyNot(ctx context.Context, tx *sql.Tx, pin string, now time.Time) (data.Card, error) {
 	c, err := scanCard(tx.QueryRowContext(ctx, "SELECT "+cardColumns+cardFrom+" WHERE c.pin = ?", pin))
 	if errors.Is(err, sql.ErrNoRows) {
-		// A typo only when every batch that could hold the PIN (its length)
-		// has a check digit: one without could hold it as it is.
-		var checked, unchecked int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE check_digit = 1), count(*) FILTER (WHERE check_digit = 0)
-			FROM batches WHERE pin_length = ?`, len(pin)).Scan(&checked, &unchecked); err != nil {
-			return data.Card{}, fmt.Errorf("redeem: %w", err)
-		}
-		if checked > 0 && unchecked == 0 && !data.LuhnValid(pin) {
-			return data.Card{}, errf(data.ErrTypo, "redeem PIN %s: a digit is mistyped (the check digit does not match); read the card again", data.GroupPIN(pin))
-		}
-		return data.Card{}, errf(data.ErrNotFound, "redeem PIN %s: no card has this PIN; check the digits", data.GroupPIN(pin))
+		return data.Card{}, sqlcore.UnknownPIN(ctx, tx, pin)
 	}
 	if err != nil {
 		return data.Card{}, fmt.Errorf("redeem: %w", err)
 	}
-	switch c.StatusAt(now) {
-	case data.StatusActivated:
-		return c, errf(data.ErrAlreadyRedeemed, "card %s was already activated by %s on %s", c.Serial, c.ActivatedBy, data.Plain.Timestamp(c.ActivatedAt))
-	case data.StatusBlocked:
-		return c, errf(data.ErrBlocked, "card %s is blocked (reported lost or stolen); it cannot be redeemed", c.Serial)
-	case data.StatusExpired:
-		return c, errf(data.ErrExpired, "card %s expired on %s", c.Serial, data.Plain.Timestamp(c.ExpiresAt))
-	}
-	// The card became redeemable between the UPDATE and this look: the
-	// UPDATE is what counts, so say it was not redeemed and let them retry.
-	return c, errf(data.ErrInvalid, "card %s changed while redeeming; try again", c.Serial)
+	return c, data.RedeemRefusal(c, c.StatusAt(now))
 }
 
 // Card returns the card with the given id.
