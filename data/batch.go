@@ -131,3 +131,19 @@ func GroupThousands(v float64) string {
 
 // Progress is told how many of the batch's cards are made so far.
 type Progress func(done, total int)
+
+// GenerateDetail is the history's words for batch b, made with p.
+func GenerateDetail(b Batch, p GenerateParams) string {
+	detail := fmt.Sprintf("generated batch %d: %d × %s, serials %s to %s, %d-digit PINs", b.ID, b.Quantity,
+		b.Amount, b.FirstSerial(), b.LastSerial(), p.PINLength)
+	if p.CheckDigit {
+		detail += " with check digit"
+	}
+	if p.Reseller != "" {
+		detail += ", reseller " + p.Reseller
+	}
+	if !p.ExpiresAt.IsZero() {
+		detail += ", expires " + p.ExpiresAt.Local().Format("2006-01-02 15:04")
+	}
+	return detail
+}

@@ -107,7 +107,7 @@ func (s *Store) insertBatch(ctx context.Context, tx *txn, pl data.Plan, progress
 	if progress != nil {
 		progress(p.Quantity, p.Quantity)
 	}
-	return b, s.logTx(ctx, tx, "generate", generateDetail(b, p), fmt.Sprintf("batch %d", b.ID), b.Quantity)
+	return b, s.logTx(ctx, tx, "generate", data.GenerateDetail(b, p), fmt.Sprintf("batch %d", b.ID), b.Quantity)
 }
 
 // insertCards inserts the cards of the given serial numbers, drawing new
@@ -159,46 +159,4 @@ func insertCards(ctx context.Context, tx *txn, digits *data.DigitSource, p data.
 		numbers = left
 	}
 	return nil
-}
-
-// generateDetail is the history's words for a new batch.
-func generateDetail(b data.Batch, p data.GenerateParams) string {
-	detail := fmt.Sprintf("generated batch %d: %d × %s, serials %s to %s, %d-digit PINs", b.ID, b.Quantity,
-		b.Amount, b.FirstSerial(), b.LastSerial(), p.PINLength)
-	if p.CheckDigit {
-		detail += " with check digit"
-	}
-	if p.Reseller != "" {
-		detail += ", reseller " + p.Reseller
-	}
-	if !p.ExpiresAt.IsZero() {
-		detail += ", expires " + p.ExpiresAt.Local().Format("2006-01-02 15:04")
-	}
-	return detail
-}
-
-// Batches lists every batch, newest first.
-func (s *Store) Batches(ctx context.Context) ([]data.Batch, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, series, first_number, quantity, amount, currency, pin_length,
-		check_digit = 1, reseller, expires_at, created_at FROM batches ORDER BY id DESC`)
-	if err != nil {
-		return nil, fmt.Errorf("list batches: %w", err)
-	}
-	defer rows.Close()
-	var out []data.Batch
-	for rows.Next() {
-		var b data.Batch
-		var expires sql.NullInt64
-		var created int64
-		if err := rows.Scan(&b.ID, &b.Series, &b.FirstNumber, &b.Quantity, &b.Amount.Minor, &b.Amount.Currency,
-			&b.PINLength, &b.CheckDigit, &b.Reseller, &expires, &created); err != nil {
-			return nil, fmt.Errorf("list batches: %w", err)
-		}
-		b.CreatedAt = time.Unix(created, 0).UTC()
-		if expires.Valid {
-			b.ExpiresAt = time.Unix(expires.Int64, 0).UTC()
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
 }

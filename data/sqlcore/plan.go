@@ -2,6 +2,7 @@ package sqlcore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"time"
@@ -75,4 +76,30 @@ func suggestLength(cards int64, checkDigit bool) int {
 		}
 	}
 	return data.MaxPINLength
+}
+
+// Batches lists every batch, newest first.
+func (c *Core) Batches(ctx context.Context) ([]data.Batch, error) {
+	rows, err := c.b.Pool.QueryContext(ctx, `SELECT id, series, first_number, quantity, amount, currency, pin_length,
+		check_digit = 1, reseller, expires_at, created_at FROM batches ORDER BY id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("list batches: %w", err)
+	}
+	defer rows.Close()
+	var out []data.Batch
+	for rows.Next() {
+		var b data.Batch
+		var expires sql.NullInt64
+		var created int64
+		if err := rows.Scan(&b.ID, &b.Series, &b.FirstNumber, &b.Quantity, &b.Amount.Minor, &b.Amount.Currency,
+			&b.PINLength, &b.CheckDigit, &b.Reseller, &expires, &created); err != nil {
+			return nil, fmt.Errorf("list batches: %w", err)
+		}
+		b.CreatedAt = time.Unix(created, 0).UTC()
+		if expires.Valid {
+			b.ExpiresAt = time.Unix(expires.Int64, 0).UTC()
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
 }

@@ -106,18 +106,7 @@ func (s *Store) Generate(ctx context.Context, p data.GenerateParams, progress da
 	if progress != nil {
 		progress(p.Quantity, p.Quantity)
 	}
-	detail := fmt.Sprintf("generated batch %d: %d × %s, serials %s to %s, %d-digit PINs", b.ID, b.Quantity,
-		b.Amount, b.FirstSerial(), b.LastSerial(), p.PINLength)
-	if p.CheckDigit {
-		detail += " with check digit"
-	}
-	if p.Reseller != "" {
-		detail += ", reseller " + p.Reseller
-	}
-	if !p.ExpiresAt.IsZero() {
-		detail += ", expires " + p.ExpiresAt.Local().Format("2006-01-02 15:04")
-	}
-	if err := s.logTx(ctx, tx, "generate", detail, fmt.Sprintf("batch %d", b.ID), b.Quantity); err != nil {
+	if err := s.logTx(ctx, tx, "generate", data.GenerateDetail(b, p), fmt.Sprintf("batch %d", b.ID), b.Quantity); err != nil {
 		return data.Batch{}, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -150,30 +139,4 @@ func insertCard(ctx context.Context, stmt *sql.Stmt, digits *data.DigitSource, p
 		}
 	}
 	return errf(data.ErrGuessable, "generate: 100 PINs in a row were taken; choose a longer PIN length")
-}
-
-// Batches lists every batch, newest first.
-func (s *Store) Batches(ctx context.Context) ([]data.Batch, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, series, first_number, quantity, amount, currency, pin_length,
-		check_digit, reseller, expires_at, created_at FROM batches ORDER BY id DESC`)
-	if err != nil {
-		return nil, fmt.Errorf("list batches: %w", err)
-	}
-	defer rows.Close()
-	var out []data.Batch
-	for rows.Next() {
-		var b data.Batch
-		var expires sql.NullInt64
-		var created int64
-		if err := rows.Scan(&b.ID, &b.Series, &b.FirstNumber, &b.Quantity, &b.Amount.Minor, &b.Amount.Currency,
-			&b.PINLength, &b.CheckDigit, &b.Reseller, &expires, &created); err != nil {
-			return nil, fmt.Errorf("list batches: %w", err)
-		}
-		b.CreatedAt = time.Unix(created, 0).UTC()
-		if expires.Valid {
-			b.ExpiresAt = time.Unix(expires.Int64, 0).UTC()
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
 }
