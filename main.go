@@ -15,9 +15,10 @@ import (
 func main() {
 	st, _ := os.Stderr.Stat()
 	cli := &app.CLI{
-		Stdout:   os.Stdout,
-		Stderr:   os.Stderr,
-		Terminal: st != nil && st.Mode()&os.ModeCharDevice != 0,
+		Stdout:        os.Stdout,
+		Stderr:        os.Stderr,
+		Terminal:      st != nil && st.Mode()&os.ModeCharDevice != 0,
+		CanShowWindow: app.CanShowWindow,
 		OpenWindow: func(_ context.Context, path string, exists bool, open func() (data.Store, error)) error {
 			return app.RunWindow(fyneapp.NewWithID(app.AppID), path, exists, open)
 		},

@@ -41,6 +41,9 @@ type CLI struct {
 	// whether the file is there (the window asks before creating one) and
 	// open opens it.
 	OpenWindow func(ctx context.Context, path string, exists bool, open func() (data.Store, error)) error
+	// CanShowWindow, when set, says why no window can be shown here (no
+	// graphical session), before any database is opened or created.
+	CanShowWindow func() error
 }
 
 // usageError marks a mistake on the command line (exit 2).
@@ -150,6 +153,11 @@ func (c *CLI) run(ctx context.Context, args []string) error {
 	if len(rest) == 0 {
 		if c.OpenWindow == nil {
 			return usagef("no command given; run topupcards -h for help")
+		}
+		if c.CanShowWindow != nil {
+			if err := c.CanShowWindow(); err != nil {
+				return err
+			}
 		}
 		env := &cmdEnv{db: *db}
 		path := env.path()

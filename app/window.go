@@ -85,7 +85,24 @@ func isDefaultDB(path string) bool {
 // path until the person quits. When there is no file at path it first asks
 // whether to create a new, empty card database there. open opens (or
 // creates) the store; RunWindow closes it at the end.
-func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, error)) error {
+func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, error)) (err error) {
+	var s data.Store
+	// A display that is named but does not answer (a stale DISPLAY) stops
+	// Fyne's driver with a panic: say so in a sentence instead.
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if !strings.Contains(fmt.Sprint(r), "GLFW") {
+			panic(r)
+		}
+		if s != nil {
+			_ = s.Close()
+		}
+		err = fmt.Errorf("the window cannot be shown: the graphical session does not answer (%v); "+
+			"run topupcards from the desktop, or use the command line: topupcards -h lists the commands", r)
+	}()
 	// The window holds little Go memory (the ids of the rows, a few pages of
 	// cards): a soft limit makes the collector return garbage early, so a
 	// long session on a million cards stays small. An explicit GOMEMLIMIT
@@ -93,7 +110,6 @@ func RunWindow(a fyne.App, path string, exists bool, open func() (data.Store, er
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(windowMemoryLimit)
 	}
-	var s data.Store
 	start := func() error {
 		var err error
 		if s, err = open(); err != nil {

@@ -5,14 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
+
+	"topupcards/data"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"topupcards/data"
 )
 
 // HistoryDialog shows the audit log, newest first, the print runs, and the
@@ -227,6 +228,10 @@ func humanSize(n int64) string {
 
 // Show opens the dialog and loads it.
 func (h *HistoryDialog) Show() {
+	// When is as wide as the locale writes a time with its offset.
+	at := time.Date(2088, 12, 28, 22, 58, 58, 0, time.Local)
+	h.History.SetColumnWidth(histColWhen, max(historyColumns[histColWhen].width,
+		fyne.MeasureText(h.formats.Locale().Timestamp(at), theme.TextSize(), fyne.TextStyle{}).Width+2*theme.InnerPadding()+theme.Padding()))
 	h.dlg.Show()
 	h.tasks.Go(func() { h.Load(context.Background()) })
 }
