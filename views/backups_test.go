@@ -21,7 +21,7 @@ func TestBackUpNowAndRestore(t *testing.T) {
 	h := newHarness(t, s)
 	h.view.ShowHistory()
 	h.tasks.Wait()
-	hd := h.view.LastHistory
+	hd := h.view.lastHistory
 	before := len(hd.backups)
 	test.Tap(hd.BackUp)
 	h.tasks.Wait()
@@ -84,7 +84,7 @@ func TestRestoreOfDamagedBackupSaysSo(t *testing.T) {
 	h := newHarness(t, s)
 	h.view.ShowHistory()
 	h.tasks.Wait()
-	hd := h.view.LastHistory
+	hd := h.view.lastHistory
 	cutShort(t, b.Path)
 	hd.PlanRestore(ctx, b.Path)
 	h.tasks.Wait()

@@ -368,7 +368,7 @@ func (v *MainView) ShowGenerate() {
 			g := NewGenerateDialog(v.store, v.tasks, v.win, rs)
 			g.setFormats(v.formats)
 			g.OnGenerated = v.onGenerated
-			v.LastGenerate = g
+			v.lastGenerate = g
 			g.Show()
 		})
 	})

@@ -276,7 +276,7 @@ func (v *MainView) ShowHistory() {
 	h := NewHistoryDialog(v.store, v.tasks, v.win)
 	h.formats = v.formats
 	h.OnRestored = func(string) { v.RefreshInBackground() }
-	v.LastHistory = h
+	v.lastHistory = h
 	h.Show()
 }
 

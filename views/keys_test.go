@@ -42,7 +42,7 @@ func TestGenerateByKeyboard(t *testing.T) {
 	c := h.win.Canvas()
 	h.view.ShowGenerate()
 	h.tasks.Wait()
-	g := h.view.LastGenerate
+	g := h.view.lastGenerate
 	if c.Focused() != g.Amount {
 		t.Fatalf("focus starts in %T, not Amount", c.Focused())
 	}
@@ -91,7 +91,7 @@ func TestGenerateByKeyboard(t *testing.T) {
 	// are not the dialog's beneath.
 	h.view.ShowGenerate()
 	h.tasks.Wait()
-	g = h.view.LastGenerate
+	g = h.view.lastGenerate
 	other := widget.NewModalPopUp(widget.NewLabel("a file dialog"), c)
 	other.Show()
 	c.Unfocus()
@@ -115,7 +115,7 @@ func TestCalendarEscapeAndPlace(t *testing.T) {
 	c := h.win.Canvas()
 	h.view.ShowGenerate()
 	h.tasks.Wait()
-	g := h.view.LastGenerate
+	g := h.view.lastGenerate
 	test.Tap(g.Expiry.Button)
 	if h.open() != 2 {
 		t.Fatalf("%d overlays with the calendar open", h.open())
@@ -164,7 +164,7 @@ func TestMassEditByKeyboard(t *testing.T) {
 	ctx := context.Background()
 	h.view.ShowMassEdit()
 	h.tasks.Wait()
-	m := h.view.LastMassEdit
+	m := h.view.lastMassEdit
 	if c.Focused() != m.Expiry.focusable() {
 		t.Fatalf("focus starts in %T, not the expiry date", c.Focused())
 	}
@@ -188,7 +188,7 @@ func TestMassEditByKeyboard(t *testing.T) {
 
 	h.view.ShowMassEdit()
 	h.tasks.Wait()
-	m = h.view.LastMassEdit
+	m = h.view.lastMassEdit
 	test.Tap(m.DeleteAll)
 	h.tasks.Wait()
 	sum, _ := s.Summarize(ctx, data.Filter{})
@@ -239,7 +239,7 @@ func TestResellersByKeyboard(t *testing.T) {
 	c := h.win.Canvas()
 	h.view.ShowResellers()
 	h.tasks.Wait()
-	d := h.view.LastResellers
+	d := h.view.lastResellers
 	if c.Focused() != d.Name {
 		t.Fatalf("focus starts in %T, not the name", c.Focused())
 	}
@@ -271,7 +271,7 @@ func TestHistoryDetails(t *testing.T) {
 	c := h.win.Canvas()
 	h.view.ShowHistory()
 	h.tasks.Wait()
-	hd := h.view.LastHistory
+	hd := h.view.lastHistory
 	if c.Focused() != hd.History {
 		t.Fatalf("focus starts in %T, not the history", c.Focused())
 	}
@@ -383,7 +383,7 @@ func TestRadioKeepsKeys(t *testing.T) {
 	c := h.win.Canvas()
 	h.view.ShowMassEdit()
 	h.tasks.Wait()
-	m := h.view.LastMassEdit
+	m := h.view.lastMassEdit
 	clear := m.ExpiryMode.choices[2]
 	test.Tap(clear)
 	if m.ExpiryMode.Selected != choiceClear || c.Focused() != clear {
@@ -410,7 +410,7 @@ func TestCurrencyListByKeyboard(t *testing.T) {
 	c := h.win.Canvas()
 	h.view.ShowGenerate()
 	h.tasks.Wait()
-	g := h.view.LastGenerate
+	g := h.view.lastGenerate
 	c.Focus(g.Currency)
 	press(c, fyne.KeyDown)
 	if h.open() != 2 || g.Currency.pop == nil {
@@ -441,7 +441,7 @@ func TestRedeemByKeyboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.view.ShowRedeem()
-	r := h.view.LastRedeem
+	r := h.view.lastRedeem
 	if c.Focused() != r.PIN {
 		t.Fatalf("focus starts in %T, not the PIN", c.Focused())
 	}

@@ -117,7 +117,7 @@ func TestGenerateInTheLocale(t *testing.T) {
 	h, s := localeHarness(t, "de-DE")
 	h.view.ShowGenerate()
 	h.tasks.Wait()
-	g := h.view.LastGenerate
+	g := h.view.lastGenerate
 	if g.Amount.PlaceHolder != "e.g. 8,00" || !strings.Contains(g.Expiry.Entry.PlaceHolder, "DD.MM.YYYY or YYYY-MM-DD") {
 		t.Errorf("placeholders %q, %q", g.Amount.PlaceHolder, g.Expiry.Entry.PlaceHolder)
 	}
@@ -169,7 +169,7 @@ func TestMassEditSaysOneDateFormat(t *testing.T) {
 	h, s := localeHarness(t, "en-US")
 	h.view.ShowMassEdit()
 	h.tasks.Wait()
-	m := h.view.LastMassEdit
+	m := h.view.lastMassEdit
 	ph := m.Expiry.Entry.PlaceHolder
 	if ph != "MM/DD/YYYY or YYYY-MM-DD" {
 		t.Errorf("placeholder %q", ph)
@@ -197,7 +197,7 @@ func TestMassEditSaysOneDateFormat(t *testing.T) {
 func TestSettingsChangesTheLocaleEverywhere(t *testing.T) {
 	h, _ := localeHarness(t, "en-US")
 	h.view.ShowSettings()
-	d := h.view.LastSettings
+	d := h.view.lastSettings
 	if d == nil || d.Locale.Selected != "English (United States) — en-US" {
 		t.Fatalf("settings open with %q", d.Locale.Selected)
 	}
@@ -225,8 +225,8 @@ func TestSettingsChangesTheLocaleEverywhere(t *testing.T) {
 	}
 	// Back to the system's: the choice is emptied.
 	h.view.ShowSettings()
-	h.view.LastSettings.Locale.SetSelectedIndex(0)
-	h.view.LastSettings.Dialog.Confirm()
+	h.view.lastSettings.Locale.SetSelectedIndex(0)
+	h.view.lastSettings.Dialog.Confirm()
 	if got := fyne.CurrentApp().Preferences().String(PrefLocale); got != "" {
 		t.Errorf("preference %q after choosing the system's", got)
 	}

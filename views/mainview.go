@@ -46,14 +46,16 @@ type MainView struct {
 	PrintBatch func(batch int64)
 	generated  *dialog.ConfirmDialog
 
-	// The dialogs opened last, for tests.
-	LastGenerate  *GenerateDialog
-	LastMassEdit  *MassEditDialog
-	LastRedeem    *RedeemDialog
-	LastResellers *ResellersDialog
-	LastHistory   *HistoryDialog
-	LastExport    *ExportDialog
-	LastSettings  *SettingsDialog
+	// The dialogs opened last (tests reach them).
+	lastGenerate  *GenerateDialog
+	lastMassEdit  *MassEditDialog
+	lastRedeem    *RedeemDialog
+	lastResellers *ResellersDialog
+	lastHistory   *HistoryDialog
+	lastSettings  *SettingsDialog
+	// LastExport is the Export dialog opened last; the app's tests drive
+	// it with the app's export wiring.
+	LastExport *ExportDialog
 
 	filter   data.Filter
 	summary  data.Summary

@@ -457,7 +457,7 @@ func (v *MainView) ShowMassEdit() {
 			if v.Search.Edited() {
 				m.SetSearchEdited(v.filter.Describe())
 			}
-			v.LastMassEdit = m
+			v.lastMassEdit = m
 			m.Show()
 		})
 	})

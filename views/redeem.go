@@ -163,6 +163,6 @@ func (v *MainView) ShowRedeem() {
 	r := NewRedeemDialog(v.store, v.tasks, v.win)
 	r.formats = v.formats
 	r.OnRedeemed = func(data.Card) { v.RefreshInBackground() }
-	v.LastRedeem = r
+	v.lastRedeem = r
 	r.Show()
 }

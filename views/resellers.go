@@ -160,6 +160,6 @@ func (d *ResellersDialog) onRemove() {
 func (v *MainView) ShowResellers() {
 	d := NewResellersDialog(v.store, v.tasks, v.win)
 	d.OnChanged = v.RefreshInBackground
-	v.LastResellers = d
+	v.lastResellers = d
 	d.Show()
 }

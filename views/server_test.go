@@ -37,7 +37,7 @@ func TestServerBackupsTab(t *testing.T) {
 	tasks.Wait()
 	v.ShowHistory()
 	tasks.Wait()
-	hd := v.LastHistory
+	hd := v.lastHistory
 	if len(hd.entries) != 1 || hd.entries[0].Action != "generate" {
 		t.Errorf("history entries %+v, want the generation", hd.entries)
 	}

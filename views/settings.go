@@ -259,6 +259,6 @@ func (v *MainView) ShowSettings() {
 	d := NewSettingsDialog(fyne.CurrentApp().Preferences(), v.formats, v.win)
 	// The same setting as the check under the table (which keeps the record).
 	d.OnHidePINs = v.HidePINs.SetChecked
-	v.LastSettings = d
+	v.lastSettings = d
 	d.keyed.Show()
 }

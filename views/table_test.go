@@ -185,7 +185,7 @@ func TestSearchChipsStaleAndChoices(t *testing.T) {
 	// Mass Edit while the fields say something else.
 	v.ShowMassEdit()
 	h.tasks.Wait()
-	if m := v.LastMassEdit; m == nil || !m.SearchEdited.Visible() || !strings.Contains(m.SearchEdited.Text, "acts on the last search run") {
+	if m := v.lastMassEdit; m == nil || !m.SearchEdited.Visible() || !strings.Contains(m.SearchEdited.Text, "acts on the last search run") {
 		t.Fatal("Mass Edit does not say the fields were edited since the search")
 	}
 	v.Search.AmountFrom.SetText("")
@@ -196,7 +196,7 @@ func TestSearchChipsStaleAndChoices(t *testing.T) {
 	}
 	v.ShowMassEdit()
 	h.tasks.Wait()
-	if v.LastMassEdit.SearchEdited.Visible() {
+	if v.lastMassEdit.SearchEdited.Visible() {
 		t.Error("Mass Edit warns although the fields are what was searched")
 	}
 }
@@ -235,7 +235,7 @@ func TestSettingsHidePINs(t *testing.T) {
 	h := newHarness(t, s)
 	v := h.view
 	v.ShowSettings()
-	d := v.LastSettings
+	d := v.lastSettings
 	if !d.HidePINs.Checked {
 		t.Fatal("Settings shows Hide PINs off by default")
 	}

@@ -289,7 +289,7 @@ func TestGenerateValidatesGeneratesAndShowsBatch(t *testing.T) {
 	}
 	h.view.ShowGenerate()
 	h.tasks.Wait()
-	g := h.view.LastGenerate
+	g := h.view.lastGenerate
 	if g == nil {
 		t.Fatal("no generate dialog")
 	}
@@ -345,7 +345,7 @@ func TestGenerateCancelLeavesNothing(t *testing.T) {
 	h := newHarness(t, s)
 	h.view.ShowGenerate()
 	h.tasks.Wait()
-	g := h.view.LastGenerate
+	g := h.view.lastGenerate
 	test.Type(g.Amount, "5")
 	test.Type(g.Quantity, "300000")
 	test.Type(g.Series, "9")
@@ -377,7 +377,7 @@ func TestMassEditAppliesExactlyToMatched(t *testing.T) {
 	h.search(t)
 	h.view.ShowMassEdit()
 	h.tasks.Wait()
-	m := h.view.LastMassEdit
+	m := h.view.lastMassEdit
 	if !strings.Contains(m.Count.Text, "17 cards") || len(m.cards) != 17 {
 		t.Fatalf("count %q, preview %d", m.Count.Text, len(m.cards))
 	}
@@ -433,7 +433,7 @@ func TestDeleteAllNeedsTypedConfirmation(t *testing.T) {
 	h := newHarness(t, s)
 	h.view.ShowMassEdit()
 	h.tasks.Wait()
-	m := h.view.LastMassEdit
+	m := h.view.lastMassEdit
 	test.Tap(m.DeleteAll)
 	c := m.Confirm
 	if c == nil || !c.OK.Disabled() {
@@ -460,7 +460,7 @@ func TestDeleteAllNeedsTypedConfirmation(t *testing.T) {
 	// Undo in History & Backups brings the cards back.
 	h.view.ShowHistory()
 	h.tasks.Wait()
-	hd := h.view.LastHistory
+	hd := h.view.lastHistory
 	if len(hd.entries) == 0 || hd.entries[0].Action != "delete all" || !hd.entries[0].Undoable {
 		t.Fatalf("history newest first: %+v", hd.entries)
 	}
@@ -503,7 +503,7 @@ func TestDeleteMatchingNeedsConfirmation(t *testing.T) {
 	h.search(t)
 	h.view.ShowMassEdit()
 	h.tasks.Wait()
-	m := h.view.LastMassEdit
+	m := h.view.lastMassEdit
 	test.Tap(m.DeleteMatch)
 	test.Type(m.Confirm.Entry, "DELETE")
 	test.Tap(m.Confirm.OK)
@@ -533,7 +533,7 @@ func TestRedeemShowsEachOutcome(t *testing.T) {
 	checked := pick(data.Filter{Batch: 3})
 	typo := checked.PIN[:len(checked.PIN)-1] + string('0'+(checked.PIN[len(checked.PIN)-1]-'0'+1)%10)
 	h.view.ShowRedeem()
-	r := h.view.LastRedeem
+	r := h.view.lastRedeem
 	try := func(pin, client string) string {
 		r.PIN.SetText(pin)
 		r.Client.SetText(client)
@@ -591,7 +591,7 @@ func TestRedeemAtTheCounter(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.view.ShowRedeem()
-	r := h.view.LastRedeem
+	r := h.view.lastRedeem
 	if h.win.Canvas().Focused() != r.PIN {
 		t.Error("the dialog does not open with the cursor in the PIN")
 	}
@@ -644,7 +644,7 @@ func TestResellersDialog(t *testing.T) {
 	h := newHarness(t, s)
 	h.view.ShowResellers()
 	h.tasks.Wait()
-	d := h.view.LastResellers
+	d := h.view.lastResellers
 	if len(d.resellers) != 2 {
 		t.Fatalf("%d resellers", len(d.resellers))
 	}
@@ -709,7 +709,7 @@ func TestPrintedColumnAndSearch(t *testing.T) {
 	}
 	h.view.ShowHistory()
 	h.tasks.Wait()
-	hd := h.view.LastHistory
+	hd := h.view.lastHistory
 	if len(hd.runs) != 2 || !strings.Contains(PrintRunText(hd.runs[0], data.Plain), "10 cards as PDF cards-a4-10up (10 reprints)") {
 		t.Errorf("print runs %+v", hd.runs)
 	}
