@@ -1,6 +1,9 @@
 package sqlite
 
-import "context"
+import (
+	"context"
+	"database/sql"
+)
 
 // Check waits for the integrity check and returns its verdict (tests only:
 // the program meets it at its first write).
@@ -13,3 +16,7 @@ func PretendRemote(t interface{ Cleanup(func()) }, kind string) {
 	remoteFS = func(string) string { return kind }
 	t.Cleanup(func() { remoteFS = old })
 }
+
+// DB is the store's pool, for tests and benchmarks that look under the
+// store or change the file as another program would.
+func (s *Store) DB() *sql.DB { return s.db }

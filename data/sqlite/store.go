@@ -92,9 +92,6 @@ func makePrivate(path string) []string {
 // Path returns the database file the store has open.
 func (s *Store) Path() string { return s.path }
 
-// DB exposes the pool for benchmarks and tests in this module.
-func (s *Store) DB() *sql.DB { return s.db }
-
 // SetClock replaces the store's clock (tests use it to move time forward).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
