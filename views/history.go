@@ -122,7 +122,7 @@ var historyColumns = []struct {
 	title string
 	width float32
 }{
-	histColID: {"#", 60}, histColWhen: {"When", 200}, histColAction: {"Action", 110}, histColCards: {"Cards", 80},
+	histColID: {"#", 60}, histColWhen: {"When", 200}, histColAction: {"Action", 145}, histColCards: {"Cards", 80},
 	histColUndo: {"Undo", 120}, histColWhat: {"What", 600},
 }
 
