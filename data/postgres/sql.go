@@ -31,8 +31,6 @@ var cardSQL = sqlcore.CardSQL{
 
 const statusSQL = sqlcore.StatusSQL
 
-func statusCond(st data.Status, now time.Time) (string, []any) { return cardSQL.Status(st, now) }
-
 // where is cardSQL.Where, each card's own scale checked in an amount
 // search.
 func where(f data.Filter, now time.Time) (string, []any) { return cardSQL.Where(f, now, 0) }

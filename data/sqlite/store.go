@@ -441,13 +441,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // logTx writes one history entry inside tx, at the store's time now.
 func (s *Store) logTx(ctx context.Context, tx *sql.Tx, action, detail, filter string, cards int64) error {
-	return s.logAtTx(ctx, tx, s.Now(), action, detail, filter, cards)
-}
-
-// logAtTx writes one history entry inside tx at time at (a change that
-// reads the clock once gives its entry the same time).
-func (s *Store) logAtTx(ctx context.Context, tx *sql.Tx, at time.Time, action, detail, filter string, cards int64) error {
-	_, err := insertHistory(ctx, tx, at, action, detail, filter, cards, 0)
+	_, err := insertHistory(ctx, tx, s.Now(), action, detail, filter, cards, 0)
 	return err
 }
 
